@@ -1,0 +1,20 @@
+import { toGenerationView } from "@/lib/generations/generation-view";
+import { handle } from "@/lib/http/respond";
+import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
+import { services } from "@/lib/server/services";
+
+/** Reads the store only: however many browsers watch, the provider is polled by the tracker alone. */
+export const GET = handle(async (_request: Request, context: IdParams) => {
+  const id = await generationIdFrom(context);
+  const { generations, viewContext } = await services();
+  return Response.json(toGenerationView(await generations.get(id), viewContext), {
+    headers: { "Cache-Control": "no-store" },
+  });
+});
+
+export const DELETE = handle(async (_request: Request, context: IdParams) => {
+  const id = await generationIdFrom(context);
+  const { generations } = await services();
+  await generations.remove(id);
+  return new Response(null, { status: 204 });
+});

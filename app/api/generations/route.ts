@@ -1,0 +1,28 @@
+import { createGenerationBodySchema, generationListQuerySchema, type GenerationList } from "@/lib/contracts/generation";
+import { toGenerationView } from "@/lib/generations/generation-view";
+import { idempotencyKeyFrom } from "@/lib/http/idempotency";
+import { MAX_CREATE_BODY_BYTES } from "@/lib/http/limits";
+import { parseOrThrow } from "@/lib/http/parse";
+import { readJsonBody } from "@/lib/http/read-body";
+import { handle } from "@/lib/http/respond";
+import { services } from "@/lib/server/services";
+
+export const POST = handle(async (request: Request) => {
+  const idempotencyKey = idempotencyKeyFrom(request);
+  const body = parseOrThrow(createGenerationBodySchema, await readJsonBody(request, MAX_CREATE_BODY_BYTES));
+  const { generations, viewContext } = await services();
+  const { record, created } = await generations.create(body, idempotencyKey);
+  return Response.json(toGenerationView(record, viewContext), { status: created ? 201 : 200 });
+});
+
+export const GET = handle(async (request: Request) => {
+  const searchParams = Object.fromEntries(new URL(request.url).searchParams);
+  const query = parseOrThrow(generationListQuerySchema, searchParams, "invalid_param");
+  const { generations, viewContext } = await services();
+  const page = await generations.list(query);
+  const body: GenerationList = {
+    items: page.items.map((record) => toGenerationView(record, viewContext)),
+    nextCursor: page.nextCursor,
+  };
+  return Response.json(body, { headers: { "Cache-Control": "no-store" } });
+});

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { PROMPT_MAX_CODE_POINTS, promptLength } from "./prompt";
+
+/** One schema per contract, imported by both the studio and the route handlers. */
+
+export const GENERATION_ID_PATTERN = /^[A-Za-z0-9_-]{21}$/;
+export const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+export const generationIdSchema = z
+  .string()
+  .regex(GENERATION_ID_PATTERN, "Not a valid generation id.");
+
+export const shareTokenSchema = z.string().regex(SHARE_TOKEN_PATTERN, "Not a valid share token.");
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(IDEMPOTENCY_KEY_PATTERN, "Idempotency-Key must be 8–128 characters of A–Z, a–z, 0–9, _ . : -");
+
+export const promptSchema = z
+  .string()
+  .refine((value) => promptLength(value) <= PROMPT_MAX_CODE_POINTS, {
+    message: `The prompt must be at most ${PROMPT_MAX_CODE_POINTS} characters.`,
+  })
+  .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), {
+    message: "The prompt contains control characters.",
+  });
+
+export const createGenerationBodySchema = z.strictObject({
+  /** data:image/(jpeg|png|webp);base64,... — the server re-checks the bytes. */
+  image: z
+    .string({ error: "image is required: a data URL of a JPEG, PNG or WebP image." })
+    .startsWith("data:", "image must be a data URL (data:image/jpeg;base64,...)."),
+  prompt: promptSchema.optional().default(""),
+  promptOptimizer: z.boolean().optional().default(true),
+  watermark: z.boolean().optional().default(false),
+});
+export type CreateGenerationBody = z.input<typeof createGenerationBodySchema>;
+export type CreateGenerationInput = z.output<typeof createGenerationBodySchema>;
+
+export const generationStatusSchema = z.enum(["queued", "processing", "succeeded", "failed"]);
+export type GenerationStatus = z.infer<typeof generationStatusSchema>;
+
+export const FINAL_STATUSES: readonly GenerationStatus[] = ["succeeded", "failed"];
+export const isFinalStatus = (status: GenerationStatus) => FINAL_STATUSES.includes(status);
+
+export const generationViewSchema = z.object({
+  id: z.string(),
+  status: generationStatusSchema,
+  /** 0..1 when the provider reports it, otherwise null. */
+  progress: z.number().min(0).max(1).nullable(),
+  prompt: z.string(),
+  options: z.object({
+    promptOptimizer: z.boolean(),
+    watermark: z.boolean(),
+    duration: z.literal(6),
+    resolution: z.literal("720P"),
+  }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+  videoUrl: z.string().nullable(),
+  downloadUrl: z.string().nullable(),
+  posterUrl: z.string(),
+  shareUrl: z.string().nullable(),
+  /** USD as the provider reported it (decimal string), null until known. */
+  cost: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  mode: z.enum(["live", "demo"]),
+});
+export type GenerationView = z.infer<typeof generationViewSchema>;
+
+export const generationListQuerySchema = z.strictObject({
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, "Not a valid cursor.")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional().default(20),
+  status: generationStatusSchema.optional(),
+});
+
+export const generationListSchema = z.object({
+  items: z.array(generationViewSchema),
+  nextCursor: z.string().nullable(),
+});
+export type GenerationList = z.infer<typeof generationListSchema>;
+
+export const apiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
+
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  mode: z.enum(["live", "demo"]),
+  store: z.object({ ok: z.boolean() }),
+  upstream: z.object({ configured: z.boolean(), baseUrl: z.string() }),
+});
+export type Health = z.infer<typeof healthSchema>;

@@ -1,0 +1,44 @@
+/**
+ * The one error type that crosses from lib/ to HTTP. Its message is written for
+ * people and never carries stack traces, upstream bodies or secrets.
+ */
+export const API_ERROR_STATUS = {
+  invalid_body: 400,
+  invalid_param: 400,
+  invalid_image: 422,
+  image_type: 415,
+  image_too_large: 413,
+  image_too_small: 422,
+  image_aspect: 422,
+  prompt_too_long: 422,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_conflict: 409,
+  not_found: 404,
+  not_ready: 409,
+  range_not_satisfiable: 416,
+  forbidden: 403,
+  unauthorized: 401,
+  rate_limited: 429,
+  budget_exceeded: 402,
+  upstream_unavailable: 502,
+  internal: 500,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.status = API_ERROR_STATUS[code];
+  }
+}
+
+export const notFound = (what = "generation") => new ApiError("not_found", `No such ${what}.`);

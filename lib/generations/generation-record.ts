@@ -1,0 +1,61 @@
+import type { GenerationStatus } from "@/lib/contracts/generation";
+
+/** A generation as the app keeps it; storage rows map to and from this shape. */
+export interface GenerationRecord {
+  id: string;
+  shareToken: string | null;
+  hidePrompt: boolean;
+  status: GenerationStatus;
+  mode: "live" | "demo";
+  prompt: string;
+  promptOptimizer: boolean;
+  watermark: boolean;
+  inputKey: string;
+  inputWidth: number;
+  inputHeight: number;
+  /** pending → submitting (create request in flight) → submitted (upstream task id known). */
+  submitState: "pending" | "submitting" | "submitted";
+  upstreamTaskId: string | null;
+  progress: number | null;
+  costUsd: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** The provider's (expiring) link, kept until the file is stored. */
+  resultUrl: string | null;
+  resultKey: string | null;
+  resultBytes: number | null;
+  callbackSecret: string;
+  idempotencyKey: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export type GenerationPatch = Partial<Omit<GenerationRecord, "id" | "createdAt" | "callbackSecret">>;
+
+export interface GenerationPage {
+  items: GenerationRecord[];
+  nextCursor: string | null;
+}
+
+export interface ListQuery {
+  cursor?: string;
+  limit: number;
+  status?: GenerationStatus;
+}
+
+/** Storage of generation records; swapped for fakes in tests and for Postgres at scale. */
+export interface GenerationRepository {
+  /** Inserts; if the idempotency key is taken, returns the existing record instead. */
+  insert(record: GenerationRecord): Promise<{ record: GenerationRecord; created: boolean }>;
+  findById(id: string): Promise<GenerationRecord | undefined>;
+  findByIdempotencyKey(key: string): Promise<GenerationRecord | undefined>;
+  findByShareToken(token: string): Promise<GenerationRecord | undefined>;
+  findByCallbackSecret(secret: string): Promise<GenerationRecord | undefined>;
+  update(id: string, patch: GenerationPatch): Promise<GenerationRecord | undefined>;
+  list(query: ListQuery): Promise<GenerationPage>;
+  listUnfinished(): Promise<GenerationRecord[]>;
+  delete(id: string): Promise<boolean>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,8 @@
+import { idempotencyKeySchema } from "@/lib/contracts/generation";
+import { parseOrThrow } from "./parse";
+
+export function idempotencyKeyFrom(request: Request): string | undefined {
+  const header = request.headers.get("idempotency-key");
+  if (header === null) return undefined;
+  return parseOrThrow(idempotencyKeySchema, header, "invalid_param");
+}

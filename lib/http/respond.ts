@@ -1,0 +1,29 @@
+import "server-only";
+import { ApiError } from "@/lib/errors";
+import type { ApiErrorBody } from "@/lib/contracts/generation";
+import { log } from "@/lib/log";
+
+export function errorResponse(error: ApiError, headers?: HeadersInit): Response {
+  const body: ApiErrorBody = {
+    error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+  };
+  return Response.json(body, { status: error.status, headers });
+}
+
+/**
+ * Wraps a route handler: ApiErrors become their JSON answer; anything else is logged
+ * and answered with a generic 500 so no stack trace or upstream detail leaks.
+ */
+export function handle<Args extends unknown[]>(
+  handler: (...args: Args) => Promise<Response>,
+): (...args: Args) => Promise<Response> {
+  return async (...args) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (error instanceof ApiError) return errorResponse(error);
+      log().error({ err: error }, "unhandled error in route handler");
+      return errorResponse(new ApiError("internal", "Something went wrong on our side. Please try again."));
+    }
+  };
+}

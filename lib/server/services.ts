@@ -1,0 +1,80 @@
+import "server-only";
+import path from "node:path";
+import { env } from "@/lib/env";
+import { createGenerationService, type GenerationService } from "@/lib/generations/generation-service";
+import type { GenerationRepository } from "@/lib/generations/generation-record";
+import type { ViewContext } from "@/lib/generations/generation-view";
+import { log } from "@/lib/log";
+import { createLocalMediaStore } from "@/lib/media/local-media-store";
+import type { MediaStore } from "@/lib/media/media-store";
+import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
+import { openSqlite } from "@/lib/store/open-sqlite";
+import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
+import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
+import type { GenerationProvider } from "@/lib/upstream/provider";
+import { createVtrixProvider } from "@/lib/upstream/vtrix/vtrix-provider";
+import { appMode } from "./app-mode";
+
+export interface Services {
+  mode: "live" | "demo";
+  repository: GenerationRepository;
+  media: MediaStore;
+  provider: GenerationProvider;
+  tracker: GenerationTracker;
+  generations: GenerationService;
+  viewContext: ViewContext;
+}
+
+/** Demo tasks run on this machine, so following them closely costs nothing. */
+const DEMO_POLL_INTERVAL_MS = 1_000;
+
+async function createServices(): Promise<Services> {
+  const config = env();
+  const mode = appMode();
+  const dataDir = path.resolve(config.DATA_DIR);
+  const repository = createKyselyGenerationRepository(await openSqlite(path.join(dataDir, "portrait-live.sqlite")));
+  const media = createLocalMediaStore(path.join(dataDir, "media"));
+  const provider =
+    config.VTRIX_API_KEY !== undefined
+      ? createVtrixProvider({
+          baseUrl: config.VTRIX_BASE_URL,
+          apiKey: config.VTRIX_API_KEY,
+          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+          results: {
+            timeoutMs: Math.max(config.UPSTREAM_TIMEOUT_MS, 120_000),
+            maxBytes: config.MAX_RESULT_BYTES,
+            allowInsecure: config.ALLOW_INSECURE_RESULT_URLS,
+          },
+        })
+      : createDemoProvider({ workDir: path.join(dataDir, "demo"), durationMs: config.DEMO_DURATION_MS });
+
+  const publicBaseUrl = config.PUBLIC_BASE_URL;
+  const tracker = createGenerationTracker({
+    repository,
+    media,
+    provider,
+    log: log().child({ component: "tracker" }),
+    pollIntervalMs: mode === "demo" ? Math.min(config.POLL_INTERVAL_MS, DEMO_POLL_INTERVAL_MS) : config.POLL_INTERVAL_MS,
+    deadlineMs: config.GENERATION_DEADLINE_MS,
+    maxResultBytes: config.MAX_RESULT_BYTES,
+    callbackUrlFor:
+      publicBaseUrl && mode === "live"
+        ? (record) => `${publicBaseUrl}/api/callbacks/vtrix/${record.callbackSecret}`
+        : undefined,
+  });
+  const generations = createGenerationService({ repository, media, tracker, mode });
+  await tracker.start();
+  log().info({ mode, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" }, "services ready");
+  return { mode, repository, media, provider, tracker, generations, viewContext: { publicBaseUrl } };
+}
+
+const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };
+
+/** One set of services (and so one tracker) per server process. */
+export function services(): Promise<Services> {
+  globalForServices.portraitLiveServices ??= createServices().catch((error: unknown) => {
+    globalForServices.portraitLiveServices = undefined;
+    throw error;
+  });
+  return globalForServices.portraitLiveServices;
+}

@@ -1,0 +1,196 @@
+import { sql, type Kysely } from "kysely";
+import type {
+  GenerationPatch,
+  GenerationRecord,
+  GenerationRepository,
+  ListQuery,
+} from "@/lib/generations/generation-record";
+import { decodeCursor, encodeCursor } from "./cursor";
+import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
+
+/** GenerationRepository over Kysely: the same code serves SQLite and Postgres. */
+export function createKyselyGenerationRepository(db: Kysely<Database>): GenerationRepository {
+  const selectAll = () => db.selectFrom("generations").selectAll();
+
+  const repository: GenerationRepository = {
+    async insert(record) {
+      const inserted = await db
+        .insertInto("generations")
+        .values(toRow(record))
+        .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return { record: fromRow(inserted), created: true };
+      const existing = record.idempotencyKey ? await repository.findByIdempotencyKey(record.idempotencyKey) : undefined;
+      if (!existing) throw new Error("insert did nothing and no record holds its idempotency key");
+      return { record: existing, created: false };
+    },
+
+    async findById(id) {
+      const row = await selectAll().where("id", "=", id).executeTakeFirst();
+      return row && fromRow(row);
+    },
+
+    async findByIdempotencyKey(key) {
+      const row = await selectAll().where("idempotency_key", "=", key).executeTakeFirst();
+      return row && fromRow(row);
+    },
+
+    async findByShareToken(token) {
+      const row = await selectAll().where("share_token", "=", token).executeTakeFirst();
+      return row && fromRow(row);
+    },
+
+    async findByCallbackSecret(secret) {
+      const row = await selectAll().where("callback_secret", "=", secret).executeTakeFirst();
+      return row && fromRow(row);
+    },
+
+    async update(id, patch) {
+      const row = await db
+        .updateTable("generations")
+        .set({ ...toRowPatch(patch), updated_at: new Date().toISOString() })
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && fromRow(row);
+    },
+
+    async list({ cursor, limit, status }: ListQuery) {
+      let query = selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1);
+      if (status) query = query.where("status", "=", status);
+      const after = cursor ? decodeCursor(cursor) : null;
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb("created_at", "<", after.createdAt),
+            eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
+          ]),
+        );
+      }
+      const rows = await query.execute();
+      const items = rows.slice(0, limit).map(fromRow);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    },
+
+    async listUnfinished() {
+      const rows = await selectAll().where("status", "in", ["queued", "processing"]).orderBy("created_at").execute();
+      return rows.map(fromRow);
+    },
+
+    async delete(id) {
+      const result = await db.deleteFrom("generations").where("id", "=", id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    close: () => db.destroy(),
+  };
+  return repository;
+}
+
+const flag = (value: boolean) => (value ? 1 : 0);
+
+function toRow(record: GenerationRecord): GenerationRow {
+  return {
+    id: record.id,
+    share_token: record.shareToken,
+    hide_prompt: flag(record.hidePrompt),
+    status: record.status,
+    mode: record.mode,
+    prompt: record.prompt,
+    prompt_optimizer: flag(record.promptOptimizer),
+    watermark: flag(record.watermark),
+    input_key: record.inputKey,
+    input_width: record.inputWidth,
+    input_height: record.inputHeight,
+    submit_state: record.submitState,
+    upstream_task_id: record.upstreamTaskId,
+    progress: record.progress,
+    cost_usd: record.costUsd,
+    error_code: record.errorCode,
+    error_message: record.errorMessage,
+    result_url: record.resultUrl,
+    result_key: record.resultKey,
+    result_bytes: record.resultBytes,
+    callback_secret: record.callbackSecret,
+    idempotency_key: record.idempotencyKey,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    completed_at: record.completedAt,
+  };
+}
+
+const COLUMN_OF: { [K in keyof GenerationPatch]-?: keyof GenerationRowUpdate } = {
+  shareToken: "share_token",
+  hidePrompt: "hide_prompt",
+  status: "status",
+  mode: "mode",
+  prompt: "prompt",
+  promptOptimizer: "prompt_optimizer",
+  watermark: "watermark",
+  inputKey: "input_key",
+  inputWidth: "input_width",
+  inputHeight: "input_height",
+  submitState: "submit_state",
+  upstreamTaskId: "upstream_task_id",
+  progress: "progress",
+  costUsd: "cost_usd",
+  errorCode: "error_code",
+  errorMessage: "error_message",
+  resultUrl: "result_url",
+  resultKey: "result_key",
+  resultBytes: "result_bytes",
+  idempotencyKey: "idempotency_key",
+  updatedAt: "updated_at",
+  completedAt: "completed_at",
+};
+
+function toRowPatch(patch: GenerationPatch): GenerationRowUpdate {
+  const row: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const column = COLUMN_OF[field as keyof GenerationPatch];
+    row[column] = typeof value === "boolean" ? flag(value) : value;
+  }
+  return row as GenerationRowUpdate;
+}
+
+function fromRow(row: GenerationRow): GenerationRecord {
+  return {
+    id: row.id,
+    shareToken: row.share_token,
+    hidePrompt: Boolean(row.hide_prompt),
+    status: row.status,
+    mode: row.mode,
+    prompt: row.prompt,
+    promptOptimizer: Boolean(row.prompt_optimizer),
+    watermark: Boolean(row.watermark),
+    inputKey: row.input_key,
+    inputWidth: Number(row.input_width),
+    inputHeight: Number(row.input_height),
+    submitState: row.submit_state,
+    upstreamTaskId: row.upstream_task_id,
+    progress: row.progress === null ? null : Number(row.progress),
+    costUsd: row.cost_usd,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    resultUrl: row.result_url,
+    resultKey: row.result_key,
+    resultBytes: row.result_bytes === null ? null : Number(row.result_bytes),
+    callbackSecret: row.callback_secret,
+    idempotencyKey: row.idempotency_key,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+  };
+}

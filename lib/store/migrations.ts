@@ -1,0 +1,46 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+
+/** Schema history, in order. Written with Kysely's schema builder so it runs on SQLite and Postgres. */
+const migrations: Record<string, Migration> = {
+  "2026-11-24-001-generations": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("generations")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("share_token", "text", (col) => col.unique())
+        .addColumn("hide_prompt", "integer", (col) => col.notNull().defaultTo(0))
+        .addColumn("status", "text", (col) => col.notNull())
+        .addColumn("mode", "text", (col) => col.notNull())
+        .addColumn("prompt", "text", (col) => col.notNull())
+        .addColumn("prompt_optimizer", "integer", (col) => col.notNull())
+        .addColumn("watermark", "integer", (col) => col.notNull())
+        .addColumn("input_key", "text", (col) => col.notNull())
+        .addColumn("input_width", "integer", (col) => col.notNull())
+        .addColumn("input_height", "integer", (col) => col.notNull())
+        .addColumn("submit_state", "text", (col) => col.notNull())
+        .addColumn("upstream_task_id", "text")
+        .addColumn("progress", "real")
+        .addColumn("cost_usd", "text")
+        .addColumn("error_code", "text")
+        .addColumn("error_message", "text")
+        .addColumn("result_url", "text")
+        .addColumn("result_key", "text")
+        .addColumn("result_bytes", "integer")
+        .addColumn("callback_secret", "text", (col) => col.notNull().unique())
+        .addColumn("idempotency_key", "text", (col) => col.unique())
+        .addColumn("created_at", "text", (col) => col.notNull())
+        .addColumn("updated_at", "text", (col) => col.notNull())
+        .addColumn("completed_at", "text")
+        .execute();
+      await db.schema.createIndex("generations_created_idx").on("generations").columns(["created_at", "id"]).execute();
+      await db.schema.createIndex("generations_status_idx").on("generations").columns(["status", "created_at"]).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table generations`.execute(db);
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

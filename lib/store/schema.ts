@@ -1,0 +1,41 @@
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/**
+ * Column types portable between SQLite and Postgres: text timestamps (ISO 8601 UTC,
+ * which sort correctly as text) and 0/1 integers for flags.
+ */
+export interface GenerationsTable {
+  id: string;
+  share_token: string | null;
+  hide_prompt: Generated<number>;
+  status: "queued" | "processing" | "succeeded" | "failed";
+  mode: "live" | "demo";
+  prompt: string;
+  prompt_optimizer: number;
+  watermark: number;
+  input_key: string;
+  input_width: number;
+  input_height: number;
+  submit_state: "pending" | "submitting" | "submitted";
+  upstream_task_id: string | null;
+  progress: number | null;
+  cost_usd: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  result_url: string | null;
+  result_key: string | null;
+  result_bytes: number | null;
+  callback_secret: string;
+  idempotency_key: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface Database {
+  generations: GenerationsTable;
+}
+
+export type GenerationRow = Selectable<GenerationsTable>;
+export type NewGenerationRow = Insertable<GenerationsTable>;
+export type GenerationRowUpdate = Updateable<GenerationsTable>;

@@ -1,0 +1,284 @@
+import type { Logger } from "pino";
+import type { GenerationRecord, GenerationRepository } from "@/lib/generations/generation-record";
+import { mp4HeadProblem } from "@/lib/media/is-mp4";
+import { MediaWriteError, videoKeyFor, type MediaStore } from "@/lib/media/media-store";
+import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
+import { backoffDelay } from "./backoff";
+
+export interface TrackerOptions {
+  repository: GenerationRepository;
+  media: MediaStore;
+  provider: GenerationProvider;
+  log: Logger;
+  pollIntervalMs: number;
+  deadlineMs: number;
+  maxResultBytes: number;
+  /** Where the provider should notify us, when the app has a public origin. */
+  callbackUrlFor?: (record: GenerationRecord) => string | undefined;
+  now?: () => number;
+}
+
+export interface GenerationTracker {
+  /** Picks up every unfinished generation (after a restart too). */
+  start(): Promise<void>;
+  /** Work on this generation now (new generation, callback received). */
+  kick(id: string): void;
+  /** Stop following this generation (it was deleted). */
+  forget(id: string): void;
+  stop(): void;
+  /** How many generations are being followed. */
+  inFlight(): number;
+}
+
+interface Followed {
+  timer: NodeJS.Timeout | null;
+  running: Promise<void> | null;
+  rerun: boolean;
+  failures: number;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+/** A result already paid for gets extra time to be copied before we give up on it. */
+const RESULT_GRACE_MS = 60 * 60_000;
+
+/**
+ * Follows every in-flight generation from the server: one step per generation at a
+ * time however many browsers watch, polling on an interval with backoff on errors.
+ */
+export function createGenerationTracker(options: TrackerOptions): GenerationTracker {
+  const { repository, media, provider, log } = options;
+  const now = options.now ?? Date.now;
+  const followed = new Map<string, Followed>();
+  let stopped = false;
+
+  function entry(id: string): Followed {
+    let state = followed.get(id);
+    if (!state) {
+      state = { timer: null, running: null, rerun: false, failures: 0 };
+      followed.set(id, state);
+    }
+    return state;
+  }
+
+  function schedule(id: string, delayMs: number) {
+    if (stopped) return;
+    const state = entry(id);
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      run(id);
+    }, delayMs);
+    state.timer.unref?.();
+  }
+
+  function run(id: string) {
+    const state = entry(id);
+    if (state.running) {
+      // Single flight: a kick during a step asks for one more step right after it.
+      state.rerun = true;
+      return;
+    }
+    state.running = step(id)
+      .catch((error: unknown) => {
+        state.failures++;
+        log.error({ err: error, generationId: id }, "tracker step failed");
+        schedule(id, backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS));
+      })
+      .finally(() => {
+        state.running = null;
+        if (state.rerun && followed.has(id)) {
+          state.rerun = false;
+          run(id);
+        }
+      });
+  }
+
+  function done(id: string) {
+    const state = followed.get(id);
+    if (state?.timer) clearTimeout(state.timer);
+    followed.delete(id);
+  }
+
+  async function fail(record: GenerationRecord, code: string, message: string) {
+    await repository.update(record.id, {
+      status: "failed",
+      errorCode: code,
+      errorMessage: message,
+      completedAt: new Date(now()).toISOString(),
+    });
+    log.info({ generationId: record.id, code }, "generation failed");
+    done(record.id);
+  }
+
+  async function step(id: string): Promise<void> {
+    const record = await repository.findById(id);
+    if (!record || record.status === "succeeded" || record.status === "failed") return done(id);
+
+    const age = now() - Date.parse(record.createdAt);
+    const deadline = options.deadlineMs + (record.resultUrl ? RESULT_GRACE_MS : 0);
+    if (age > deadline) {
+      const minutes = Math.round(options.deadlineMs / 60_000);
+      return fail(
+        record,
+        "deadline_exceeded",
+        record.resultUrl
+          ? "The video finished at the provider but could not be saved in time."
+          : `The provider did not finish the video within ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+      );
+    }
+
+    if (record.submitState === "pending") return submit(record);
+    if (record.submitState === "submitting") {
+      // The process stopped while a create request was in flight: we cannot know whether
+      // the provider started (and charged for) a task, so a blind retry is not safe.
+      return fail(
+        record,
+        "submit_interrupted",
+        "The server restarted while sending this generation to the provider. Check your provider dashboard before retrying.",
+      );
+    }
+    return poll(record);
+  }
+
+  async function submit(record: GenerationRecord) {
+    const state = entry(record.id);
+    await repository.update(record.id, { submitState: "submitting" });
+    let snapshot: TaskSnapshot;
+    try {
+      const image = await media.readBuffer(record.inputKey);
+      snapshot = await provider.createTask({
+        imageDataUrl: `data:image/jpeg;base64,${image.toString("base64")}`,
+        prompt: record.prompt,
+        promptOptimizer: record.promptOptimizer,
+        watermark: record.watermark,
+        callbackUrl: options.callbackUrlFor?.(record),
+      });
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) {
+        await repository.update(record.id, { submitState: "pending" });
+        throw error;
+      }
+      if (error.kind === "rate_limited" && !error.options.taskMayExist) {
+        // Refused before anything started, so sending it again later is safe.
+        await repository.update(record.id, { submitState: "pending" });
+        state.failures++;
+        return schedule(
+          record.id,
+          error.options.retryAfterMs ?? backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS),
+        );
+      }
+      const message = error.options.taskMayExist
+        ? `${error.userMessage} The request was not repeated, so you are not charged twice; check your provider dashboard before retrying.`
+        : error.userMessage;
+      log.warn({ generationId: record.id, kind: error.kind, httpStatus: error.options.httpStatus }, "create task failed");
+      return fail(record, `upstream_${error.kind}`, message);
+    }
+    state.failures = 0;
+    const updated = await repository.update(record.id, { submitState: "submitted", upstreamTaskId: snapshot.taskId });
+    log.info({ generationId: record.id, taskId: snapshot.taskId }, "task created");
+    if (updated) await apply(updated, snapshot);
+  }
+
+  async function poll(record: GenerationRecord) {
+    const state = entry(record.id);
+    let snapshot: TaskSnapshot;
+    try {
+      snapshot = await provider.getTask(record.upstreamTaskId ?? "");
+    } catch (error) {
+      if (error instanceof UpstreamError && error.kind === "not_found") {
+        return fail(record, "upstream_not_found", error.userMessage);
+      }
+      state.failures++;
+      const kind = error instanceof UpstreamError ? error.kind : "unknown";
+      log.warn({ generationId: record.id, kind, failures: state.failures }, "poll failed; backing off");
+      const retryAfter = error instanceof UpstreamError ? error.options.retryAfterMs : undefined;
+      return schedule(record.id, retryAfter ?? backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS));
+    }
+    state.failures = 0;
+    await apply(record, snapshot);
+  }
+
+  async function apply(record: GenerationRecord, snapshot: TaskSnapshot) {
+    if (!snapshot.recognisedStatus) {
+      log.warn({ generationId: record.id, providerStatus: snapshot.providerStatus }, "unknown provider status; still waiting");
+    }
+    if (snapshot.state === "failed") {
+      await repository.update(record.id, { costUsd: snapshot.costUsd ?? record.costUsd });
+      return fail(record, snapshot.error?.code ?? "provider_error", snapshot.error?.message ?? "The provider could not generate the video.");
+    }
+    if (snapshot.state === "succeeded" && snapshot.videoUrl) {
+      const updated = await repository.update(record.id, {
+        status: "processing",
+        progress: 1,
+        costUsd: snapshot.costUsd ?? record.costUsd,
+        resultUrl: snapshot.videoUrl,
+      });
+      return updated ? storeResult(updated, snapshot.videoUrl) : done(record.id);
+    }
+    if (snapshot.state !== record.status || snapshot.progress !== record.progress) {
+      const updated = await repository.update(record.id, {
+        status: snapshot.state,
+        progress: snapshot.progress ?? record.progress,
+      });
+      if (!updated) return done(record.id);
+    }
+    schedule(record.id, options.pollIntervalMs);
+  }
+
+  async function storeResult(record: GenerationRecord, videoUrl: string) {
+    const state = entry(record.id);
+    const key = videoKeyFor(record.id);
+    try {
+      const download = await provider.openResult(videoUrl);
+      const { bytes } = await media.putStream(key, download.body, {
+        maxBytes: options.maxResultBytes,
+        checkHead: mp4HeadProblem,
+      });
+      const stored = await repository.update(record.id, {
+        status: "succeeded",
+        resultKey: key,
+        resultBytes: bytes,
+        progress: 1,
+        completedAt: new Date(now()).toISOString(),
+      });
+      // Deleted while downloading: do not leave an orphaned file behind.
+      if (!stored) await media.delete(key);
+      log.info({ generationId: record.id, bytes }, "result stored");
+      done(record.id);
+    } catch (error) {
+      state.failures++;
+      if (error instanceof MediaWriteError && error.reason === "rejected") {
+        return fail(record, "result_invalid", "The provider's result is not a playable MP4 video.");
+      }
+      if (error instanceof MediaWriteError && error.reason === "too_large") {
+        return fail(record, "result_too_large", "The provider's video is larger than this server accepts.");
+      }
+      const kind = error instanceof UpstreamError ? error.kind : "unknown";
+      log.warn({ generationId: record.id, kind, failures: state.failures }, "result download failed; will retry");
+      // The next step re-reads the task, which may carry a fresh link.
+      schedule(record.id, backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS));
+    }
+  }
+
+  return {
+    async start() {
+      stopped = false;
+      const unfinished = await repository.listUnfinished();
+      for (const record of unfinished) schedule(record.id, 0);
+      if (unfinished.length > 0) log.info({ count: unfinished.length }, "resuming unfinished generations");
+    },
+    kick(id) {
+      if (stopped) return;
+      const state = entry(id);
+      if (state.timer) clearTimeout(state.timer);
+      state.timer = null;
+      run(id);
+    },
+    forget: done,
+    stop() {
+      stopped = true;
+      for (const id of [...followed.keys()]) done(id);
+    },
+    inFlight: () => followed.size,
+  };
+}

@@ -1,0 +1,103 @@
+import { createReadStream } from "node:fs";
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { customAlphabet } from "nanoid";
+import sharp from "sharp";
+import {
+  UpstreamError,
+  type CreateTaskRequest,
+  type GenerationProvider,
+  type TaskSnapshot,
+} from "@/lib/upstream/provider";
+import { renderDemoVideo } from "./render-demo-video";
+
+const DEMO_URL_PREFIX = "demo://";
+const randomPart = customAlphabet("0123456789abcdefghijklmnopqrstuvwxyz", 12);
+const TASK_ID_PATTERN = /^demo-([0-9a-z]+)-([0-9a-z]{12})$/;
+
+/**
+ * A provider that needs no key: it walks the same lifecycle as the real one and
+ * produces a real MP4 from the portrait. Its state lives in files, so it survives a
+ * restart like a real upstream would.
+ */
+export function createDemoProvider(options: { workDir: string; durationMs: number }): GenerationProvider {
+  const rendering = new Map<string, Promise<void>>();
+  const rendered = new Set<string>();
+  const imagePath = (taskId: string) => path.join(options.workDir, `${taskId}.jpg`);
+  const videoPath = (taskId: string) => path.join(options.workDir, `${taskId}.mp4`);
+
+  function ensureRendered(taskId: string): Promise<void> {
+    let job = rendering.get(taskId);
+    if (!job) {
+      job = (async () => {
+        if (await exists(videoPath(taskId))) return;
+        const { width = 720, height = 1280 } = await sharp(imagePath(taskId)).metadata();
+        await renderDemoVideo({ imagePath: imagePath(taskId), outputPath: videoPath(taskId), width, height });
+      })().then(() => {
+        rendered.add(taskId);
+      });
+      // A failed render may be tried again by a later poll.
+      job.catch(() => rendering.delete(taskId));
+      rendering.set(taskId, job);
+    }
+    return job;
+  }
+
+  async function snapshot(taskId: string): Promise<TaskSnapshot> {
+    const match = TASK_ID_PATTERN.exec(taskId);
+    if (!match?.[1] || !(await exists(imagePath(taskId)))) {
+      throw new UpstreamError("not_found", "The demo task no longer exists.", { httpStatus: 404, taskMayExist: false });
+    }
+    const elapsed = Date.now() - parseInt(match[1], 36);
+    const queuedFor = options.durationMs * 0.15;
+    const base = { taskId, videoUrl: null, costUsd: null, error: null, recognisedStatus: true };
+    if (elapsed < queuedFor) return { ...base, state: "queued", progress: 0, providerStatus: "pending" };
+
+    // Rendering starts with processing and runs beside the simulated wait.
+    ensureRendered(taskId).catch(() => undefined);
+    if (elapsed < options.durationMs || !rendered.has(taskId)) {
+      const progress = Math.min(0.99, (elapsed - queuedFor) / (options.durationMs - queuedFor || 1));
+      return { ...base, state: "processing", progress: Math.max(0, progress), providerStatus: "processing" };
+    }
+    return {
+      ...base,
+      state: "succeeded",
+      progress: 1,
+      videoUrl: `${DEMO_URL_PREFIX}${taskId}`,
+      costUsd: "0",
+      providerStatus: "completed",
+    };
+  }
+
+  return {
+    mode: "demo",
+
+    async createTask(request: CreateTaskRequest) {
+      const taskId = `demo-${Date.now().toString(36)}-${randomPart()}`;
+      const base64 = request.imageDataUrl.slice(request.imageDataUrl.indexOf(",") + 1);
+      await mkdir(options.workDir, { recursive: true });
+      await writeFile(imagePath(taskId), Buffer.from(base64, "base64"));
+      return snapshot(taskId);
+    },
+
+    getTask: snapshot,
+
+    async openResult(videoUrl: string) {
+      const taskId = videoUrl.startsWith(DEMO_URL_PREFIX) ? videoUrl.slice(DEMO_URL_PREFIX.length) : "";
+      if (!TASK_ID_PATTERN.test(taskId)) {
+        throw new UpstreamError("result_invalid", "Not a demo video link.", { taskMayExist: false });
+      }
+      const file = videoPath(taskId);
+      const { size } = await stat(file);
+      return { body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>, contentLength: size };
+    },
+  };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}

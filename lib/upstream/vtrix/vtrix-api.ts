@@ -1,0 +1,121 @@
+import pRetry, { AbortError } from "p-retry";
+import { UpstreamError, type TaskSnapshot } from "@/lib/upstream/provider";
+import { messageForHttpStatus } from "./error-messages";
+import { reshapeTask } from "./transform";
+import { CREATE_PATH, taskPath, unwrapTaskBody, wireTaskSchema, type WireCreateBody } from "./wire";
+
+export interface VtrixApiConfig {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  /** Extra attempts for idempotent reads. */
+  readRetries?: number;
+  retryMinDelayMs?: number;
+}
+
+type Method = "GET" | "POST";
+
+/** Raw HTTP against the gateway: one private fetch, reshaped answers. */
+export function createVtrixApi(config: VtrixApiConfig) {
+  async function vtrixFetch(method: Method, path: string, body?: WireCreateBody): Promise<TaskSnapshot> {
+    // A create that failed in an unknown way might still have started a paid task.
+    const taskMayExistOnDoubt = method === "POST";
+    let response: Response;
+    try {
+      response = await fetch(`${config.baseUrl}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${config.apiKey}`,
+          Accept: "application/json",
+          ...(body ? { "Content-Type": "application/json" } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(config.timeoutMs),
+        redirect: "error",
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      throw new UpstreamError(
+        timedOut ? "timeout" : "network",
+        timedOut ? "The provider did not answer in time." : "The provider could not be reached.",
+        { taskMayExist: taskMayExistOnDoubt },
+      );
+    }
+
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw httpError(response, taskMayExistOnDoubt);
+    }
+
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      throw new UpstreamError("bad_response", "The provider sent an answer we could not read.", {
+        httpStatus: response.status,
+        taskMayExist: taskMayExistOnDoubt,
+      });
+    }
+    const parsed = wireTaskSchema.safeParse(unwrapTaskBody(json));
+    if (!parsed.success) {
+      throw new UpstreamError("bad_response", "The provider sent an answer in an unexpected shape.", {
+        httpStatus: response.status,
+        taskMayExist: taskMayExistOnDoubt,
+      });
+    }
+    return reshapeTask(parsed.data);
+  }
+
+  return {
+    /** Never retried: a repeated create could start (and charge for) a second task. */
+    createTask(body: WireCreateBody): Promise<TaskSnapshot> {
+      return vtrixFetch("POST", CREATE_PATH, body);
+    },
+
+    /** Reads are safe to repeat: transient failures retry with exponential backoff and jitter. */
+    getTask(taskId: string): Promise<TaskSnapshot> {
+      return pRetry(
+        async () => {
+          try {
+            return await vtrixFetch("GET", taskPath(taskId));
+          } catch (error) {
+            if (error instanceof UpstreamError && !error.transient) throw new AbortError(error);
+            throw error;
+          }
+        },
+        {
+          retries: config.readRetries ?? 2,
+          minTimeout: config.retryMinDelayMs ?? 300,
+          factor: 2,
+          randomize: true,
+        },
+      );
+    },
+  };
+}
+
+export type VtrixApi = ReturnType<typeof createVtrixApi>;
+
+function httpError(response: Response, taskMayExistOnDoubt: boolean): UpstreamError {
+  const status = response.status;
+  const retryAfterSeconds = Number(response.headers.get("retry-after"));
+  const retryAfterMs = Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
+  const kind =
+    status === 401
+      ? "unauthorized"
+      : status === 403
+        ? "forbidden"
+        : status === 404
+          ? "not_found"
+          : status === 429
+            ? "rate_limited"
+            : status >= 500
+              ? "server_error"
+              : "rejected";
+  return new UpstreamError(kind, messageForHttpStatus(status), {
+    httpStatus: status,
+    retryAfterMs,
+    // 4xx answers mean the gateway refused the request before starting anything.
+    taskMayExist: status >= 500 ? taskMayExistOnDoubt : false,
+  });
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/**
+ * The gateway's wire format, parsed leniently: every variant seen in public clients
+ * is accepted here and nowhere else in the app.
+ */
+export const VTRIX_MODEL = "minimax_i2v_01_live";
+export const CREATE_PATH = "/model/v1/generation";
+export const taskPath = (taskId: string) => `/model/v1/generation/task/${encodeURIComponent(taskId)}`;
+
+export interface WireCreateParams {
+  first_frame_image: string;
+  prompt?: string;
+  duration: 6;
+  resolution: "720P";
+  prompt_optimizer: boolean;
+  aigc_watermark: boolean;
+  callback_url?: string;
+}
+
+export interface WireCreateBody {
+  model: typeof VTRIX_MODEL;
+  input: [{ params: WireCreateParams }];
+}
+
+const wireCode = z.union([z.number(), z.string()]);
+
+const wireContentItem = z.looseObject({
+  type: z.string().nullish(),
+  url: z.string().nullish(),
+});
+
+const wireContentHolder = z.looseObject({ content: z.array(wireContentItem).nullish() });
+
+export const wireOutputSchema = z
+  .union([z.array(wireContentHolder), wireContentHolder])
+  .nullish()
+  .catch(null);
+
+export const wireErrorSchema = z
+  .union([
+    z.string(),
+    z.looseObject({
+      code: wireCode.nullish(),
+      error_message: z.string().nullish(),
+      message: z.string().nullish(),
+    }),
+  ])
+  .nullish()
+  .catch(null);
+
+export const wireTaskSchema = z.looseObject({
+  id: z.union([z.string().min(1), z.number()]).transform(String),
+  status: z.string(),
+  model: z.string().nullish(),
+  created_at: z.union([z.number(), z.string()]).nullish(),
+  progress: z.union([z.number(), z.string()]).nullish().catch(null),
+  output: wireOutputSchema,
+  usage: z.looseObject({ cost: z.union([z.string(), z.number()]).nullish() }).nullish().catch(null),
+  error: wireErrorSchema,
+});
+
+export type WireTask = z.infer<typeof wireTaskSchema>;
+
+/** Some gateways wrap the task in `{ data: ... }`; accept both. */
+export function unwrapTaskBody(body: unknown): unknown {
+  if (body && typeof body === "object" && !("status" in body) && "data" in body) {
+    return (body as { data: unknown }).data;
+  }
+  return body;
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `npm test`: installs what npm cannot (Debian's Chromium), builds once, then runs
+# unit, integration and browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+bash scripts/install-system-deps.sh
+
+echo "== type check"
+npx tsc --noEmit
+
+echo "== unit tests"
+npx vitest run --project unit
+
+echo "== build"
+npx next build
+
+echo "== integration tests (real HTTP server, fake upstream, real SQLite file)"
+npx vitest run --project integration
+
+echo "== browser tests (Playwright in Debian's Chromium)"
+npx playwright test
