@@ -17,6 +17,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts", "tests/fake-upstream/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["tests/support/ensure-build.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           // Integration suites start real servers; keep them from competing for 2 cores.

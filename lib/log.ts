@@ -11,6 +11,10 @@ const REDACTED = "[redacted]";
 function maskKey(value: unknown, key: string | undefined): unknown {
   if (!key) return value;
   if (typeof value === "string") return value.split(key).join(REDACTED);
+  if (value instanceof Error) {
+    // Error fields are not enumerable: copy the useful ones so they survive masking.
+    return { type: value.name, message: maskKey(value.message, key), stack: maskKey(value.stack, key) };
+  }
   if (Array.isArray(value)) return value.map((item) => maskKey(item, key));
   if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskKey(v, key)]));

@@ -62,7 +62,9 @@ export const generationViewSchema = z.object({
   videoUrl: z.string().nullable(),
   downloadUrl: z.string().nullable(),
   posterUrl: z.string(),
+  /** Null while the video is not ready or after the owner revoked the link. */
   shareUrl: z.string().nullable(),
+  hidePrompt: z.boolean(),
   /** USD as the provider reported it (decimal string), null until known. */
   cost: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
@@ -84,6 +86,26 @@ export const generationListSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 export type GenerationList = z.infer<typeof generationListSchema>;
+
+export const updateGenerationBodySchema = z.strictObject({
+  hidePrompt: z.boolean({ error: "hidePrompt must be true or false." }),
+});
+export type UpdateGenerationBody = z.infer<typeof updateGenerationBodySchema>;
+
+/** The browser sends its own local midnight and first of the month, so "today" means the user's day. */
+export const totalsQuerySchema = z.strictObject({
+  dayStart: z.iso.datetime({ offset: true, error: "dayStart must be an ISO 8601 date-time." }),
+  monthStart: z.iso.datetime({ offset: true, error: "monthStart must be an ISO 8601 date-time." }),
+});
+
+const spendSchema = z.object({
+  count: z.number().int().min(0),
+  /** Sum of the provider's reported costs, at the provider's precision. */
+  costUsd: z.string(),
+});
+
+export const totalsSchema = z.object({ today: spendSchema, month: spendSchema, allTime: spendSchema });
+export type Totals = z.infer<typeof totalsSchema>;
 
 export const apiErrorBodySchema = z.object({
   error: z.object({

@@ -55,6 +55,8 @@ export interface GenerationRepository {
   update(id: string, patch: GenerationPatch): Promise<GenerationRecord | undefined>;
   list(query: ListQuery): Promise<GenerationPage>;
   listUnfinished(): Promise<GenerationRecord[]>;
+  /** Every generation's creation time and reported cost, for spending totals. */
+  listSpend(): Promise<Array<{ createdAt: string; costUsd: string | null }>>;
   delete(id: string): Promise<boolean>;
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,11 +1,12 @@
-import type { CreateGenerationInput, GenerationStatus } from "@/lib/contracts/generation";
+import type { CreateGenerationInput, GenerationStatus, Totals } from "@/lib/contracts/generation";
 import { ApiError, notFound } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
 import { inputKeyFor, type MediaStore } from "@/lib/media/media-store";
 import { decodeCursor } from "@/lib/store/cursor";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
-import type { GenerationPage, GenerationRecord, GenerationRepository } from "./generation-record";
+import type { GenerationPage, GenerationPatch, GenerationRecord, GenerationRepository } from "./generation-record";
 import { newCallbackSecret, newGenerationId, newShareToken } from "./ids";
+import { sumCosts } from "./sum-costs";
 
 export interface GenerationServiceDeps {
   repository: GenerationRepository;
@@ -20,11 +21,61 @@ export function createGenerationService(deps: GenerationServiceDeps) {
   const { repository, media, tracker } = deps;
   const now = deps.now ?? (() => new Date());
 
-  async function mustFind(id: string): Promise<GenerationRecord> {
-    const record = await repository.findById(id);
-    if (!record) throw notFound();
-    return record;
+  async function insertGeneration(
+    input: { prompt: string; promptOptimizer: boolean; watermark: boolean; image: Buffer; width: number; height: number },
+    idempotencyKey: string | undefined,
+  ): Promise<{ record: GenerationRecord; created: boolean }> {
+    const id = newGenerationId();
+    const inputKey = inputKeyFor(id);
+    await media.putBuffer(inputKey, input.image);
+    const timestamp = now().toISOString();
+    const result = await repository.insert({
+      id,
+      shareToken: newShareToken(),
+      hidePrompt: false,
+      status: "queued",
+      mode: deps.mode,
+      prompt: input.prompt,
+      promptOptimizer: input.promptOptimizer,
+      watermark: input.watermark,
+      inputKey,
+      inputWidth: input.width,
+      inputHeight: input.height,
+      submitState: "pending",
+      upstreamTaskId: null,
+      progress: null,
+      costUsd: null,
+      errorCode: null,
+      errorMessage: null,
+      resultUrl: null,
+      resultKey: null,
+      resultBytes: null,
+      callbackSecret: newCallbackSecret(),
+      idempotencyKey: idempotencyKey ?? null,
+      createdAt: timestamp,
+      updatedAt: timestamp,
+      completedAt: null,
+    });
+    if (result.created) tracker.kick(id);
+    // Lost a race with the same idempotency key: the other request's record stands.
+    else await media.delete(inputKey);
+    return result;
   }
+
+  async function mustFind(id: string): Promise<GenerationRecord> {
+    const found = await repository.findById(id);
+    if (!found) throw notFound();
+    return found;
+  }
+
+  async function updateExisting(id: string, patch: GenerationPatch): Promise<GenerationRecord> {
+    const updated = await repository.update(id, patch);
+    if (!updated) throw notFound();
+    return updated;
+  }
+
+  const replayOf = async (idempotencyKey: string | undefined) =>
+    idempotencyKey ? repository.findByIdempotencyKey(idempotencyKey) : undefined;
 
   return {
     /**
@@ -32,47 +83,29 @@ export function createGenerationService(deps: GenerationServiceDeps) {
      * tracker. The same idempotency key always yields the same generation.
      */
     async create(input: CreateGenerationInput, idempotencyKey?: string): Promise<{ record: GenerationRecord; created: boolean }> {
-      if (idempotencyKey) {
-        // A replay (double click, retry after a dropped connection) skips the image work.
-        const existing = await repository.findByIdempotencyKey(idempotencyKey);
-        if (existing) return { record: existing, created: false };
-      }
+      // A replay (double click, retry after a dropped connection) skips the image work.
+      const existing = await replayOf(idempotencyKey);
+      if (existing) return { record: existing, created: false };
       const image = await prepareUploadImage(decodeDataUrl(input.image));
-      const id = newGenerationId();
-      const inputKey = inputKeyFor(id);
-      await media.putBuffer(inputKey, image.jpeg);
-      const timestamp = now().toISOString();
-      const result = await repository.insert({
-        id,
-        shareToken: newShareToken(),
-        hidePrompt: false,
-        status: "queued",
-        mode: deps.mode,
-        prompt: input.prompt,
-        promptOptimizer: input.promptOptimizer,
-        watermark: input.watermark,
-        inputKey,
-        inputWidth: image.width,
-        inputHeight: image.height,
-        submitState: "pending",
-        upstreamTaskId: null,
-        progress: null,
-        costUsd: null,
-        errorCode: null,
-        errorMessage: null,
-        resultUrl: null,
-        resultKey: null,
-        resultBytes: null,
-        callbackSecret: newCallbackSecret(),
-        idempotencyKey: idempotencyKey ?? null,
-        createdAt: timestamp,
-        updatedAt: timestamp,
-        completedAt: null,
-      });
-      if (result.created) tracker.kick(id);
-      // Lost a race with the same idempotency key: the other request's record stands.
-      else await media.delete(inputKey);
-      return result;
+      return insertGeneration({ ...input, image: image.jpeg, width: image.width, height: image.height }, idempotencyKey);
+    },
+
+    /** Same portrait, prompt and options; a new provider task. */
+    async rerun(id: string, idempotencyKey?: string): Promise<{ record: GenerationRecord; created: boolean }> {
+      const existing = await replayOf(idempotencyKey);
+      if (existing) return { record: existing, created: false };
+      const source = await mustFind(id);
+      return insertGeneration(
+        {
+          prompt: source.prompt,
+          promptOptimizer: source.promptOptimizer,
+          watermark: source.watermark,
+          image: await media.readBuffer(source.inputKey),
+          width: source.inputWidth,
+          height: source.inputHeight,
+        },
+        idempotencyKey,
+      );
     },
 
     get: mustFind,
@@ -90,6 +123,34 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       await repository.delete(id);
       await media.delete(record.inputKey);
       if (record.resultKey) await media.delete(record.resultKey);
+    },
+
+    async setHidePrompt(id: string, hidePrompt: boolean): Promise<GenerationRecord> {
+      return updateExisting(id, { hidePrompt });
+    },
+
+    /** A fresh link; any earlier link stops working at once. */
+    async renewShareLink(id: string): Promise<GenerationRecord> {
+      return updateExisting(id, { shareToken: newShareToken() });
+    },
+
+    async revokeShareLink(id: string): Promise<GenerationRecord> {
+      return updateExisting(id, { shareToken: null });
+    },
+
+    /** A playable generation behind a live share link; unknown and revoked look the same. */
+    async findShared(token: string): Promise<GenerationRecord | undefined> {
+      const shared = await repository.findByShareToken(token);
+      return shared?.status === "succeeded" && shared.resultKey ? shared : undefined;
+    },
+
+    async totals(since: { dayStart: string; monthStart: string }): Promise<Totals> {
+      const spend = await repository.listSpend();
+      const window = (from: number) => {
+        const entries = spend.filter((entry) => Date.parse(entry.createdAt) >= from);
+        return { count: entries.length, costUsd: sumCosts(entries.flatMap((entry) => (entry.costUsd ? [entry.costUsd] : []))) };
+      };
+      return { today: window(Date.parse(since.dayStart)), month: window(Date.parse(since.monthStart)), allTime: window(0) };
     },
 
     /** A provider notification: never trusted, it only makes us re-read the task now. */

@@ -9,6 +9,8 @@ export interface ViewContext {
 export const videoPath = (id: string) => `/api/generations/${id}/video`;
 export const posterPath = (id: string) => `/api/generations/${id}/poster`;
 export const sharePath = (token: string) => `/s/${token}`;
+export const sharedVideoPath = (token: string) => `/api/share/${token}/video`;
+export const sharedPosterPath = (token: string) => `/api/share/${token}/poster`;
 
 /** The public shape of a generation: no secrets, no provider links, only our own URLs. */
 export function toGenerationView(record: GenerationRecord, context: ViewContext): GenerationView {
@@ -31,6 +33,7 @@ export function toGenerationView(record: GenerationRecord, context: ViewContext)
     downloadUrl: playable ? `${videoPath(record.id)}?download=1` : null,
     posterUrl: posterPath(record.id),
     shareUrl: playable && record.shareToken ? `${context.publicBaseUrl ?? ""}${sharePath(record.shareToken)}` : null,
+    hidePrompt: record.hidePrompt,
     cost: record.costUsd,
     error: record.status === "failed" ? { code: record.errorCode ?? "unknown", message: record.errorMessage ?? "The generation failed." } : null,
     mode: record.mode,

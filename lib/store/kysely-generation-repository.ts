@@ -79,6 +79,11 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       return rows.map(fromRow);
     },
 
+    async listSpend() {
+      const rows = await db.selectFrom("generations").select(["created_at", "cost_usd"]).execute();
+      return rows.map((row) => ({ createdAt: row.created_at, costUsd: row.cost_usd }));
+    },
+
     async delete(id) {
       const result = await db.deleteFrom("generations").where("id", "=", id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;

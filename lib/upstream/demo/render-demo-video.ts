@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { outputSize } from "@/lib/upstream/output-size";
 
 const require = createRequire(import.meta.url);
 
@@ -11,14 +12,6 @@ function ffmpegPath(): string {
 
 const FPS = 25;
 const SECONDS = 6;
-
-/** 720P output keeping the portrait's aspect: the short side is 720, sides even. */
-export function outputSize(width: number, height: number): { width: number; height: number } {
-  const even = (value: number) => Math.max(2, Math.round(value / 2) * 2);
-  return width >= height
-    ? { width: even((720 * width) / height), height: 720 }
-    : { width: 720, height: even((720 * height) / width) };
-}
 
 /**
  * Renders a real, playable 6 s H.264 MP4 from a still: a slow push-in, the kind of

@@ -1,4 +1,7 @@
+import { updateGenerationBodySchema } from "@/lib/contracts/generation";
 import { toGenerationView } from "@/lib/generations/generation-view";
+import { parseOrThrow } from "@/lib/http/parse";
+import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { services } from "@/lib/server/services";
@@ -17,4 +20,12 @@ export const DELETE = handle(async (_request: Request, context: IdParams) => {
   const { generations } = await services();
   await generations.remove(id);
   return new Response(null, { status: 204 });
+});
+
+/** Owner settings: for now, whether the share page shows the prompt. */
+export const PATCH = handle(async (request: Request, context: IdParams) => {
+  const id = await generationIdFrom(context);
+  const body = parseOrThrow(updateGenerationBodySchema, await readJsonBody(request, 4 * 1024));
+  const { generations, viewContext } = await services();
+  return Response.json(toGenerationView(await generations.setHidePrompt(id, body.hidePrompt), viewContext));
 });

@@ -1,0 +1,14 @@
+import { toGenerationView } from "@/lib/generations/generation-view";
+import { idempotencyKeyFrom } from "@/lib/http/idempotency";
+import { handle } from "@/lib/http/respond";
+import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
+import { services } from "@/lib/server/services";
+
+/** Same crop, prompt and options as a new generation; honours Idempotency-Key like create. */
+export const POST = handle(async (request: Request, context: IdParams) => {
+  const id = await generationIdFrom(context);
+  const idempotencyKey = idempotencyKeyFrom(request);
+  const { generations, viewContext } = await services();
+  const { record, created } = await generations.rerun(id, idempotencyKey);
+  return Response.json(toGenerationView(record, viewContext), { status: created ? 201 : 200 });
+});
