@@ -20,6 +20,8 @@ const origin = z
   .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
   .transform((value) => value.replace(/\/+$/, ""));
 
+const decimal = z.string().trim().regex(/^\d+(\.\d+)?$/, "must be a decimal amount such as 5 or 12.50");
+
 export const envSchema = z.object({
   /** Absent → demo mode. Never logged, never sent to the browser. */
   VTRIX_API_KEY: optionalString,
@@ -40,6 +42,20 @@ export const envSchema = z.object({
   MAX_RESULT_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
   /** Tests only: let result downloads use http:// (the fake upstream's CDN runs on loopback). */
   ALLOW_INSECURE_RESULT_URLS: booleanFlag,
+  /** When set, the studio, history and private API need a session (login with this password). */
+  APP_PASSWORD: optionalString,
+  /** Generation creates allowed per client and across all clients, per minute. */
+  CREATE_LIMIT_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).default(6),
+  CREATE_LIMIT_GLOBAL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Generations queued or processing at once. */
+  MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(10),
+  /** Optional spending caps in USD (UTC day and month), from recorded costs plus an estimate for tasks in flight. */
+  MAX_SPEND_USD_DAY: optionalString.pipe(decimal.optional()),
+  MAX_SPEND_USD_MONTH: optionalString.pipe(decimal.optional()),
+  /** What one generation is assumed to cost until the provider reports it. */
+  COST_ESTIMATE_USD: decimal.default("0.30"),
+  /** Login attempts allowed per client per 15 minutes. */
+  LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
   /** Demo mode: how long the simulated generation takes. */
   DEMO_DURATION_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });

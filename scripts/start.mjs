@@ -31,6 +31,8 @@ if (needsBuild()) {
 }
 
 const port = process.env.PORT || "3000";
-const server = spawn(next, ["start", "-p", port, ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+// HOST=127.0.0.1 keeps the server private to this machine; by default it listens on every interface.
+const host = process.env.HOST ? ["-H", process.env.HOST] : [];
+const server = spawn(next, ["start", "-p", port, ...host, ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

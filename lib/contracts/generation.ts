@@ -123,3 +123,12 @@ export const healthSchema = z.object({
   upstream: z.object({ configured: z.boolean(), baseUrl: z.string() }),
 });
 export type Health = z.infer<typeof healthSchema>;
+
+export const loginBodySchema = z.strictObject({
+  password: z.string({ error: "Enter the password." }).min(1, "Enter the password.").max(1024),
+});
+
+/** Only same-site paths may follow a login, never another origin. */
+export function safeReturnPath(value: string | null | undefined): string {
+  return value && /^\/(?!\/)[^\\\s]*$/.test(value) ? value : "/";
+}

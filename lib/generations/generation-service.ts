@@ -2,6 +2,7 @@ import type { CreateGenerationInput, GenerationStatus, Totals } from "@/lib/cont
 import { ApiError, notFound } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
 import { inputKeyFor, type MediaStore } from "@/lib/media/media-store";
+import type { CreateGuard } from "@/lib/limits/create-guard";
 import { decodeCursor } from "@/lib/store/cursor";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
 import type { GenerationPage, GenerationPatch, GenerationRecord, GenerationRepository } from "./generation-record";
@@ -12,6 +13,7 @@ export interface GenerationServiceDeps {
   repository: GenerationRepository;
   media: MediaStore;
   tracker: Pick<GenerationTracker, "kick" | "forget">;
+  guard: CreateGuard;
   mode: "live" | "demo";
   now?: () => Date;
 }
@@ -82,29 +84,42 @@ export function createGenerationService(deps: GenerationServiceDeps) {
      * Validates and stores the portrait, records the generation and hands it to the
      * tracker. The same idempotency key always yields the same generation.
      */
-    async create(input: CreateGenerationInput, idempotencyKey?: string): Promise<{ record: GenerationRecord; created: boolean }> {
+    async create(
+      input: CreateGenerationInput,
+      request: { idempotencyKey?: string; clientKey: string },
+    ): Promise<{ record: GenerationRecord; created: boolean }> {
+      const { idempotencyKey } = request;
       // A replay (double click, retry after a dropped connection) skips the image work.
       const existing = await replayOf(idempotencyKey);
       if (existing) return { record: existing, created: false };
       const image = await prepareUploadImage(decodeDataUrl(input.image));
-      return insertGeneration({ ...input, image: image.jpeg, width: image.width, height: image.height }, idempotencyKey);
+      return deps.guard.admit(request.clientKey, () =>
+        insertGeneration({ ...input, image: image.jpeg, width: image.width, height: image.height }, idempotencyKey),
+      );
     },
 
     /** Same portrait, prompt and options; a new provider task. */
-    async rerun(id: string, idempotencyKey?: string): Promise<{ record: GenerationRecord; created: boolean }> {
+    async rerun(
+      id: string,
+      request: { idempotencyKey?: string; clientKey: string },
+    ): Promise<{ record: GenerationRecord; created: boolean }> {
+      const { idempotencyKey } = request;
       const existing = await replayOf(idempotencyKey);
       if (existing) return { record: existing, created: false };
       const source = await mustFind(id);
-      return insertGeneration(
-        {
-          prompt: source.prompt,
-          promptOptimizer: source.promptOptimizer,
-          watermark: source.watermark,
-          image: await media.readBuffer(source.inputKey),
-          width: source.inputWidth,
-          height: source.inputHeight,
-        },
-        idempotencyKey,
+      const image = await media.readBuffer(source.inputKey);
+      return deps.guard.admit(request.clientKey, () =>
+        insertGeneration(
+          {
+            prompt: source.prompt,
+            promptOptimizer: source.promptOptimizer,
+            watermark: source.watermark,
+            image,
+            width: source.inputWidth,
+            height: source.inputHeight,
+          },
+          idempotencyKey,
+        ),
       );
     },
 

@@ -7,6 +7,7 @@ import type { ViewContext } from "@/lib/generations/generation-view";
 import { log } from "@/lib/log";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import type { MediaStore } from "@/lib/media/media-store";
+import { createCreateGuard } from "@/lib/limits/create-guard";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { openSqlite } from "@/lib/store/open-sqlite";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
@@ -62,7 +63,18 @@ async function createServices(): Promise<Services> {
         ? (record) => `${publicBaseUrl}/api/callbacks/vtrix/${record.callbackSecret}`
         : undefined,
   });
-  const generations = createGenerationService({ repository, media, tracker, mode });
+  const guard = createCreateGuard(
+    {
+      perClientPerMinute: config.CREATE_LIMIT_PER_CLIENT_PER_MINUTE,
+      globalPerMinute: config.CREATE_LIMIT_GLOBAL_PER_MINUTE,
+      maxInFlight: config.MAX_IN_FLIGHT,
+      maxSpendUsdDay: config.MAX_SPEND_USD_DAY,
+      maxSpendUsdMonth: config.MAX_SPEND_USD_MONTH,
+      costEstimateUsd: config.COST_ESTIMATE_USD,
+    },
+    repository,
+  );
+  const generations = createGenerationService({ repository, media, tracker, guard, mode });
   await tracker.start();
   log().info({ mode, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" }, "services ready");
   return { mode, repository, media, provider, tracker, generations, viewContext: { publicBaseUrl } };

@@ -48,6 +48,10 @@ export async function startApp(
       ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
       DATA_DIR: dataDir,
       LOG_LEVEL: "debug",
+      // Suites that are not about limits must not trip them; limit tests set their own.
+      CREATE_LIMIT_PER_CLIENT_PER_MINUTE: "1000",
+      CREATE_LIMIT_GLOBAL_PER_MINUTE: "1000",
+      MAX_IN_FLIGHT: "100",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -5,17 +5,21 @@ import { MAX_CREATE_BODY_BYTES } from "@/lib/http/limits";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
+import { requireOwner } from "@/lib/security/access";
+import { clientKey } from "@/lib/security/client-key";
 import { services } from "@/lib/server/services";
 
 export const POST = handle(async (request: Request) => {
+  await requireOwner(request, { mutation: true });
   const idempotencyKey = idempotencyKeyFrom(request);
   const body = parseOrThrow(createGenerationBodySchema, await readJsonBody(request, MAX_CREATE_BODY_BYTES));
   const { generations, viewContext } = await services();
-  const { record, created } = await generations.create(body, idempotencyKey);
+  const { record, created } = await generations.create(body, { idempotencyKey, clientKey: clientKey(request) });
   return Response.json(toGenerationView(record, viewContext), { status: created ? 201 : 200 });
 });
 
 export const GET = handle(async (request: Request) => {
+  await requireOwner(request);
   const searchParams = Object.fromEntries(new URL(request.url).searchParams);
   const query = parseOrThrow(generationListQuerySchema, searchParams, "invalid_param");
   const { generations, viewContext } = await services();

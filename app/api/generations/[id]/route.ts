@@ -4,10 +4,12 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
+import { requireOwner } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
 
 /** Reads the store only: however many browsers watch, the provider is polled by the tracker alone. */
-export const GET = handle(async (_request: Request, context: IdParams) => {
+export const GET = handle(async (request: Request, context: IdParams) => {
+  await requireOwner(request);
   const id = await generationIdFrom(context);
   const { generations, viewContext } = await services();
   return Response.json(toGenerationView(await generations.get(id), viewContext), {
@@ -15,7 +17,8 @@ export const GET = handle(async (_request: Request, context: IdParams) => {
   });
 });
 
-export const DELETE = handle(async (_request: Request, context: IdParams) => {
+export const DELETE = handle(async (request: Request, context: IdParams) => {
+  await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
   const { generations } = await services();
   await generations.remove(id);
@@ -24,6 +27,7 @@ export const DELETE = handle(async (_request: Request, context: IdParams) => {
 
 /** Owner settings: for now, whether the share page shows the prompt. */
 export const PATCH = handle(async (request: Request, context: IdParams) => {
+  await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
   const body = parseOrThrow(updateGenerationBodySchema, await readJsonBody(request, 4 * 1024));
   const { generations, viewContext } = await services();

@@ -2,13 +2,16 @@ import { toGenerationView } from "@/lib/generations/generation-view";
 import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
+import { requireOwner } from "@/lib/security/access";
+import { clientKey } from "@/lib/security/client-key";
 import { services } from "@/lib/server/services";
 
 /** Same crop, prompt and options as a new generation; honours Idempotency-Key like create. */
 export const POST = handle(async (request: Request, context: IdParams) => {
+  await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
   const idempotencyKey = idempotencyKeyFrom(request);
   const { generations, viewContext } = await services();
-  const { record, created } = await generations.rerun(id, idempotencyKey);
+  const { record, created } = await generations.rerun(id, { idempotencyKey, clientKey: clientKey(request) });
   return Response.json(toGenerationView(record, viewContext), { status: created ? 201 : 200 });
 });

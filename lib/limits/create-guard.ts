@@ -1,0 +1,86 @@
+import { Mutex } from "async-mutex";
+import Big from "big.js";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { ApiError } from "@/lib/errors";
+import type { GenerationRepository } from "@/lib/generations/generation-record";
+import { sumCosts } from "@/lib/generations/sum-costs";
+
+export interface CreateLimits {
+  perClientPerMinute: number;
+  globalPerMinute: number;
+  maxInFlight: number;
+  maxSpendUsdDay?: string;
+  maxSpendUsdMonth?: string;
+  costEstimateUsd: string;
+}
+
+/** Decides whether a new paid generation may start. */
+export interface CreateGuard {
+  admit<T>(clientKey: string, create: () => Promise<T>): Promise<T>;
+}
+
+const GLOBAL_KEY = "all-clients";
+
+/**
+ * Rate limits per client and overall, a cap on generations in flight and optional
+ * day/month budgets. Checks and the insert run under one lock, so two simultaneous
+ * requests cannot both take the last place.
+ */
+export function createCreateGuard(
+  limits: CreateLimits,
+  repository: Pick<GenerationRepository, "listUnfinished" | "listSpend">,
+  now: () => Date = () => new Date(),
+): CreateGuard {
+  const lock = new Mutex();
+  const perClient = new RateLimiterMemory({ points: limits.perClientPerMinute, duration: 60 });
+  const global = new RateLimiterMemory({ points: limits.globalPerMinute, duration: 60 });
+
+  async function checkInFlightAndBudget() {
+    const inFlight = (await repository.listUnfinished()).length;
+    if (inFlight >= limits.maxInFlight) {
+      throw new ApiError(
+        "rate_limited",
+        `${inFlight} generations are already in progress (the limit is ${limits.maxInFlight}). Please wait for one to finish.`,
+      );
+    }
+    if (!limits.maxSpendUsdDay && !limits.maxSpendUsdMonth) return;
+    const spend = await repository.listSpend();
+    // Tasks in flight (and this one) have not reported a cost yet: count an estimate for each.
+    const pending = new Big(limits.costEstimateUsd).times(inFlight + 1);
+    const today = now();
+    const budgets = [
+      { cap: limits.maxSpendUsdDay, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()), label: "today's" },
+      { cap: limits.maxSpendUsdMonth, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1), label: "this month's" },
+    ];
+    for (const { cap, since, label } of budgets) {
+      if (!cap) continue;
+      const spent = sumCosts(spend.filter((entry) => entry.costUsd && Date.parse(entry.createdAt) >= since).map((entry) => entry.costUsd ?? "0"));
+      if (new Big(spent).plus(pending).gt(cap)) {
+        throw new ApiError(
+          "budget_exceeded",
+          `This generation would go over ${label} spending limit of $${cap} ($${spent} spent, plus about $${pending.toFixed(2)} for generations not yet billed).`,
+        );
+      }
+    }
+  }
+
+  async function consume(limiter: RateLimiterMemory, key: string, message: string) {
+    try {
+      await limiter.consume(key);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
+    }
+  }
+
+  return {
+    admit: (clientKey, create) =>
+      lock.runExclusive(async () => {
+        await checkInFlightAndBudget();
+        await consume(perClient, clientKey, `You can start ${limits.perClientPerMinute} generations a minute.`);
+        await consume(global, GLOBAL_KEY, "This server is starting too many generations right now.");
+        return create();
+      }),
+  };
+}

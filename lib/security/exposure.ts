@@ -1,0 +1,20 @@
+import { env } from "@/lib/env";
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/** The address `next start` was told to bind (-H/--hostname); it binds every interface by default. */
+export function boundHost(argv: readonly string[] = process.argv): string | undefined {
+  const index = argv.findIndex((arg) => arg === "-H" || arg === "--hostname");
+  if (index >= 0) return argv[index + 1];
+  return argv.find((arg) => arg.startsWith("--hostname="))?.slice("--hostname=".length);
+}
+
+/** Anyone who can reach such a server can spend the key. */
+export function openToTheNetwork(argv: readonly string[] = process.argv): boolean {
+  if (env().APP_PASSWORD) return false;
+  const host = boundHost(argv);
+  return host === undefined || !LOOPBACK.has(host);
+}
+
+export const EXPOSURE_WARNING =
+  "APP_PASSWORD is not set and the server listens beyond this machine: anyone who can reach it can spend your API key. Set APP_PASSWORD, or start with HOST=127.0.0.1.";

@@ -1,0 +1,33 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy } from "./lib/security/content-security-policy";
+
+/**
+ * Gives every page a fresh CSP nonce (Next applies it to its own scripts). Access
+ * control is not done here: pages and route handlers check the session themselves.
+ */
+export function proxy(request: NextRequest) {
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const policy = contentSecurityPolicy(nonce, {
+    development: process.env.NODE_ENV === "development",
+    https: request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https",
+  });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", policy);
+  return response;
+}
+
+export const config = {
+  // Pages only: API routes, build assets and public files get their headers from next.config.ts.
+  matcher: [
+    {
+      source: "/((?!api/|_next/static|_next/image|favicon.ico|models/|readme/).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
