@@ -9,6 +9,7 @@ const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
 export interface AppServer {
   url: string;
+  pid: number;
   dataDir: string;
   /** Everything the server printed so far (stdout and stderr). */
   output(): string;
@@ -79,6 +80,7 @@ export async function startApp(
 
   return {
     url,
+    pid: child.pid ?? 0,
     dataDir,
     output: () => output,
     async stop() {
