@@ -1,0 +1,100 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import type { GenerationView } from "@/lib/contracts/generation";
+import { absoluteUrl, generationsApi } from "@/lib/client/generations-api";
+import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
+import { formatAge, formatUsd, STATUS_LABEL } from "./format";
+import { useCopy } from "./use-copy";
+
+const STATUS_STYLE = {
+  queued: "bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-100",
+  processing: "bg-sky-100 text-sky-900 dark:bg-sky-900/40 dark:text-sky-100",
+  succeeded: "bg-emerald-100 text-emerald-900 dark:bg-emerald-900/40 dark:text-emerald-100",
+  failed: "bg-red-100 text-red-900 dark:bg-red-900/40 dark:text-red-100",
+} as const;
+
+const action =
+  "rounded-lg px-2.5 py-1.5 text-sm font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 disabled:opacity-50 dark:text-neutral-200 dark:hover:bg-neutral-800";
+
+export function GenerationCard({ generation }: { generation: GenerationView }) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const { copied, failed: copyFailed, copy } = useCopy();
+  // One key per intended re-run: a double click or a retried request starts one task.
+  const rerunKey = useRef<string | null>(null);
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["generations"] });
+  const remove = useMutation({
+    mutationFn: () => generationsApi.remove(generation.id),
+    onSuccess: async () => {
+      setConfirming(false);
+      await refresh();
+    },
+  });
+  const rerun = useMutation({
+    mutationFn: () => {
+      rerunKey.current ??= `rerun-${crypto.randomUUID()}`;
+      return generationsApi.rerun(generation.id, rerunKey.current);
+    },
+    onSuccess: async (created) => {
+      rerunKey.current = null;
+      await refresh();
+      router.push(`/g/${created.id}`);
+    },
+  });
+  const error = remove.error ?? rerun.error;
+  const title = generation.prompt || "No prompt";
+
+  return (
+    <li className="flex flex-col overflow-hidden rounded-2xl border border-neutral-200 bg-white dark:border-neutral-800 dark:bg-neutral-900" data-testid="history-card" data-generation-id={generation.id}>
+      <Link href={`/g/${generation.id}`} className="group relative block aspect-[3/4] bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-neutral-800">
+        {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster, already sized */}
+        <img src={generation.posterUrl} alt={`Portrait for: ${title}`} loading="lazy" className="h-full w-full object-cover transition group-hover:opacity-90" />
+        <span className={`absolute left-2 top-2 rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[generation.status]}`} data-testid="history-status">
+          {STATUS_LABEL[generation.status]}
+        </span>
+      </Link>
+      <div className="flex flex-1 flex-col gap-2 p-3">
+        <p className="line-clamp-2 text-sm text-neutral-800 dark:text-neutral-100" title={title}>
+          {title}
+        </p>
+        <p className="text-xs text-neutral-600 dark:text-neutral-400">
+          <time dateTime={generation.createdAt}>{formatAge(generation.createdAt)}</time>
+          {generation.cost ? <span data-testid="history-cost"> · {formatUsd(generation.cost)}</span> : null}
+        </p>
+        <div className="mt-auto flex flex-wrap gap-1">
+          <Link href={`/g/${generation.id}`} className={action}>
+            Open
+          </Link>
+          {generation.downloadUrl ? (
+            <a href={generation.downloadUrl} download className={action}>
+              Download
+            </a>
+          ) : null}
+          {generation.shareUrl ? (
+            <button type="button" className={action} onClick={() => void copy(absoluteUrl(generation.shareUrl ?? ""))}>
+              {copied ? "Copied" : copyFailed ? "Copy failed" : "Copy link"}
+            </button>
+          ) : null}
+          <button type="button" className={action} onClick={() => rerun.mutate()} disabled={rerun.isPending}>
+            {rerun.isPending ? "Starting…" : "Re-run"}
+          </button>
+          <button type="button" className={`${action} text-red-700 dark:text-red-400`} onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        </div>
+        {error ? (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+            {error.message}
+          </p>
+        ) : null}
+      </div>
+      <ConfirmDeleteDialog open={confirming} busy={remove.isPending} onConfirm={() => remove.mutate()} onCancel={() => setConfirming(false)} />
+    </li>
+  );
+}

@@ -1,0 +1,90 @@
+import type { z } from "zod";
+import {
+  apiErrorBodySchema,
+  generationListSchema,
+  generationViewSchema,
+  totalsSchema,
+  type GenerationList,
+  type GenerationStatus,
+  type GenerationView,
+  type Totals,
+} from "@/lib/contracts/generation";
+
+/** A refusal from our API, carrying the server's human message. */
+export class ApiRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "ApiRequestError";
+  }
+}
+
+async function request<Schema extends z.ZodType>(
+  schema: Schema | null,
+  path: string,
+  init: RequestInit = {},
+): Promise<z.output<Schema>> {
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers: { Accept: "application/json", ...init.headers } });
+  } catch {
+    throw new ApiRequestError("The server could not be reached. Check your connection and try again.", 0, "network");
+  }
+  if (!response.ok) {
+    const body = apiErrorBodySchema.safeParse(await response.json().catch(() => null));
+    if (body.success) throw new ApiRequestError(body.data.error.message, response.status, body.data.error.code, body.data.error.field);
+    throw new ApiRequestError(`The server answered ${response.status}.`, response.status, "http_error");
+  }
+  if (!schema) return undefined as z.output<Schema>;
+  return schema.parse(await response.json());
+}
+
+const jsonBody = (body: unknown): RequestInit => ({
+  body: JSON.stringify(body),
+  headers: { "Content-Type": "application/json" },
+});
+
+export const generationsApi = {
+  list(options: { cursor?: string; status?: GenerationStatus; limit?: number }): Promise<GenerationList> {
+    const query = new URLSearchParams();
+    if (options.cursor) query.set("cursor", options.cursor);
+    if (options.status) query.set("status", options.status);
+    query.set("limit", String(options.limit ?? 24));
+    return request(generationListSchema, `/api/generations?${query}`);
+  },
+
+  /** "Today" and "this month" in the viewer's own time zone. */
+  totals(now = new Date()): Promise<Totals> {
+    const query = new URLSearchParams({
+      dayStart: new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString(),
+      monthStart: new Date(now.getFullYear(), now.getMonth(), 1).toISOString(),
+    });
+    return request(totalsSchema, `/api/generations/totals?${query}`);
+  },
+
+  remove: (id: string) => request(null, `/api/generations/${id}`, { method: "DELETE" }),
+
+  rerun: (id: string, idempotencyKey: string): Promise<GenerationView> =>
+    request(generationViewSchema, `/api/generations/${id}/rerun`, {
+      method: "POST",
+      headers: { "Idempotency-Key": idempotencyKey },
+    }),
+
+  renewShareLink: (id: string): Promise<GenerationView> =>
+    request(generationViewSchema, `/api/generations/${id}/share`, { method: "POST" }),
+
+  revokeShareLink: (id: string): Promise<GenerationView> =>
+    request(generationViewSchema, `/api/generations/${id}/share`, { method: "DELETE" }),
+
+  setHidePrompt: (id: string, hidePrompt: boolean): Promise<GenerationView> =>
+    request(generationViewSchema, `/api/generations/${id}`, { method: "PATCH", ...jsonBody({ hidePrompt }) }),
+};
+
+/** Share links may be paths when no public origin is configured: make them absolute for copying. */
+export function absoluteUrl(pathOrUrl: string): string {
+  return new URL(pathOrUrl, window.location.origin).toString();
+}
