@@ -27,8 +27,19 @@ export const API_ERROR_STATUS = {
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 
+const API_ERROR_BRAND = Symbol.for("portrait-live.ApiError");
+
 export class ApiError extends Error {
   readonly status: number;
+  readonly [API_ERROR_BRAND] = true;
+
+  /**
+   * Next bundles instrumentation and each route separately, so the class an error was
+   * built with may be another copy of this one: recognise it by its brand, not instanceof.
+   */
+  static is(error: unknown): error is ApiError {
+    return typeof error === "object" && error !== null && API_ERROR_BRAND in error;
+  }
 
   constructor(
     readonly code: ApiErrorCode,

@@ -21,7 +21,7 @@ export function handle<Args extends unknown[]>(
     try {
       return await handler(...args);
     } catch (error) {
-      if (error instanceof ApiError) return errorResponse(error);
+      if (ApiError.is(error)) return errorResponse(error);
       log().error({ err: error }, "unhandled error in route handler");
       return errorResponse(new ApiError("internal", "Something went wrong on our side. Please try again."));
     }
