@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import {
   apiErrorBodySchema,
+  type CreateGenerationBody,
   generationListSchema,
   generationViewSchema,
   totalsSchema,
@@ -49,6 +50,15 @@ const jsonBody = (body: unknown): RequestInit => ({
 });
 
 export const generationsApi = {
+  create: (body: CreateGenerationBody, idempotencyKey: string): Promise<GenerationView> =>
+    request(generationViewSchema, "/api/generations", {
+      method: "POST",
+      ...jsonBody(body),
+      headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
+    }),
+
+  get: (id: string): Promise<GenerationView> => request(generationViewSchema, `/api/generations/${id}`),
+
   list(options: { cursor?: string; status?: GenerationStatus; limit?: number }): Promise<GenerationList> {
     const query = new URLSearchParams();
     if (options.cursor) query.set("cursor", options.cursor);

@@ -1,5 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
+import { connection } from "next/server";
 import { ApiError } from "@/lib/errors";
 import { hasOwnerSession } from "./session";
 import { assertSameOrigin } from "./same-origin";
@@ -17,5 +18,7 @@ export async function requireOwner(request: Request, options: { mutation?: boole
 
 /** For pages: send visitors without a session to the login page. */
 export async function requireOwnerPage(returnTo: string): Promise<void> {
+  // Decided per request, never at build time (and each page gets its own CSP nonce).
+  await connection();
   if (!(await hasOwnerSession())) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
 }

@@ -65,7 +65,6 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
       state: "succeeded",
       progress: 1,
       videoUrl: `${DEMO_URL_PREFIX}${taskId}`,
-      costUsd: "0",
       providerStatus: "completed",
     };
   }

@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { GenerationView } from "@/components/generation/generation-view";
+import { generationIdSchema } from "@/lib/contracts/generation";
+import { toGenerationView } from "@/lib/generations/generation-view";
+import { requireOwnerPage } from "@/lib/security/access";
+import { services } from "@/lib/server/services";
+
+export const metadata: Metadata = { title: "Your video · Portrait Live" };
+
+type Props = { params: Promise<{ id: string }> };
+
+/** A generation's own address: a reload or a second tab picks up where it is. */
+export default async function GenerationPage({ params }: Props) {
+  const { id } = await params;
+  await requireOwnerPage(`/g/${id}`);
+  const parsed = generationIdSchema.safeParse(id);
+  if (!parsed.success) notFound();
+  const { generations, viewContext } = await services();
+  const record = await generations.get(parsed.data).catch(() => undefined);
+  if (!record) notFound();
+  return (
+    <main className="mx-auto w-full max-w-6xl px-4 py-8">
+      <GenerationView id={record.id} initial={toGenerationView(record, viewContext)} />
+    </main>
+  );
+}

@@ -1,0 +1,19 @@
+import { RecentStrip } from "@/components/studio/recent-strip";
+import { Studio } from "@/components/studio/studio";
+import { requireOwnerPage } from "@/lib/security/access";
+
+export default async function StudioPage() {
+  await requireOwnerPage("/");
+  return (
+    <main className="mx-auto flex w-full max-w-6xl flex-col gap-10 px-4 py-8">
+      <div className="flex flex-col gap-2">
+        <h1 className="text-3xl font-bold tracking-tight text-neutral-900 dark:text-neutral-50">Bring a portrait to life</h1>
+        <p className="max-w-2xl text-neutral-600 dark:text-neutral-400">
+          Drop a photo, frame the face, describe a small movement, and get a 6-second 720P video.
+        </p>
+      </div>
+      <Studio />
+      <RecentStrip />
+    </main>
+  );
+}

@@ -1,0 +1,37 @@
+import Link from "next/link";
+import { appMode } from "@/lib/server/app-mode";
+import { EXPOSURE_WARNING, openToTheNetwork } from "@/lib/security/exposure";
+
+/** Brand, navigation, and the two things an owner must never miss: demo mode and an open server. */
+export function SiteHeader() {
+  const demo = appMode() === "demo";
+  const exposed = !demo && openToTheNetwork();
+  return (
+    <header className="border-b border-neutral-200 bg-white/80 backdrop-blur dark:border-neutral-800 dark:bg-neutral-900/80">
+      {exposed ? (
+        <p role="alert" className="bg-red-700 px-4 py-2 text-center text-sm font-medium text-white">
+          {EXPOSURE_WARNING}
+        </p>
+      ) : null}
+      <div className="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3">
+        <Link href="/" className="flex items-center gap-2 font-semibold text-neutral-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-neutral-50">
+          <span aria-hidden className="inline-block h-6 w-6 rounded-full bg-gradient-to-br from-indigo-500 to-pink-500" />
+          Portrait Live
+        </Link>
+        {demo ? (
+          <span className="rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-semibold text-amber-900 dark:bg-amber-900/50 dark:text-amber-100" data-testid="demo-badge" title="No VTRIX_API_KEY is configured on this server">
+            Demo mode · videos are simulated, no API key configured
+          </span>
+        ) : null}
+        <nav aria-label="Main" className="ml-auto flex gap-1 text-sm">
+          <Link href="/" className="rounded-lg px-3 py-1.5 font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-neutral-200 dark:hover:bg-neutral-800">
+            Studio
+          </Link>
+          <Link href="/history" className="rounded-lg px-3 py-1.5 font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-neutral-200 dark:hover:bg-neutral-800">
+            History
+          </Link>
+        </nav>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,130 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
+import type { Area } from "@/lib/client/crop-math";
+import { detectFace } from "@/lib/client/detect-face";
+import { ApiRequestError } from "@/lib/client/generations-api";
+import { inspectImageFile } from "@/lib/client/inspect-image-file";
+import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
+import { FrameEditor } from "./frame-editor";
+import { MotionPrompt, type MotionSettings } from "./motion-prompt";
+import { PortraitDropZone } from "./portrait-drop-zone";
+import { useCreateGeneration } from "./use-create-generation";
+import { usePasteImage } from "./use-paste-image";
+
+type Portrait = { file: Blob; width: number; height: number; previewUrl: string };
+
+/** Drop → frame → describe → generate. Everything the model would refuse is caught here first. */
+export function Studio() {
+  const router = useRouter();
+  const [portrait, setPortrait] = useState<Portrait | null>(null);
+  const [dropError, setDropError] = useState<string | null>(null);
+  const [reading, setReading] = useState(false);
+  const [face, setFace] = useState<Area | null | undefined>(undefined);
+  const [area, setArea] = useState<Area | null>(null);
+  const [settings, setSettings] = useState<MotionSettings>({ prompt: "", promptOptimizer: true, watermark: false });
+  const create = useCreateGeneration();
+  const { inputsChanged } = create;
+
+  const acceptFile = useCallback(async (file: Blob) => {
+    setReading(true);
+    setDropError(null);
+    const inspected = await inspectImageFile(file);
+    setReading(false);
+    if (!inspected.ok) {
+      setDropError(inspected.message);
+      return;
+    }
+    setPortrait((previous) => {
+      if (previous) URL.revokeObjectURL(previous.previewUrl);
+      return inspected;
+    });
+    setFace(undefined);
+    setArea(null);
+    inputsChanged();
+    setFace(await detectFace(inspected.file));
+  }, [inputsChanged]);
+  usePasteImage(acceptFile);
+
+  useEffect(() => () => {
+    if (portrait) URL.revokeObjectURL(portrait.previewUrl);
+  }, [portrait]);
+
+  const promptTooLong = promptLength(settings.prompt) > PROMPT_MAX_CODE_POINTS;
+  const serverError = create.error instanceof ApiRequestError || create.error instanceof Error ? create.error : null;
+  const fieldError = (field: string) => (serverError instanceof ApiRequestError && serverError.field === field ? serverError.message : null);
+  const generalError = serverError && !fieldError("prompt") && !fieldError("image") ? serverError.message : null;
+
+  const generate = () => {
+    if (!portrait || !area || promptTooLong || create.isPending) return;
+    create.mutate(
+      { file: portrait.file, area, settings },
+      { onSuccess: (generation) => router.push(`/g/${generation.id}`) },
+    );
+  };
+
+  return (
+    <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <section aria-labelledby="step-portrait" className="flex flex-col gap-3">
+        <h2 id="step-portrait" className="text-lg font-semibold text-neutral-900 dark:text-neutral-50">
+          1. Your portrait
+        </h2>
+        {portrait ? (
+          <>
+            <FrameEditor
+              image={portrait}
+              face={face}
+              onAreaChange={(next) => {
+                setArea(next);
+                inputsChanged();
+              }}
+            />
+            <button
+              type="button"
+              onClick={() => {
+                setPortrait(null);
+                setArea(null);
+              }}
+              className="self-start text-sm font-medium text-indigo-700 underline-offset-2 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300"
+            >
+              Use a different photo
+            </button>
+          </>
+        ) : (
+          <PortraitDropZone onFile={(file) => void acceptFile(file)} busy={reading} />
+        )}
+        <p role="alert" className="text-sm font-medium text-red-700 dark:text-red-400" data-testid="drop-error">
+          {dropError ?? fieldError("image")}
+        </p>
+      </section>
+
+      <section aria-labelledby="step-motion" className="flex flex-col gap-4">
+        <h2 id="step-motion" className="text-lg font-semibold text-neutral-900 dark:text-neutral-50">
+          2. Describe the motion
+        </h2>
+        <MotionPrompt
+          value={settings}
+          onChange={(next) => {
+            setSettings(next);
+            inputsChanged();
+          }}
+          error={fieldError("prompt")}
+        />
+        <button
+          type="button"
+          onClick={generate}
+          disabled={!portrait || !area || promptTooLong || create.isPending}
+          className="rounded-2xl bg-indigo-600 px-6 py-3 text-lg font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-neutral-400 dark:disabled:bg-neutral-700"
+          data-testid="generate"
+        >
+          {create.isPending ? "Sending your portrait…" : "Generate video"}
+        </button>
+        {!portrait ? <p className="text-sm text-neutral-600 dark:text-neutral-400">Add a portrait to start.</p> : null}
+        <p role="alert" className="text-sm font-medium text-red-700 dark:text-red-400" data-testid="generate-error">
+          {generalError}
+        </p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useCallback, useRef } from "react";
+import type { Area } from "@/lib/client/crop-math";
+import { blobToDataUrl, exportCrop } from "@/lib/client/export-crop";
+import { ApiRequestError, generationsApi } from "@/lib/client/generations-api";
+import type { MotionSettings } from "./motion-prompt";
+
+/**
+ * Sends the crop with an Idempotency-Key that is kept until the server gives a
+ * definitive answer: a double click or a retry after a dropped connection can only
+ * ever return the same generation, never start a second paid task.
+ */
+export function useCreateGeneration() {
+  const idempotencyKey = useRef<string | null>(null);
+  const mutation = useMutation({
+    mutationFn: async (input: { file: Blob; area: Area; settings: MotionSettings }) => {
+      idempotencyKey.current ??= `studio-${crypto.randomUUID()}`;
+      const crop = await exportCrop(input.file, input.area);
+      return generationsApi.create({ image: await blobToDataUrl(crop), ...input.settings }, idempotencyKey.current);
+    },
+    onSuccess: () => {
+      idempotencyKey.current = null;
+    },
+    onError: (error) => {
+      // A refusal is final for that request; the next attempt is a new one.
+      if (error instanceof ApiRequestError && error.status >= 400) idempotencyKey.current = null;
+    },
+  });
+  /** Any edit makes the next click a different request. */
+  const inputsChanged = useCallback(() => {
+    if (!mutation.isPending) idempotencyKey.current = null;
+  }, [mutation.isPending]);
+  return { ...mutation, inputsChanged };
+}

@@ -1,0 +1,36 @@
+import { checkImageBytes, IMAGE_RULES } from "@/lib/contracts/image-rules";
+import { sniffImageType } from "@/lib/images/sniff-image-type";
+
+export type InspectedImage =
+  | { ok: true; file: Blob; width: number; height: number; previewUrl: string }
+  | { ok: false; message: string };
+
+/**
+ * Checks a dropped file the way the server will, cheapest first, with one specific
+ * message per problem. Dimensions are read after EXIF orientation is applied.
+ */
+export async function inspectImageFile(file: Blob): Promise<InspectedImage> {
+  const sizeProblem = checkImageBytes(file.size);
+  if (sizeProblem) return { ok: false, message: sizeProblem.message };
+  if (file.size === 0) return { ok: false, message: "This file is empty." };
+
+  const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());
+  const type = sniffImageType(head);
+  if (!type.accepted) return { ok: false, message: type.reason };
+
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch {
+    return { ok: false, message: "This image could not be decoded; the file may be damaged or incomplete." };
+  }
+  const { width, height } = bitmap;
+  bitmap.close();
+  if (Math.min(width, height) <= IMAGE_RULES.minShortSideExclusive) {
+    return {
+      ok: false,
+      message: `This image is ${width}×${height} px. Its short side must be more than ${IMAGE_RULES.minShortSideExclusive} px; please use a larger photo.`,
+    };
+  }
+  return { ok: true, file, width, height, previewUrl: URL.createObjectURL(file) };
+}

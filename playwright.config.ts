@@ -1,0 +1,61 @@
+import { defineConfig } from "@playwright/test";
+
+const FAKE_UPSTREAM_PORT = 4010;
+const LIVE_PORT = 3101;
+const DEMO_PORT = 3102;
+export const FAKE_UPSTREAM_URL = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
+
+const chromiumFromDebian = {
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+};
+
+// Browser tests must not trip the abuse limits; those have their own integration tests.
+const generousLimits = "CREATE_LIMIT_PER_CLIENT_PER_MINUTE=1000 CREATE_LIMIT_GLOBAL_PER_MINUTE=1000 MAX_IN_FLIGHT=100";
+const nextStart = (port: number, env: string, dataDir: string) =>
+  `rm -rf ${dataDir} && env NEXT_TELEMETRY_DISABLED=1 DATA_DIR=${dataDir} ${generousLimits} ${env} node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/e2e",
+  // One browser at a time: the machine has two cores and two app servers to feed.
+  workers: 1,
+  fullyParallel: false,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  reporter: [["list"]],
+  use: {
+    launchOptions: chromiumFromDebian,
+    trace: "retain-on-failure",
+    acceptDownloads: true,
+  },
+  projects: [
+    { name: "live", testMatch: /.*\.live\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${LIVE_PORT}` } },
+    { name: "demo", testMatch: /.*\.demo\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEMO_PORT}` } },
+  ],
+  webServer: [
+    {
+      command: `env FAKE_UPSTREAM_PORT=${FAKE_UPSTREAM_PORT} FAKE_UPSTREAM_API_KEY=e2e-secret-key FAKE_UPSTREAM_PENDING_MS=1000 FAKE_UPSTREAM_PROCESSING_MS=4000 npx tsx tests/fake-upstream/main.ts`,
+      url: `${FAKE_UPSTREAM_URL}/__control/stats`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: nextStart(
+        LIVE_PORT,
+        `VTRIX_API_KEY=e2e-secret-key VTRIX_BASE_URL=${FAKE_UPSTREAM_URL} ALLOW_INSECURE_RESULT_URLS=1 POLL_INTERVAL_MS=500 PUBLIC_BASE_URL=http://127.0.0.1:${LIVE_PORT}`,
+        "test-results/e2e-data-live",
+      ),
+      url: `http://127.0.0.1:${LIVE_PORT}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: nextStart(DEMO_PORT, "DEMO_DURATION_MS=4000", "test-results/e2e-data-demo"),
+      url: `http://127.0.0.1:${DEMO_PORT}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});

@@ -1,0 +1,22 @@
+import { expect, test } from "@playwright/test";
+import { photos } from "./photos";
+import { GenerationPage } from "./pages/generation-page";
+import { StudioPage } from "./pages/studio-page";
+
+test("demo mode says so and runs the whole flow to a playable video", async ({ page }) => {
+  const files = await photos();
+  const studio = new StudioPage(page);
+  await studio.open();
+  await expect(page.getByTestId("demo-badge")).toHaveText(/videos are simulated, no API key configured/);
+  await studio.drop(files.portrait);
+  await studio.expectFramed();
+  await studio.chooseFrame("1:1");
+  await studio.describe("She blinks and smiles.");
+  await studio.generate();
+  const generation = new GenerationPage(page);
+  await generation.expectInProgress();
+  await generation.expectPlaying();
+  const size = await generation.video().evaluate((element: HTMLVideoElement) => [element.videoWidth, element.videoHeight]);
+  expect(size).toEqual([720, 720]);
+  await expect(page.getByText("simulated in demo mode")).toBeVisible();
+});
