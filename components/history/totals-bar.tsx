@@ -22,7 +22,7 @@ export function TotalsBar() {
               <>
                 <span data-testid="total-cost">{formatUsd(spend.costUsd)}</span>
                 <span className="ml-2 text-sm font-normal text-neutral-600 dark:text-neutral-400">
-                  {spend.count} {spend.count === 1 ? "video" : "videos"}
+                  {spend.count} {spend.count === 1 ? "generation" : "generations"}
                 </span>
               </>
             ) : (

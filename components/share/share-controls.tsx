@@ -28,6 +28,9 @@ export function ShareControls({ generation }: { generation: GenerationView }) {
     },
   });
   const link = generation.shareUrl ? absoluteUrl(generation.shareUrl) : null;
+  // Show the switch in its new position at once; it settles when the server answers.
+  const togglingPrompt = update.isPending && update.variables === "togglePrompt";
+  const showsPrompt = togglingPrompt ? generation.hidePrompt : !generation.hidePrompt;
   const canShareNatively = typeof navigator !== "undefined" && typeof navigator.share === "function";
 
   return (
@@ -69,7 +72,7 @@ export function ShareControls({ generation }: { generation: GenerationView }) {
         <label className="flex items-center gap-2 text-sm text-neutral-800 dark:text-neutral-200">
           <input
             type="checkbox"
-            checked={!generation.hidePrompt}
+            checked={showsPrompt}
             disabled={update.isPending}
             onChange={() => update.mutate("togglePrompt")}
             className="h-4 w-4 accent-indigo-600"

@@ -55,7 +55,7 @@ export interface GenerationRepository {
   update(id: string, patch: GenerationPatch): Promise<GenerationRecord | undefined>;
   list(query: ListQuery): Promise<GenerationPage>;
   listUnfinished(): Promise<GenerationRecord[]>;
-  /** Every generation's creation time and reported cost, for spending totals. */
+  /** Every generation ever started (deleted ones too) with its reported cost, for totals and budgets. */
   listSpend(): Promise<Array<{ createdAt: string; costUsd: string | null }>>;
   delete(id: string): Promise<boolean>;
   ping(): Promise<boolean>;

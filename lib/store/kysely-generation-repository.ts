@@ -14,12 +14,18 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
 
   const repository: GenerationRepository = {
     async insert(record) {
-      const inserted = await db
-        .insertInto("generations")
-        .values(toRow(record))
-        .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
-        .returningAll()
-        .executeTakeFirst();
+      const inserted = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto("generations")
+          .values(toRow(record))
+          .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (row) {
+          await trx.insertInto("usage_ledger").values({ generation_id: row.id, created_at: row.created_at, cost_usd: row.cost_usd }).execute();
+        }
+        return row;
+      });
       if (inserted) return { record: fromRow(inserted), created: true };
       const existing = record.idempotencyKey ? await repository.findByIdempotencyKey(record.idempotencyKey) : undefined;
       if (!existing) throw new Error("insert did nothing and no record holds its idempotency key");
@@ -47,12 +53,18 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
     },
 
     async update(id, patch) {
-      const row = await db
-        .updateTable("generations")
-        .set({ ...toRowPatch(patch), updated_at: new Date().toISOString() })
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable("generations")
+          .set({ ...toRowPatch(patch), updated_at: new Date().toISOString() })
+          .where("id", "=", id)
+          .returningAll()
+          .executeTakeFirst();
+        if (updated && patch.costUsd !== undefined) {
+          await trx.updateTable("usage_ledger").set({ cost_usd: patch.costUsd }).where("generation_id", "=", id).execute();
+        }
+        return updated;
+      });
       return row && fromRow(row);
     },
 
@@ -80,7 +92,7 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
     },
 
     async listSpend() {
-      const rows = await db.selectFrom("generations").select(["created_at", "cost_usd"]).execute();
+      const rows = await db.selectFrom("usage_ledger").select(["created_at", "cost_usd"]).execute();
       return rows.map((row) => ({ createdAt: row.created_at, costUsd: row.cost_usd }));
     },
 

@@ -39,6 +39,22 @@ const migrations: Record<string, Migration> = {
       await sql`drop table generations`.execute(db);
     },
   },
+  "2026-11-24-002-usage-ledger": {
+    // Money spent stays spent: the ledger keeps each generation's cost after the generation is deleted.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("usage_ledger")
+        .addColumn("generation_id", "text", (col) => col.primaryKey())
+        .addColumn("created_at", "text", (col) => col.notNull())
+        .addColumn("cost_usd", "text")
+        .execute();
+      await db.schema.createIndex("usage_ledger_created_idx").on("usage_ledger").column("created_at").execute();
+      await sql`insert into usage_ledger (generation_id, created_at, cost_usd) select id, created_at, cost_usd from generations`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table usage_ledger`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

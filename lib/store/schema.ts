@@ -32,8 +32,15 @@ export interface GenerationsTable {
   completed_at: string | null;
 }
 
+export interface UsageLedgerTable {
+  generation_id: string;
+  created_at: string;
+  cost_usd: string | null;
+}
+
 export interface Database {
   generations: GenerationsTable;
+  usage_ledger: UsageLedgerTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;

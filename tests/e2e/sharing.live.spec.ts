@@ -1,0 +1,81 @@
+import { expect, test, type Page } from "@playwright/test";
+import { FAKE_UPSTREAM_URL } from "../../playwright.config";
+import { fakeControl } from "../fake-upstream/control-client";
+import { photos } from "./photos";
+import { GenerationPage } from "./pages/generation-page";
+import { HistoryPage } from "./pages/history-page";
+import { StudioPage } from "./pages/studio-page";
+
+const fake = fakeControl(FAKE_UPSTREAM_URL);
+
+async function finishedGeneration(page: Page, prompt: string): Promise<{ id: string; generation: GenerationPage }> {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.drop((await photos()).portrait);
+  await studio.expectFramed();
+  await studio.describe(prompt);
+  const id = await studio.generate();
+  const generation = new GenerationPage(page);
+  await generation.expectPlaying();
+  return { id, generation };
+}
+
+test.afterEach(() => fake.setFaults({ expireResults: false }));
+
+test("a share link plays for a stranger, dies when revoked, and a new one works", async ({ page, browser }) => {
+  const { generation } = await finishedGeneration(page, "share link lifecycle");
+  const firstLink = await generation.shareLink().inputValue();
+
+  // The provider's links expire; ours keep working because the video is stored here.
+  await fake.setFaults({ expireResults: true });
+  const stranger = await browser.newContext();
+  const visitor = await stranger.newPage();
+  await visitor.goto(firstLink);
+  const player = visitor.getByLabel("Shared portrait video");
+  await expect.poll(() => player.evaluate((element: HTMLVideoElement) => element.readyState)).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => player.evaluate((element: HTMLVideoElement) => element.currentTime)).toBeGreaterThan(0.2);
+
+  await page.getByRole("button", { name: "Revoke link" }).click();
+  await expect(page.getByText("Sharing is off")).toBeVisible();
+  expect((await visitor.goto(firstLink))?.status()).toBe(404);
+
+  await page.getByRole("button", { name: "Create link" }).click();
+  const secondLink = await generation.shareLink().inputValue();
+  expect(secondLink).not.toBe(firstLink);
+  expect((await visitor.goto(secondLink))?.status()).toBe(200);
+  await expect(visitor.getByLabel("Shared portrait video")).toBeVisible();
+
+  // Hiding the prompt removes it from the public page.
+  await page.getByLabel("Show the prompt on the shared page").uncheck();
+  await expect(page.getByLabel("Show the prompt on the shared page")).not.toBeChecked();
+  await visitor.goto(secondLink);
+  await expect(visitor.getByText("share link lifecycle")).toHaveCount(0);
+  await stranger.close();
+});
+
+test("history re-runs with one new task, deletes for good, and adds up costs like the provider", async ({ page, request }) => {
+  const { id, generation } = await finishedGeneration(page, "history actions");
+  const shareLink = await generation.shareLink().inputValue();
+  const history = new HistoryPage(page);
+  await history.open();
+  await expect(history.card(id)).toBeVisible();
+
+  const before = (await fake.stats()).creates.accepted;
+  await history.card(id).getByRole("button", { name: "Re-run" }).dblclick();
+  await page.waitForURL((url) => /\/g\/[A-Za-z0-9_-]{21}$/.test(url.pathname) && !url.pathname.endsWith(id));
+  await new GenerationPage(page).expectPlaying();
+  expect((await fake.stats()).creates.accepted - before).toBe(1);
+
+  await history.open();
+  await history.card(id).getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+  await expect(history.card(id)).toHaveCount(0);
+  expect((await request.get(`/api/generations/${id}/video`)).status()).toBe(404);
+  expect((await request.get(shareLink)).status()).toBe(404);
+
+  // Spending totals equal what the provider charged for every completed task, deleted ones included.
+  const stats = await fake.stats();
+  const charged = stats.tasks.filter((task) => task.status === "completed").reduce((sum, task) => sum + Number(task.costUsd), 0);
+  await page.reload();
+  await expect.poll(async () => Number((await history.allTimeCost())?.replace("$", ""))).toBeCloseTo(charged, 6);
+});
