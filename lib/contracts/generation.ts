@@ -24,6 +24,12 @@ export const promptSchema = z
   })
   .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), {
     message: "The prompt contains control characters.",
+  })
+  .refine((value) => !/[\u202A-\u202E\u2066-\u2069]/.test(value), {
+    message: "The prompt contains text-direction override characters, which can disguise what it says.",
+  })
+  .refine((value) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value), {
+    message: "The prompt contains broken Unicode (an unpaired surrogate).",
   });
 
 export const createGenerationBodySchema = z.strictObject({

@@ -15,6 +15,11 @@ test.beforeAll(async () => {
 });
 
 test("drop → frame → describe → generate → watch it play → download → share", async ({ page, browser }) => {
+  // The page must work under its own Content-Security-Policy, not merely send one.
+  const cspViolations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   const studio = new StudioPage(page);
   await studio.open();
   await studio.drop(files.portrait);
@@ -48,6 +53,7 @@ test("drop → frame → describe → generate → watch it play → download �
   await expect.poll(() => shared.evaluate((element: HTMLVideoElement) => element.readyState)).toBeGreaterThanOrEqual(2);
   await stranger.close();
   expect(id).toHaveLength(21);
+  expect(cspViolations).toEqual([]);
 });
 
 test("explains what is wrong with a photo before anything is sent", async ({ page }) => {

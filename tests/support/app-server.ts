@@ -34,12 +34,12 @@ export const newDataDir = () => mkdtempSync(path.join(os.tmpdir(), "portrait-liv
  * environment given here (nothing leaks in from the developer's shell).
  */
 export async function startApp(
-  options: { env?: Record<string, string>; dataDir?: string; port?: number } = {},
+  options: { env?: Record<string, string>; dataDir?: string; port?: number; host?: string } = {},
 ): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? newDataDir();
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", options.host ?? "127.0.0.1"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
