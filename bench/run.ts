@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { printTable, saveReport, type Figure } from "./report";
+import { measureCompletionLatency } from "./scenarios/completion-latency";
 import { measureFirstLoad } from "./scenarios/first-load";
 import { measureMediaStreams } from "./scenarios/media-streams";
 import { measureStatusPolling } from "./scenarios/status-polling";
+import { measureUploadPayload } from "./scenarios/upload-payload";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -18,7 +20,9 @@ async function main() {
   if (build.status !== 0) throw new Error("next build failed");
 
   const scenarios: Array<[string, () => Promise<Figure[]>]> = [
+    ["upload payload (P1)", measureUploadPayload],
     ["status polling (P2, P3)", measureStatusPolling],
+    ["completion latency (P4)", measureCompletionLatency],
     ["media streams (P5)", measureMediaStreams],
     ["first load and start (P6)", measureFirstLoad],
   ];

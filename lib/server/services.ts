@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { env } from "@/lib/env";
+import { createGenerationEvents, type GenerationEvents } from "@/lib/generations/generation-events";
 import { createGenerationService, type GenerationService } from "@/lib/generations/generation-service";
 import type { GenerationRepository } from "@/lib/generations/generation-record";
 import type { ViewContext } from "@/lib/generations/generation-view";
@@ -9,6 +10,7 @@ import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import type { MediaStore } from "@/lib/media/media-store";
 import { createCreateGuard } from "@/lib/limits/create-guard";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
+import { observeWrites } from "@/lib/store/observed-repository";
 import { openSqlite } from "@/lib/store/open-sqlite";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
@@ -23,6 +25,7 @@ export interface Services {
   provider: GenerationProvider;
   tracker: GenerationTracker;
   generations: GenerationService;
+  events: GenerationEvents;
   viewContext: ViewContext;
 }
 
@@ -33,7 +36,11 @@ async function createServices(): Promise<Services> {
   const config = env();
   const mode = appMode();
   const dataDir = path.resolve(config.DATA_DIR);
-  const repository = createKyselyGenerationRepository(await openSqlite(path.join(dataDir, "portrait-live.sqlite")));
+  const events = createGenerationEvents();
+  const repository = observeWrites(
+    createKyselyGenerationRepository(await openSqlite(path.join(dataDir, "portrait-live.sqlite"))),
+    events.emit,
+  );
   const media = createLocalMediaStore(path.join(dataDir, "media"));
   const provider =
     config.VTRIX_API_KEY !== undefined
@@ -77,7 +84,7 @@ async function createServices(): Promise<Services> {
   const generations = createGenerationService({ repository, media, tracker, guard, mode });
   await tracker.start();
   log().info({ mode, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" }, "services ready");
-  return { mode, repository, media, provider, tracker, generations, viewContext: { publicBaseUrl } };
+  return { mode, repository, media, provider, tracker, generations, events, viewContext: { publicBaseUrl } };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

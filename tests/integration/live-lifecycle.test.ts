@@ -98,6 +98,20 @@ describe("a generation against the provider", () => {
     await waitForFinal(app.url, created.id);
   });
 
+  it("streams every change as server-sent events until the generation is final", async () => {
+    const created = await createGeneration(app.url, { image, prompt: "event stream" });
+    const response = await fetch(`${app.url}/api/generations/${created.id}/events`);
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    const text = await response.text(); // the server ends the stream once the status is final
+    const views = text
+      .split("\n\n")
+      .filter((chunk) => chunk.startsWith("data: "))
+      .map((chunk) => JSON.parse(chunk.slice(6)) as { status: string; progress: number | null });
+    expect(views.at(-1)?.status).toBe("succeeded");
+    expect(views.map((view) => view.status)).toContain("processing");
+    expect((await fetch(`${app.url}/api/generations/${"Z".repeat(21)}/events`)).status).toBe(404);
+  });
+
   it("lists history newest first with a cursor, and filters by status", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await createGeneration(app.url, { image, prompt: `page ${i}` })).id);

@@ -1,0 +1,23 @@
+import type { GenerationRepository } from "@/lib/generations/generation-record";
+
+/** Reports every write, whoever made it (tracker, routes), without them having to remember. */
+export function observeWrites(repository: GenerationRepository, changed: (id: string) => void): GenerationRepository {
+  return {
+    ...repository,
+    async insert(record) {
+      const result = await repository.insert(record);
+      if (result.created) changed(result.record.id);
+      return result;
+    },
+    async update(id, patch) {
+      const updated = await repository.update(id, patch);
+      if (updated) changed(id);
+      return updated;
+    },
+    async delete(id) {
+      const deleted = await repository.delete(id);
+      if (deleted) changed(id);
+      return deleted;
+    },
+  };
+}
