@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { absoluteUrl, generationsApi } from "@/lib/client/generations-api";
 import { useCopy } from "@/components/history/use-copy";
@@ -15,6 +16,8 @@ const button =
 export function ShareControls({ generation }: { generation: GenerationView }) {
   const queryClient = useQueryClient();
   const { copied, failed, copy } = useCopy();
+  // The switch moves the moment it is clicked and settles when the server answers.
+  const [pendingShowPrompt, setPendingShowPrompt] = useState<boolean | null>(null);
   const update = useMutation({
     mutationFn: (change: "revoke" | "renew" | "togglePrompt") =>
       change === "revoke"
@@ -26,11 +29,10 @@ export function ShareControls({ generation }: { generation: GenerationView }) {
       queryClient.setQueryData(["generation", generation.id], updated);
       void queryClient.invalidateQueries({ queryKey: ["generations"] });
     },
+    onSettled: () => setPendingShowPrompt(null),
   });
   const link = generation.shareUrl ? absoluteUrl(generation.shareUrl) : null;
-  // Show the switch in its new position at once; it settles when the server answers.
-  const togglingPrompt = update.isPending && update.variables === "togglePrompt";
-  const showsPrompt = togglingPrompt ? generation.hidePrompt : !generation.hidePrompt;
+  const showsPrompt = pendingShowPrompt ?? !generation.hidePrompt;
   const canShareNatively = typeof navigator !== "undefined" && typeof navigator.share === "function";
 
   return (
@@ -74,7 +76,10 @@ export function ShareControls({ generation }: { generation: GenerationView }) {
             type="checkbox"
             checked={showsPrompt}
             disabled={update.isPending}
-            onChange={() => update.mutate("togglePrompt")}
+            onChange={() => {
+              setPendingShowPrompt(!showsPrompt);
+              update.mutate("togglePrompt");
+            }}
             className="h-4 w-4 accent-indigo-600"
           />
           Show the prompt on the shared page

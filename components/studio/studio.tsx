@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { Area } from "@/lib/client/crop-math";
 import { detectFace } from "@/lib/client/detect-face";
 import { ApiRequestError } from "@/lib/client/generations-api";
@@ -13,7 +13,13 @@ import { PortraitDropZone } from "./portrait-drop-zone";
 import { useCreateGeneration } from "./use-create-generation";
 import { usePasteImage } from "./use-paste-image";
 
-type Portrait = { file: Blob; width: number; height: number; previewUrl: string };
+type Portrait = { file: Blob; bitmap: ImageBitmap; width: number; height: number; previewUrl: string };
+
+function release(portrait: Portrait | null) {
+  if (!portrait) return;
+  URL.revokeObjectURL(portrait.previewUrl);
+  portrait.bitmap.close();
+}
 
 /** Drop → frame → describe → generate. Everything the model would refuse is caught here first. */
 export function Studio() {
@@ -37,19 +43,20 @@ export function Studio() {
       return;
     }
     setPortrait((previous) => {
-      if (previous) URL.revokeObjectURL(previous.previewUrl);
+      release(previous);
       return inspected;
     });
     setFace(undefined);
     setArea(null);
     inputsChanged();
-    setFace(await detectFace(inspected.file));
+    setFace(await detectFace(inspected.bitmap));
   }, [inputsChanged]);
   usePasteImage(acceptFile);
 
-  useEffect(() => () => {
-    if (portrait) URL.revokeObjectURL(portrait.previewUrl);
-  }, [portrait]);
+  // Free the photo's preview and pixels when the studio closes.
+  const current = useRef<Portrait | null>(null);
+  current.current = portrait;
+  useEffect(() => () => release(current.current), []);
 
   const promptTooLong = promptLength(settings.prompt) > PROMPT_MAX_CODE_POINTS;
   const serverError = create.error instanceof ApiRequestError || create.error instanceof Error ? create.error : null;
@@ -59,7 +66,7 @@ export function Studio() {
   const generate = () => {
     if (!portrait || !area || promptTooLong || create.isPending) return;
     create.mutate(
-      { file: portrait.file, area, settings },
+      { bitmap: portrait.bitmap, area, settings },
       { onSuccess: (generation) => router.push(`/g/${generation.id}`) },
     );
   };
@@ -83,7 +90,10 @@ export function Studio() {
             <button
               type="button"
               onClick={() => {
-                setPortrait(null);
+                setPortrait((previous) => {
+                  release(previous);
+                  return null;
+                });
                 setArea(null);
               }}
               className="self-start text-sm font-medium text-indigo-700 underline-offset-2 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300"

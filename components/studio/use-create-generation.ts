@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useRef } from "react";
 import type { Area } from "@/lib/client/crop-math";
-import { blobToDataUrl, exportCrop } from "@/lib/client/export-crop";
+import { blobToDataUrl, renderCrop } from "@/lib/client/render-crop";
 import { ApiRequestError, generationsApi } from "@/lib/client/generations-api";
 import type { MotionSettings } from "./motion-prompt";
 
@@ -15,9 +15,9 @@ import type { MotionSettings } from "./motion-prompt";
 export function useCreateGeneration() {
   const idempotencyKey = useRef<string | null>(null);
   const mutation = useMutation({
-    mutationFn: async (input: { file: Blob; area: Area; settings: MotionSettings }) => {
+    mutationFn: async (input: { bitmap: ImageBitmap; area: Area; settings: MotionSettings }) => {
       idempotencyKey.current ??= `studio-${crypto.randomUUID()}`;
-      const crop = await exportCrop(input.file, input.area);
+      const crop = await renderCrop(input.bitmap, input.area);
       return generationsApi.create({ image: await blobToDataUrl(crop), ...input.settings }, idempotencyKey.current);
     },
     onSuccess: () => {

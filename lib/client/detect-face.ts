@@ -1,29 +1,38 @@
 import type { Area } from "./crop-math";
 
 const DETECTION_SIZE = 512;
+const TIME_LIMIT_MS = 20_000;
 
 /**
- * Finds the most prominent face, loading the detector (library and weights) only now,
- * after a drop: none of it is in the first-load bundle. Null when no face is found or
- * the detector cannot run here.
+ * Finds the most prominent face in a worker, which loads the detector (library and
+ * weights) only now, after a drop: none of it is in the first-load bundle. Null when
+ * no face is found or the detector cannot run here; the frame then stays centred.
  */
-export async function detectFace(file: Blob): Promise<Area | null> {
+export async function detectFace(upright: ImageBitmap): Promise<Area | null> {
+  if (typeof Worker === "undefined" || typeof OffscreenCanvas === "undefined") return null;
+  const scale = Math.min(1, DETECTION_SIZE / Math.max(upright.width, upright.height));
+  const small = await createImageBitmap(upright, {
+    resizeWidth: Math.max(1, Math.round(upright.width * scale)),
+    resizeHeight: Math.max(1, Math.round(upright.height * scale)),
+    resizeQuality: "medium",
+  });
+  const worker = new Worker(new URL("./face-detector.worker.ts", import.meta.url), { type: "module" });
   try {
-    const faceapi = await import("@vladmandic/face-api");
-    if (!faceapi.nets.tinyFaceDetector.isLoaded) await faceapi.nets.tinyFaceDetector.loadFromUri("/models");
-    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-    const scale = Math.min(1, DETECTION_SIZE / Math.max(bitmap.width, bitmap.height));
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.round(bitmap.width * scale);
-    canvas.height = Math.round(bitmap.height * scale);
-    canvas.getContext("2d")?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    bitmap.close();
-    const detections = await faceapi.detectAllFaces(canvas, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.4 }));
-    const best = detections.sort((a, b) => b.box.area - a.box.area)[0];
-    if (!best) return null;
-    const { x, y, width, height } = best.box;
-    return { x: x / scale, y: y / scale, width: width / scale, height: height / scale };
-  } catch {
-    return null;
+    const box = await new Promise<Area | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), TIME_LIMIT_MS);
+      worker.onmessage = (event: MessageEvent<{ box?: Area | null; error?: string }>) => {
+        clearTimeout(timer);
+        if (event.data.error) console.warn(`Face detection unavailable: ${event.data.error}`);
+        resolve(event.data.box ?? null);
+      };
+      worker.onerror = () => {
+        clearTimeout(timer);
+        resolve(null);
+      };
+      worker.postMessage({ bitmap: small }, [small]);
+    });
+    return box && { x: box.x / scale, y: box.y / scale, width: box.width / scale, height: box.height / scale };
+  } finally {
+    worker.terminate();
   }
 }

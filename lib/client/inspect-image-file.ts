@@ -2,7 +2,7 @@ import { checkImageBytes, IMAGE_RULES } from "@/lib/contracts/image-rules";
 import { sniffImageType } from "@/lib/images/sniff-image-type";
 
 export type InspectedImage =
-  | { ok: true; file: Blob; width: number; height: number; previewUrl: string }
+  | { ok: true; file: Blob; bitmap: ImageBitmap; width: number; height: number; previewUrl: string }
   | { ok: false; message: string };
 
 /**
@@ -25,12 +25,13 @@ export async function inspectImageFile(file: Blob): Promise<InspectedImage> {
     return { ok: false, message: "This image could not be decoded; the file may be damaged or incomplete." };
   }
   const { width, height } = bitmap;
-  bitmap.close();
   if (Math.min(width, height) <= IMAGE_RULES.minShortSideExclusive) {
+    bitmap.close();
     return {
       ok: false,
       message: `This image is ${width}×${height} px. Its short side must be more than ${IMAGE_RULES.minShortSideExclusive} px; please use a larger photo.`,
     };
   }
-  return { ok: true, file, width, height, previewUrl: URL.createObjectURL(file) };
+  // The decoded bitmap is kept: framing, face detection and the upload all reuse it.
+  return { ok: true, file, bitmap, width, height, previewUrl: URL.createObjectURL(file) };
 }

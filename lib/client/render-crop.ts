@@ -9,26 +9,21 @@ export interface ExportOptions {
 export const DEFAULT_EXPORT: ExportOptions = { maxLongSide: 1920, quality: 0.9 };
 
 /**
- * Crops and scales with ImageBitmap (decoded and resized off the main thread by the
- * browser) and encodes a JPEG. Runs in a worker or, where workers lack OffscreenCanvas,
- * on the page.
+ * The upload payload: a JPEG of the crop. The photo was decoded once, upright, when it
+ * was dropped; cropping and scaling that bitmap (createImageBitmap) and encoding it
+ * (OffscreenCanvas.convertToBlob) both run off the main thread in the browser.
  */
-export async function renderCrop(file: Blob, area: Area, options: ExportOptions = DEFAULT_EXPORT): Promise<Blob> {
+export async function renderCrop(upright: ImageBitmap, area: Area, options: ExportOptions = DEFAULT_EXPORT): Promise<Blob> {
   const size = exportSize(area, options.maxLongSide);
-  // Decode upright first, so the crop rectangle means what the user saw.
-  const upright = await createImageBitmap(file, { imageOrientation: "from-image" });
   const cropped = await createImageBitmap(upright, area.x, area.y, area.width, area.height, {
     resizeWidth: size.width,
     resizeHeight: size.height,
     resizeQuality: "high",
   });
-  upright.close();
   try {
     if (typeof OffscreenCanvas !== "undefined") {
       const canvas = new OffscreenCanvas(size.width, size.height);
-      const context = canvas.getContext("2d");
-      if (!context) throw new Error("no 2d context");
-      context.drawImage(cropped, 0, 0);
+      canvas.getContext("2d")?.drawImage(cropped, 0, 0);
       return await canvas.convertToBlob({ type: "image/jpeg", quality: options.quality });
     }
     const canvas = document.createElement("canvas");
@@ -41,4 +36,13 @@ export async function renderCrop(file: Blob, area: Area, options: ExportOptions 
   } finally {
     cropped.close();
   }
+}
+
+export function blobToDataUrl(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error("could not read the image"));
+    reader.readAsDataURL(blob);
+  });
 }
