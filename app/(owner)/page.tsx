@@ -1,4 +1,4 @@
-import { RecentStrip } from "@/components/studio/recent-strip";
+import { RecentStripLazy } from "@/components/studio/recent-strip-lazy";
 import { Studio } from "@/components/studio/studio";
 import { requireOwnerPage } from "@/lib/security/access";
 
@@ -13,7 +13,7 @@ export default async function StudioPage() {
         </p>
       </div>
       <Studio />
-      <RecentStrip />
+      <RecentStripLazy />
     </main>
   );
 }

@@ -39,8 +39,9 @@ export async function measureStatusPolling(): Promise<Figure[]> {
 
     // 200 browsers, each polling one generation's status every 2 s (the studio's interval), for the window.
     const pollsBefore = upstream.stats().polls.total;
+    const windowStart = Date.now();
     let clientPolls = 0;
-    const deadline = Date.now() + WINDOW_MS;
+    const deadline = windowStart + WINDOW_MS;
     await Promise.all(
       Array.from({ length: CLIENTS }, async (_, client) => {
         const id = ids[client % TASKS];
@@ -53,13 +54,15 @@ export async function measureStatusPolling(): Promise<Figure[]> {
       }),
     );
     const upstreamGets = upstream.stats().polls.total - pollsBefore;
-    const intervals = WINDOW_MS / POLL_INTERVAL_MS;
+    // The last clients finish up to one client interval after the deadline: count the real window.
+    const intervals = (Date.now() - windowStart) / POLL_INTERVAL_MS;
     const perTaskPerInterval = upstreamGets / TASKS / intervals;
     const naivePerTaskPerInterval = clientPolls / TASKS / intervals;
 
     const health = await run(`${app.url}/api/health`, CLIENTS, 10);
     const status = await run(`${app.url}/api/generations/${ids[0]}`, CLIENTS, 10);
-    const errors = status.errors + status.non2xx + status.timeouts;
+    // autocannon counts time-outs among errors already.
+    const errors = status.errors + status.non2xx;
 
     return [
       {
@@ -89,6 +92,8 @@ export async function measureStatusPolling(): Promise<Figure[]> {
         unit: "ms",
         baseline: health.latency.p99,
         baselineWhat: "GET /api/health p99",
+        // 200 connections at the ~1,000 req/s one core of Next.js serves means ~200 ms queueing
+        // by Little's law; the health baseline shows the framework's own floor on this machine.
         target: "≤ 25 ms",
         met: status.latency.p99 <= 25,
       },

@@ -1,19 +1,25 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Area } from "@/lib/client/crop-math";
+import { ApiRequestError } from "@/lib/client/api-request-error";
 import { detectFace } from "@/lib/client/detect-face";
-import { ApiRequestError } from "@/lib/client/generations-api";
 import { inspectImageFile } from "@/lib/client/inspect-image-file";
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
-import { FrameEditor } from "./frame-editor";
 import { MotionPrompt, type MotionSettings } from "./motion-prompt";
 import { PortraitDropZone } from "./portrait-drop-zone";
 import { useCreateGeneration } from "./use-create-generation";
 import { usePasteImage } from "./use-paste-image";
 
 type Portrait = { file: Blob; bitmap: ImageBitmap; width: number; height: number; previewUrl: string };
+
+// The cropper is needed only once a photo is dropped: keep it out of the first load.
+const FrameEditor = dynamic(() => import("./frame-editor").then((module) => module.FrameEditor), {
+  ssr: false,
+  loading: () => <div className="h-[min(70dvh,520px)] w-full animate-pulse rounded-3xl bg-neutral-200 dark:bg-neutral-800" />,
+});
 
 function release(portrait: Portrait | null) {
   if (!portrait) return;

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useCallback, useRef } from "react";
 import type { Area } from "@/lib/client/crop-math";
 import { blobToDataUrl, renderCrop } from "@/lib/client/render-crop";
-import { ApiRequestError, generationsApi } from "@/lib/client/generations-api";
+import { ApiRequestError } from "@/lib/client/api-request-error";
 import type { MotionSettings } from "./motion-prompt";
 
 /**
@@ -18,6 +18,8 @@ export function useCreateGeneration() {
     mutationFn: async (input: { bitmap: ImageBitmap; area: Area; settings: MotionSettings }) => {
       idempotencyKey.current ??= `studio-${crypto.randomUUID()}`;
       const crop = await renderCrop(input.bitmap, input.area);
+      // Loaded on the first Generate, not with the page: it brings the response schemas (zod).
+      const { generationsApi } = await import("@/lib/client/generations-api");
       return generationsApi.create({ image: await blobToDataUrl(crop), ...input.settings }, idempotencyKey.current);
     },
     onSuccess: () => {

@@ -10,19 +10,9 @@ import {
   type GenerationView,
   type Totals,
 } from "@/lib/contracts/generation";
+import { ApiRequestError } from "./api-request-error";
 
-/** A refusal from our API, carrying the server's human message. */
-export class ApiRequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "ApiRequestError";
-  }
-}
+export { ApiRequestError };
 
 async function request<Schema extends z.ZodType>(
   schema: Schema | null,

@@ -11,6 +11,10 @@ import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
 /** GenerationRepository over Kysely: the same code serves SQLite and Postgres. */
 export function createKyselyGenerationRepository(db: Kysely<Database>): GenerationRepository {
   const selectAll = () => db.selectFrom("generations").selectAll();
+  const findBy = async (column: "id" | "idempotency_key" | "share_token" | "callback_secret", value: string) => {
+    const row = await selectAll().where(column, "=", value).executeTakeFirst();
+    return row && fromRow(row);
+  };
 
   const repository: GenerationRepository = {
     async insert(record) {
@@ -32,25 +36,13 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       return { record: existing, created: false };
     },
 
-    async findById(id) {
-      const row = await selectAll().where("id", "=", id).executeTakeFirst();
-      return row && fromRow(row);
-    },
+    findById: (id) => findBy("id", id),
 
-    async findByIdempotencyKey(key) {
-      const row = await selectAll().where("idempotency_key", "=", key).executeTakeFirst();
-      return row && fromRow(row);
-    },
+    findByIdempotencyKey: (key) => findBy("idempotency_key", key),
 
-    async findByShareToken(token) {
-      const row = await selectAll().where("share_token", "=", token).executeTakeFirst();
-      return row && fromRow(row);
-    },
+    findByShareToken: (token) => findBy("share_token", token),
 
-    async findByCallbackSecret(secret) {
-      const row = await selectAll().where("callback_secret", "=", secret).executeTakeFirst();
-      return row && fromRow(row);
-    },
+    findByCallbackSecret: (secret) => findBy("callback_secret", secret),
 
     async update(id, patch) {
       const row = await db.transaction().execute(async (trx) => {

@@ -10,10 +10,7 @@ const fake = fakeControl(FAKE_UPSTREAM_URL);
 
 async function finishedGeneration(page: Page, prompt: string): Promise<{ id: string; generation: GenerationPage }> {
   const studio = new StudioPage(page);
-  await studio.open();
-  await studio.drop((await photos()).portrait);
-  await studio.expectFramed();
-  await studio.describe(prompt);
+  await studio.prepare((await photos()).portrait, prompt);
   const id = await studio.generate();
   const generation = new GenerationPage(page);
   await generation.expectPlaying();
@@ -78,4 +75,19 @@ test("history re-runs with one new task, deletes for good, and adds up costs lik
   const charged = stats.tasks.filter((task) => task.status === "completed").reduce((sum, task) => sum + Number(task.costUsd), 0);
   await page.reload();
   await expect.poll(async () => Number((await history.allTimeCost())?.replace("$", ""))).toBeCloseTo(charged, 6);
+});
+
+test("a failed generation explains why and retries with the same photo and prompt", async ({ page }) => {
+  await fake.setFaults({ failNextTasks: { code: 10006095, times: 1, errorShape: "error_message" } });
+  const studio = new StudioPage(page);
+  await studio.prepare((await photos()).portrait, "retry after failure");
+  const failedId = await studio.generate();
+  await expect(page.getByTestId("failure-message")).toHaveText(/internal error while generating the video/);
+  const before = (await fake.stats()).creates.accepted;
+  await page.getByTestId("retry").click();
+  await page.waitForURL((url) => !url.pathname.endsWith(failedId));
+  await new GenerationPage(page).expectPlaying();
+  const stats = await fake.stats();
+  expect(stats.creates.accepted - before).toBe(1);
+  expect(stats.creates.requests.filter((request) => request.params.prompt === "retry after failure")).toHaveLength(2);
 });

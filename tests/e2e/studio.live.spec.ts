@@ -109,10 +109,7 @@ test("a 24-megapixel photo is framed and sent small", async ({ page }) => {
 
 test("reloading in the middle of a generation picks it up again", async ({ page }) => {
   const studio = new StudioPage(page);
-  await studio.open();
-  await studio.drop(files.portrait);
-  await studio.expectFramed();
-  await studio.describe("reload me");
+  await studio.prepare(files.portrait, "reload me");
   await studio.generate();
   const generation = new GenerationPage(page);
   await generation.expectInProgress();
@@ -122,10 +119,7 @@ test("reloading in the middle of a generation picks it up again", async ({ page 
 
 test("a double click starts exactly one task", async ({ page }) => {
   const studio = new StudioPage(page);
-  await studio.open();
-  await studio.drop(files.portrait);
-  await studio.expectFramed();
-  await studio.describe("double click check");
+  await studio.prepare(files.portrait, "double click check");
   const before = (await fake.stats()).creates.accepted;
   await studio.generateButton().dblclick();
   await page.waitForURL(/\/g\//);

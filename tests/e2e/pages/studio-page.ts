@@ -9,6 +9,14 @@ export class StudioPage {
     await expect(this.page.getByRole("heading", { name: "Bring a portrait to life" })).toBeVisible();
   }
 
+  /** Open the studio, drop a photo, wait for the framing, and write the prompt. */
+  async prepare(file: string, prompt: string) {
+    await this.open();
+    await this.drop(file);
+    await this.expectFramed();
+    await this.describe(prompt);
+  }
+
   async drop(file: string) {
     await this.page.getByTestId("file-input").setInputFiles(file);
   }
