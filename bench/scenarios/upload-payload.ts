@@ -73,6 +73,7 @@ export async function measureUploadPayload(): Promise<Figure[]> {
         await page.getByTestId("generate").click();
         await page.getByTestId("generate-error").getByText("benchmark").waitFor();
         const marks = (await page.evaluate("window.benchMarks")) as Record<string, number>;
+        if (process.env.BENCH_DEBUG) console.log("framing", (marks.framed ?? 0) - (marks.dropped ?? 0), "export", (marks.sent ?? 0) - (marks.clicked ?? 0));
         times.push((marks.framed ?? NaN) - (marks.dropped ?? NaN) + ((marks.sent ?? NaN) - (marks.clicked ?? NaN)));
 
         // Baseline: the original file read as a data URL, in the same page.

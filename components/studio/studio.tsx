@@ -1,6 +1,5 @@
 "use client";
 
-import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Area } from "@/lib/client/crop-math";
@@ -11,15 +10,21 @@ import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
 import { MotionPrompt, type MotionSettings } from "./motion-prompt";
 import { PortraitDropZone } from "./portrait-drop-zone";
 import { useCreateGeneration } from "./use-create-generation";
+import { useFrameEditor } from "./use-frame-editor";
 import { usePasteImage } from "./use-paste-image";
 
 type Portrait = { file: Blob; bitmap: ImageBitmap; width: number; height: number; previewUrl: string };
 
-// The cropper is needed only once a photo is dropped: keep it out of the first load.
-const FrameEditor = dynamic(() => import("./frame-editor").then((module) => module.FrameEditor), {
-  ssr: false,
-  loading: () => <div className="h-[min(70dvh,520px)] w-full animate-pulse rounded-3xl bg-neutral-200 dark:bg-neutral-800" />,
-});
+function afterPaintAndIdle(): Promise<void> {
+  return new Promise((resolve) =>
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (typeof requestIdleCallback === "function") requestIdleCallback(() => resolve(), { timeout: 1000 });
+        else resolve();
+      }, 0),
+    ),
+  );
+}
 
 function release(portrait: Portrait | null) {
   if (!portrait) return;
@@ -37,6 +42,7 @@ export function Studio() {
   const [area, setArea] = useState<Area | null>(null);
   const [settings, setSettings] = useState<MotionSettings>({ prompt: "", promptOptimizer: true, watermark: false });
   const create = useCreateGeneration();
+  const FrameEditor = useFrameEditor();
   const { inputsChanged } = create;
 
   const acceptFile = useCallback(async (file: Blob) => {
@@ -55,9 +61,12 @@ export function Studio() {
     setFace(undefined);
     setArea(null);
     inputsChanged();
+    // Let the frame paint first: the detector competes for the same cores.
+    await afterPaintAndIdle();
     setFace(await detectFace(inspected.bitmap));
   }, [inputsChanged]);
   usePasteImage(acceptFile);
+
 
   // Free the photo's preview and pixels when the studio closes.
   const current = useRef<Portrait | null>(null);
@@ -85,14 +94,18 @@ export function Studio() {
         </h2>
         {portrait ? (
           <>
-            <FrameEditor
-              image={portrait}
-              face={face}
-              onAreaChange={(next) => {
-                setArea(next);
-                inputsChanged();
-              }}
-            />
+            {FrameEditor ? (
+              <FrameEditor
+                image={portrait}
+                face={face}
+                onAreaChange={(next) => {
+                  setArea(next);
+                  inputsChanged();
+                }}
+              />
+            ) : (
+              <div className="h-[min(70dvh,520px)] w-full animate-pulse rounded-3xl bg-neutral-200 dark:bg-neutral-800" />
+            )}
             <button
               type="button"
               onClick={() => {
