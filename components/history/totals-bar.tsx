@@ -21,7 +21,7 @@ export function TotalsBar() {
             {spend ? (
               <>
                 <span data-testid="total-cost">{formatUsd(spend.costUsd)}</span>
-                <span className="ml-2 text-sm font-normal text-neutral-600 dark:text-neutral-400">
+                <span className="block text-sm font-normal text-neutral-600 dark:text-neutral-400">
                   {spend.count} {spend.count === 1 ? "generation" : "generations"}
                 </span>
               </>
