@@ -26,8 +26,6 @@ export interface GenerationTracker {
   /** Stop following this generation (it was deleted). */
   forget(id: string): void;
   stop(): void;
-  /** How many generations are being followed. */
-  inFlight(): number;
 }
 
 interface Followed {
@@ -279,6 +277,5 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       stopped = true;
       for (const id of [...followed.keys()]) done(id);
     },
-    inFlight: () => followed.size,
   };
 }

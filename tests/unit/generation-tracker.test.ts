@@ -1,0 +1,158 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import type { GenerationRecord, GenerationRepository } from "@/lib/generations/generation-record";
+import { createLocalMediaStore } from "@/lib/media/local-media-store";
+import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
+import { openSqlite } from "@/lib/store/open-sqlite";
+import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
+import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
+
+const MP4 = Buffer.concat([Buffer.from("\0\0\0\x18ftypisom", "latin1"), Buffer.alloc(64)]);
+
+/** A provider whose answers the test scripts, counting calls and overlapping calls. */
+function scriptedProvider(script: { create?: () => Promise<TaskSnapshot>; get?: () => Promise<TaskSnapshot> }) {
+  const calls = { create: 0, get: 0, concurrentGets: 0, maxConcurrentGets: 0 };
+  const snapshot = (state: TaskSnapshot["state"], extra: Partial<TaskSnapshot> = {}): TaskSnapshot => ({
+    taskId: "t1",
+    state,
+    progress: null,
+    videoUrl: null,
+    costUsd: null,
+    error: null,
+    providerStatus: state,
+    recognisedStatus: true,
+    ...extra,
+  });
+  const provider: GenerationProvider = {
+    mode: "live",
+    async createTask() {
+      calls.create++;
+      return script.create ? script.create() : snapshot("queued");
+    },
+    async getTask() {
+      calls.get++;
+      calls.concurrentGets++;
+      calls.maxConcurrentGets = Math.max(calls.maxConcurrentGets, calls.concurrentGets);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return script.get ? await script.get() : snapshot("succeeded", { videoUrl: "https://cdn/x.mp4", costUsd: "0.28", progress: 1 });
+      } finally {
+        calls.concurrentGets--;
+      }
+    },
+    async openResult() {
+      return { body: new Blob([MP4]).stream(), contentLength: MP4.length };
+    },
+  };
+  return { provider, calls, snapshot };
+}
+
+const trackers: GenerationTracker[] = [];
+afterEach(() => trackers.splice(0).forEach((tracker) => tracker.stop()));
+
+async function setup(provider: GenerationProvider, record: Partial<GenerationRecord> = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tracker-test-"));
+  const repository: GenerationRepository = createKyselyGenerationRepository(await openSqlite(path.join(dir, "db.sqlite")));
+  const media = createLocalMediaStore(path.join(dir, "media"));
+  await media.putBuffer("inputs/gen1.jpg", Buffer.from([0xff, 0xd8, 0xff]));
+  const now = new Date().toISOString();
+  await repository.insert({
+    id: "gen1", shareToken: null, hidePrompt: false, status: "queued", mode: "live", prompt: "p", promptOptimizer: true,
+    watermark: false, inputKey: "inputs/gen1.jpg", inputWidth: 600, inputHeight: 800, submitState: "pending", upstreamTaskId: null,
+    progress: null, costUsd: null, errorCode: null, errorMessage: null, resultUrl: null, resultKey: null, resultBytes: null,
+    callbackSecret: "s".repeat(32), idempotencyKey: null, createdAt: now, updatedAt: now, completedAt: null, ...record,
+  });
+  const tracker = createGenerationTracker({
+    repository, media, provider, log: pino({ level: "silent" }), pollIntervalMs: 50, deadlineMs: 60_000, maxResultBytes: 1024 * 1024,
+  });
+  trackers.push(tracker);
+  const final = async () => {
+    for (let i = 0; i < 200; i++) {
+      const found = await repository.findById("gen1");
+      if (found && (found.status === "succeeded" || found.status === "failed")) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error("not final in time");
+  };
+  return { repository, tracker, final };
+}
+
+describe("generation tracker", () => {
+  it("submits, polls and stores the result; many kicks still mean one request at a time", async () => {
+    const { provider, calls } = scriptedProvider({});
+    const { tracker, final } = await setup(provider);
+    await tracker.start();
+    for (let i = 0; i < 20; i++) tracker.kick("gen1");
+    const done = await final();
+    expect(done).toMatchObject({ status: "succeeded", costUsd: "0.28", resultKey: "videos/gen1.mp4", resultBytes: MP4.length });
+    expect(calls.create).toBe(1);
+    expect(calls.maxConcurrentGets).toBe(1);
+  });
+
+  it("sends a create again only when the provider refused it with 429", async () => {
+    let attempts = 0;
+    const { provider, calls, snapshot } = scriptedProvider({
+      create: async () => {
+        attempts++;
+        if (attempts === 1) throw new UpstreamError("rate_limited", "slow down", { httpStatus: 429, retryAfterMs: 10, taskMayExist: false });
+        return snapshot("queued");
+      },
+    });
+    const { tracker, final } = await setup(provider);
+    await tracker.start();
+    expect((await final()).status).toBe("succeeded");
+    expect(calls.create).toBe(2);
+  });
+
+  it("never repeats a create that may have started a task", async () => {
+    const { provider, calls } = scriptedProvider({
+      create: async () => {
+        throw new UpstreamError("timeout", "The provider did not answer in time.", { taskMayExist: true });
+      },
+    });
+    const { tracker, final } = await setup(provider);
+    await tracker.start();
+    const failed = await final();
+    expect(failed).toMatchObject({ status: "failed", errorCode: "upstream_timeout" });
+    expect(failed.errorMessage).toContain("not repeated");
+    expect(calls.create).toBe(1);
+  });
+
+  it("after a restart, fails a create that was in flight instead of guessing", async () => {
+    const { provider, calls } = scriptedProvider({});
+    const { tracker, final } = await setup(provider, { submitState: "submitting" });
+    await tracker.start();
+    expect(await final()).toMatchObject({ status: "failed", errorCode: "submit_interrupted" });
+    expect(calls.create).toBe(0);
+  });
+
+  it("resumes polling a submitted task after a restart", async () => {
+    const { provider, calls } = scriptedProvider({});
+    const { tracker, final } = await setup(provider, { submitState: "submitted", upstreamTaskId: "t1", status: "processing" });
+    await tracker.start();
+    expect((await final()).status).toBe("succeeded");
+    expect(calls.create).toBe(0);
+  });
+
+  it("keeps a paid result in flight while its download fails, then stores it", async () => {
+    let downloads = 0;
+    const { provider } = scriptedProvider({});
+    const flaky: GenerationProvider = {
+      ...provider,
+      async openResult(url) {
+        downloads++;
+        if (downloads < 3) throw new UpstreamError("result_expired", "expired", { httpStatus: 403, taskMayExist: true });
+        return provider.openResult(url);
+      },
+    };
+    const { tracker, repository, final } = await setup(flaky);
+    await tracker.start();
+    const done = await final();
+    expect(done.status).toBe("succeeded");
+    expect(downloads).toBe(3);
+    expect((await repository.listSpend())[0]?.costUsd).toBe("0.28");
+  });
+});
