@@ -6,11 +6,15 @@ import { services } from "@/lib/server/services";
 
 export type TokenParams = { params: Promise<{ token: string }> };
 
-/** The generation behind a live share link. Malformed, unknown and revoked tokens all answer the same 404. */
-export async function sharedGenerationFrom(context: TokenParams): Promise<GenerationRecord> {
-  const { token } = await context.params;
+/** The playable generation behind a live share link; malformed, unknown and revoked tokens all give nothing. */
+export async function findSharedGeneration(token: string): Promise<GenerationRecord | undefined> {
   const parsed = shareTokenSchema.safeParse(token);
-  const shared = parsed.success ? await (await services()).generations.findShared(parsed.data) : undefined;
+  return parsed.success ? (await services()).generations.findShared(parsed.data) : undefined;
+}
+
+/** For public media routes: the same 404 whatever is wrong with the token. */
+export async function sharedGenerationFrom(context: TokenParams): Promise<GenerationRecord> {
+  const shared = await findSharedGeneration((await context.params).token);
   if (!shared) throw notFound("shared video");
   return shared;
 }

@@ -1,10 +1,6 @@
 import "server-only";
 import { cache } from "react";
-import { shareTokenSchema } from "@/lib/contracts/generation";
-import { services } from "@/lib/server/services";
+import { findSharedGeneration } from "@/lib/http/shared-generation";
 
 /** One store read per request, shared by the page and its metadata. */
-export const loadSharedGeneration = cache(async (token: string) => {
-  const parsed = shareTokenSchema.safeParse(token);
-  return parsed.success ? (await services()).generations.findShared(parsed.data) : undefined;
-});
+export const loadSharedGeneration = cache(findSharedGeneration);
