@@ -19,7 +19,7 @@ export function ProgressPanel({ generation }: { generation: GenerationView }) {
   return (
     <div className="flex flex-col gap-3" data-testid="progress-panel">
       <div className="flex items-baseline justify-between gap-4">
-        <p className="text-lg font-semibold text-neutral-900 dark:text-neutral-50" data-testid="stage" aria-live="polite">
+        <p className="text-base font-semibold text-neutral-900 dark:text-neutral-50" data-testid="stage" aria-live="polite">
           {title}
         </p>
         <p className="text-sm text-neutral-600 dark:text-neutral-400">

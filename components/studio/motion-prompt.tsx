@@ -1,17 +1,8 @@
 "use client";
 
+import { Switch } from "@/components/ui/switch";
+import { appendMotion, MOTION_PRESETS, wordCount } from "@/lib/client/motion-presets";
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
-
-/** Subtle, face-centred motion is what this model does best; camera moves are not supported. */
-const MOTION_PRESETS = [
-  { label: "Smile", text: "slowly breaks into a warm, natural smile" },
-  { label: "Blink", text: "blinks softly and naturally" },
-  { label: "Turn to camera", text: "turns her head gently toward the camera" },
-  { label: "Laugh", text: "laughs quietly, shoulders relaxing" },
-  { label: "Speak", text: "speaks a few words with natural lip movement" },
-  { label: "Nod", text: "nods slowly in agreement" },
-  { label: "Breeze", text: "hair moves lightly in a soft breeze" },
-] as const;
 
 export interface MotionSettings {
   prompt: string;
@@ -19,6 +10,7 @@ export interface MotionSettings {
   watermark: boolean;
 }
 
+/** The prompt with its live counter, motion ideas, and the two provider switches. */
 export function MotionPrompt({
   value,
   onChange,
@@ -29,20 +21,21 @@ export function MotionPrompt({
   error: string | null;
 }) {
   const length = promptLength(value.prompt);
+  const words = wordCount(value.prompt);
   const over = length > PROMPT_MAX_CODE_POINTS;
-  const addPreset = (text: string) => {
-    const base = value.prompt.trim();
-    onChange({ ...value, prompt: base ? `${base.replace(/[.,;]?$/, ",")} ${text}` : `She ${text}.` });
-  };
+  const message = over ? `The prompt is ${length} characters; the limit is ${PROMPT_MAX_CODE_POINTS}.` : error;
 
   return (
     <div className="flex flex-col gap-3">
-      <div className="flex items-baseline justify-between">
+      <div className="flex items-baseline justify-between gap-3">
         <label htmlFor="prompt" className="text-sm font-medium text-neutral-800 dark:text-neutral-200">
           What should happen?
         </label>
-        <span className={`text-xs tabular-nums ${over ? "font-semibold text-red-700 dark:text-red-400" : "text-neutral-600 dark:text-neutral-400"}`} data-testid="prompt-counter" aria-live="polite">
-          {length} / {PROMPT_MAX_CODE_POINTS}
+        <span className="text-xs tabular-nums text-neutral-600 dark:text-neutral-400">
+          {words > 0 ? `${words} ${words === 1 ? "word" : "words"} · ` : ""}
+          <span className={over ? "font-semibold text-red-700 dark:text-red-400" : undefined} data-testid="prompt-counter">
+            {length} / {PROMPT_MAX_CODE_POINTS}
+          </span>
         </span>
       </div>
       <textarea
@@ -50,53 +43,54 @@ export function MotionPrompt({
         rows={3}
         value={value.prompt}
         onChange={(event) => onChange({ ...value, prompt: event.currentTarget.value })}
-        placeholder="She smiles and turns to the camera."
-        aria-invalid={over || error ? true : undefined}
+        placeholder="The person smiles, then gently turns their head toward the camera."
+        aria-invalid={message ? true : undefined}
         aria-describedby="prompt-help prompt-error"
-        className="w-full resize-y rounded-xl border border-neutral-300 bg-white px-3 py-2 text-neutral-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 dark:border-neutral-700 dark:bg-neutral-900 dark:text-neutral-100"
+        className="w-full resize-y rounded-xl border border-neutral-300 bg-white px-3 py-2 text-neutral-900 placeholder:text-neutral-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 aria-invalid:border-red-600 dark:border-neutral-700 dark:bg-neutral-900 dark:text-neutral-100 dark:placeholder:text-neutral-500"
       />
       <p id="prompt-help" className="text-xs text-neutral-600 dark:text-neutral-400">
-        10–30 words about small movements work best: a smile, a blink, a turn of the head. Camera moves are not supported.
+        10–30 words about small movements work best: a smile, a blink, a turn of the head. Camera moves are not supported. Optional.
       </p>
-      <p id="prompt-error" role={over || error ? "alert" : undefined} className="text-sm text-red-700 dark:text-red-400" data-testid="prompt-error">
-        {over ? `The prompt is ${length} characters; the limit is ${PROMPT_MAX_CODE_POINTS}.` : error}
+      {/* Always present, so screen readers announce the message the moment it appears. */}
+      <p id="prompt-error" role="alert" className="text-sm font-medium text-red-700 dark:text-red-400" data-testid="prompt-error">
+        {message}
       </p>
-      <div role="group" aria-label="Motion ideas" className="flex flex-wrap gap-2">
+      <div role="group" aria-label="Add a motion to the prompt" className="flex flex-wrap gap-2">
         {MOTION_PRESETS.map((preset) => (
           <button
             key={preset.label}
             type="button"
-            onClick={() => addPreset(preset.text)}
-            className="rounded-full bg-neutral-100 px-3 py-1 text-sm text-neutral-800 hover:bg-neutral-200 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 dark:bg-neutral-800 dark:text-neutral-100 dark:hover:bg-neutral-700"
+            onClick={() => onChange({ ...value, prompt: appendMotion(value.prompt, preset.phrase) })}
+            className="rounded-full bg-neutral-100 px-3 py-1.5 text-sm text-neutral-800 hover:bg-neutral-200 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 dark:bg-neutral-800 dark:text-neutral-100 dark:hover:bg-neutral-700"
           >
-            + {preset.label}
+            <span aria-hidden>+ </span>
+            {preset.label}
           </button>
         ))}
       </div>
-      <div className="flex flex-col gap-2 text-sm text-neutral-800 dark:text-neutral-200">
+      <div className="flex flex-col gap-3 pt-1 text-sm text-neutral-800 dark:text-neutral-200">
         <Switch
-          label="Let the provider refine my prompt"
+          label="Refine my prompt"
+          description="The provider rewrites short prompts into fuller ones. Turn off to use your words exactly."
           checked={value.promptOptimizer}
           onChange={(promptOptimizer) => onChange({ ...value, promptOptimizer })}
         />
-        <Switch label="Add an AI-generated watermark" checked={value.watermark} onChange={(watermark) => onChange({ ...value, watermark })} />
+        <Switch
+          label="Add an AI-generated watermark"
+          checked={value.watermark}
+          onChange={(watermark) => onChange({ ...value, watermark })}
+        />
       </div>
-      <p className="text-xs text-neutral-600 dark:text-neutral-400" data-testid="video-facts">
-        Every video is <strong>6 seconds</strong> at <strong>720P</strong> — the model's fixed format.
-      </p>
+      <dl className="flex gap-6 rounded-xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-900" data-testid="video-facts">
+        <div className="flex gap-1.5">
+          <dt className="text-neutral-600 dark:text-neutral-400">Length</dt>
+          <dd className="font-semibold">6 seconds</dd>
+        </div>
+        <div className="flex gap-1.5">
+          <dt className="text-neutral-600 dark:text-neutral-400">Quality</dt>
+          <dd className="font-semibold">720P</dd>
+        </div>
+      </dl>
     </div>
-  );
-}
-
-function Switch({ label, checked, onChange }: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
-  return (
-    <label className="flex cursor-pointer items-center gap-3">
-      <input type="checkbox" role="switch" checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} className="peer sr-only" />
-      <span
-        aria-hidden
-        className="relative h-6 w-11 shrink-0 rounded-full bg-neutral-300 transition peer-checked:bg-indigo-600 peer-focus-visible:outline peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600 after:absolute after:left-0.5 after:top-0.5 after:h-5 after:w-5 after:rounded-full after:bg-white after:transition peer-checked:after:translate-x-5 dark:bg-neutral-700"
-      />
-      {label}
-    </label>
   );
 }

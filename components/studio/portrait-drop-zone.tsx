@@ -23,14 +23,14 @@ export function PortraitDropZone({ onFile, busy }: { onFile: (file: File) => voi
           "aria-describedby": "drop-hint",
         })}
         data-testid="drop-zone"
-        className={`flex min-h-64 cursor-pointer flex-col items-center justify-center gap-3 rounded-3xl border-2 border-dashed p-8 text-center transition focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-indigo-600 ${
+        className={`flex min-h-72 cursor-pointer flex-col items-center justify-center gap-3 rounded-3xl border-2 border-dashed p-8 text-center transition focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-indigo-600 ${
           isDragActive
             ? "border-indigo-500 bg-indigo-50 dark:bg-indigo-950/40"
             : "border-neutral-300 bg-white hover:border-indigo-400 dark:border-neutral-700 dark:bg-neutral-900"
         }`}
       >
         <input {...getInputProps({ accept: ACCEPT_HINT })} data-testid="file-input" />
-        <span aria-hidden className="text-5xl">🙂</span>
+        <PortraitIcon />
         <p className="text-lg font-semibold text-neutral-900 dark:text-neutral-50">
           {busy ? "Reading your photo…" : isDragActive ? "Drop it here" : "Drop a portrait, paste one, or click to choose"}
         </p>
@@ -53,5 +53,16 @@ export function PortraitDropZone({ onFile, busy }: { onFile: (file: File) => voi
         />
       </label>
     </div>
+  );
+}
+
+/** Drawn rather than an emoji: emoji fonts are missing on some systems. */
+function PortraitIcon() {
+  return (
+    <svg aria-hidden width="56" height="56" viewBox="0 0 56 56" fill="none" className="text-indigo-500 dark:text-indigo-400">
+      <rect x="6" y="4" width="44" height="48" rx="10" stroke="currentColor" strokeWidth="2.5" />
+      <circle cx="28" cy="22" r="8" stroke="currentColor" strokeWidth="2.5" />
+      <path d="M14 46c2.5-7 8-10.5 14-10.5S39.5 39 42 46" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
+    </svg>
   );
 }

@@ -26,6 +26,8 @@ function afterPaintAndIdle(): Promise<void> {
   );
 }
 
+const sameArea = (a: Area, b: Area) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+
 function release(portrait: Portrait | null) {
   if (!portrait) return;
   URL.revokeObjectURL(portrait.previewUrl);
@@ -45,6 +47,9 @@ export function Studio() {
   const FrameEditor = useFrameEditor();
   const { inputsChanged } = create;
 
+  // The photo on screen: a slow detection for an earlier photo must not frame a later one.
+  const currentFile = useRef<Blob | null>(null);
+
   const acceptFile = useCallback(async (file: Blob) => {
     setReading(true);
     setDropError(null);
@@ -54,6 +59,7 @@ export function Studio() {
       setDropError(inspected.message);
       return;
     }
+    currentFile.current = file;
     setPortrait((previous) => {
       release(previous);
       return inspected;
@@ -63,10 +69,11 @@ export function Studio() {
     inputsChanged();
     // Let the frame paint first: the detector competes for the same cores.
     await afterPaintAndIdle();
-    setFace(await detectFace(inspected.bitmap));
+    if (currentFile.current !== file) return;
+    const found = await detectFace(inspected.bitmap).catch(() => null);
+    if (currentFile.current === file) setFace(found);
   }, [inputsChanged]);
   usePasteImage(acceptFile);
-
 
   // Free the photo's preview and pixels when the studio closes.
   const current = useRef<Portrait | null>(null);
@@ -96,19 +103,24 @@ export function Studio() {
           <>
             {FrameEditor ? (
               <FrameEditor
+                // A new photo starts a new framing (shape, zoom and face all reset).
+                key={portrait.previewUrl}
                 image={portrait}
                 face={face}
                 onAreaChange={(next) => {
+                  // The cropper re-reports the same area on resizes; only a real change is a new request.
+                  if (area && sameArea(area, next)) return;
                   setArea(next);
                   inputsChanged();
                 }}
               />
             ) : (
-              <div className="h-[min(70dvh,520px)] w-full animate-pulse rounded-3xl bg-neutral-200 dark:bg-neutral-800" />
+              <div className="h-[min(65dvh,520px)] min-h-72 w-full animate-pulse rounded-3xl bg-neutral-200 dark:bg-neutral-800" />
             )}
             <button
               type="button"
               onClick={() => {
+                currentFile.current = null;
                 setPortrait((previous) => {
                   release(previous);
                   return null;

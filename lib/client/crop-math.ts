@@ -1,4 +1,4 @@
-import { IMAGE_RULES } from "@/lib/contracts/image-rules";
+import { checkImageDimensions, IMAGE_RULES, type ImageRuleViolation } from "@/lib/contracts/image-rules";
 
 export interface Size {
   width: number;
@@ -33,12 +33,22 @@ export function fullFrame(image: Size, ratio: number): Size {
     : { width: image.width, height: image.width / ratio };
 }
 
+/** Beyond this the view is too coarse to frame by eye, however large the photo. */
+export const ZOOM_CEILING = 5;
+
+export interface ZoomLimit {
+  max: number;
+  /** What stops the zoom: the model's minimum size, or only the cropper's own ceiling. */
+  reason: "min-size" | "ceiling";
+}
+
 /** Zooming in shrinks the frame; stop while its short side still has more than 300 source pixels. */
-export function maxZoomFor(image: Size, ratio: number, ceiling = 5): number {
+export function zoomLimit(image: Size, ratio: number, ceiling = ZOOM_CEILING): ZoomLimit {
   const frame = fullFrame(image, ratio);
   const shortSide = Math.min(frame.width, frame.height);
-  // A hair under the exact limit, so rounding inside the cropper never lands on 300.
-  return Math.max(1, Math.min(ceiling, (shortSide / (IMAGE_RULES.minShortSideExclusive + 1)) * 0.999));
+  // A hair under the exact limit, so the cropper's rounding never lands on 300.
+  const bySize = (shortSide / (IMAGE_RULES.minShortSideExclusive + 1)) * 0.999;
+  return bySize < ceiling ? { max: Math.max(1, bySize), reason: "min-size" } : { max: ceiling, reason: "ceiling" };
 }
 
 export const ratioAllowed = (ratio: number) => ratio >= IMAGE_RULES.minAspect && ratio <= IMAGE_RULES.maxAspect;
@@ -58,18 +68,29 @@ export function availablePresets(image: Size): AspectPreset[] {
 
 /** A full-size frame of this aspect centred on a point (a face), kept inside the image. */
 export function frameAround(image: Size, ratio: number, focus: { x: number; y: number } | null): Area {
-  const frame = fullFrame(image, ratio);
+  const exact = fullFrame(image, ratio);
+  // Whole pixels, rounded down so the frame always lies inside the photo.
+  const frame = { width: Math.floor(exact.width), height: Math.floor(exact.height) };
   const centre = focus ?? { x: image.width / 2, y: image.height / 2 };
   // Portraits read best with the face a little above the middle of the frame.
-  const x = clamp(centre.x - frame.width / 2, 0, image.width - frame.width);
-  const y = clamp(centre.y - frame.height * 0.42, 0, image.height - frame.height);
-  return { x: Math.round(x), y: Math.round(y), width: Math.round(frame.width), height: Math.round(frame.height) };
+  const x = clamp(Math.round(centre.x - frame.width / 2), 0, image.width - frame.width);
+  const y = clamp(Math.round(centre.y - frame.height * 0.42), 0, image.height - frame.height);
+  return { x, y, ...frame };
 }
 
 /** Output size for the upload: the crop, scaled down so its long side is at most `maxLongSide`. */
 export function exportSize(area: Size, maxLongSide: number): Size {
   const scale = Math.min(1, maxLongSide / Math.max(area.width, area.height));
   return { width: Math.max(1, Math.round(area.width * scale)), height: Math.max(1, Math.round(area.height * scale)) };
+}
+
+/**
+ * The crop the upload will be made from, checked against the model's rules after the
+ * export's downscale: the last guard before anything is sent.
+ */
+export function checkCrop(area: Size, maxLongSide: number): ImageRuleViolation | null {
+  const out = exportSize(area, maxLongSide);
+  return checkImageDimensions(out.width, out.height);
 }
 
 const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), Math.max(min, max));

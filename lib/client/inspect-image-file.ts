@@ -6,17 +6,19 @@ export type InspectedImage =
   | { ok: false; message: string };
 
 /**
- * Checks a dropped file the way the server will, cheapest first, with one specific
- * message per problem. Dimensions are read after EXIF orientation is applied.
+ * Checks a dropped file the way the server will, cheapest first (type by its bytes,
+ * size, decode, dimensions), with one specific message per problem. Dimensions are
+ * read after EXIF orientation is applied.
  */
 export async function inspectImageFile(file: Blob): Promise<InspectedImage> {
-  const sizeProblem = checkImageBytes(file.size);
-  if (sizeProblem) return { ok: false, message: sizeProblem.message };
   if (file.size === 0) return { ok: false, message: "This file is empty." };
-
+  // The type first: "this is a PDF" helps more than "this is too big".
   const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());
   const type = sniffImageType(head);
   if (!type.accepted) return { ok: false, message: type.reason };
+
+  const sizeProblem = checkImageBytes(file.size);
+  if (sizeProblem) return { ok: false, message: sizeProblem.message };
 
   let bitmap: ImageBitmap;
   try {

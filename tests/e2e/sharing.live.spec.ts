@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { FAKE_UPSTREAM_URL } from "../../playwright.config";
 import { fakeControl } from "../fake-upstream/control-client";
-import { photos } from "./photos";
+import { testImages } from "../support/images";
 import { GenerationPage } from "./pages/generation-page";
 import { HistoryPage } from "./pages/history-page";
 import { StudioPage } from "./pages/studio-page";
@@ -10,7 +10,7 @@ const fake = fakeControl(FAKE_UPSTREAM_URL);
 
 async function finishedGeneration(page: Page, prompt: string): Promise<{ id: string; generation: GenerationPage }> {
   const studio = new StudioPage(page);
-  await studio.prepare((await photos()).portrait, prompt);
+  await studio.prepare((await testImages()).portrait, prompt);
   const id = await studio.generate();
   const generation = new GenerationPage(page);
   await generation.expectPlaying();
@@ -80,7 +80,7 @@ test("history re-runs with one new task, deletes for good, and adds up costs lik
 test("a failed generation explains why and retries with the same photo and prompt", async ({ page }) => {
   await fake.setFaults({ failNextTasks: { code: 10006095, times: 1, errorShape: "error_message" } });
   const studio = new StudioPage(page);
-  await studio.prepare((await photos()).portrait, "retry after failure");
+  await studio.prepare((await testImages()).portrait, "retry after failure");
   const failedId = await studio.generate();
   await expect(page.getByTestId("failure-message")).toHaveText(/internal error while generating the video/);
   const before = (await fake.stats()).creates.accepted;

@@ -1,17 +1,18 @@
 import { expect, test } from "@playwright/test";
-import { photos } from "./photos";
+import { testImages } from "../support/images";
 import { GenerationPage } from "./pages/generation-page";
 import { StudioPage } from "./pages/studio-page";
 
 test("demo mode says so and runs the whole flow to a playable video", async ({ page }) => {
-  const files = await photos();
+  const files = await testImages();
   const studio = new StudioPage(page);
   await studio.open();
   await expect(page.getByTestId("demo-badge")).toHaveText(/videos are simulated, no API key configured/);
   await studio.drop(files.portrait);
   await studio.expectFramed();
   await studio.chooseFrame("1:1");
-  await studio.describe("She blinks and smiles.");
+  await studio.addMotion("Smile", "Blink");
+  await expect(studio.prompt()).toHaveValue("The person slowly breaks into a warm, natural smile, then blinks softly and naturally.");
   await studio.generate();
   const generation = new GenerationPage(page);
   await generation.expectInProgress();

@@ -3,15 +3,15 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { FAKE_UPSTREAM_URL } from "../../playwright.config";
 import { fakeControl } from "../fake-upstream/control-client";
-import { photos, type Photos } from "./photos";
+import { testImages, type TestImages } from "../support/images";
 import { GenerationPage } from "./pages/generation-page";
 import { StudioPage } from "./pages/studio-page";
 
 const fake = fakeControl(FAKE_UPSTREAM_URL);
-let files: Photos;
+let files: TestImages;
 
 test.beforeAll(async () => {
-  files = await photos();
+  files = await testImages();
 });
 
 test("drop → frame → describe → generate → watch it play → download → share", async ({ page, browser }) => {
@@ -57,22 +57,55 @@ test("drop → frame → describe → generate → watch it play → download �
 });
 
 test("explains what is wrong with a photo before anything is sent", async ({ page }) => {
-  const before = (await fake.stats()).creates.accepted;
+  const before = (await fake.stats()).creates.requests.length;
   const studio = new StudioPage(page);
   await studio.open();
-  await studio.drop(files.tooSmall);
-  await expect(studio.dropError()).toHaveText(/300×400 px.*more than 300 px/);
-  await studio.drop(files.notAnImage);
-  await expect(studio.dropError()).toHaveText("This file is not a JPG, PNG or WebP image.");
-  await expect(studio.generateButton()).toBeDisabled();
+  const refusals: Array<[file: string, message: string | RegExp]> = [
+    [files.tooSmall, /300×400 px.*more than 300 px/],
+    [files.notAnImage, "This file is not a JPG, PNG or WebP image."],
+    [files.gifNamedPng, /GIF images are not supported/],
+    [files.heic, /HEIC\/HEIF photos are not supported.*Most Compatible/],
+    [files.damagedJpeg, /could not be decoded/],
+    [files.oversized, /21\.0 MB; it must be under 20 MB/],
+  ];
+  for (const [file, message] of refusals) {
+    await studio.drop(file);
+    await expect(studio.dropError()).toHaveText(message);
+    await expect(studio.generateButton()).toBeDisabled();
+  }
 
   await studio.drop(files.portrait);
   await studio.expectFramed();
+  await expect(studio.dropError()).toBeEmpty();
   await studio.describe("a".repeat(2001));
   await expect(page.getByTestId("prompt-counter")).toHaveText("2001 / 2000");
   await expect(page.getByTestId("prompt-error")).toHaveText(/2001 characters; the limit is 2000/);
   await expect(studio.generateButton()).toBeDisabled();
-  expect((await fake.stats()).creates.accepted).toBe(before);
+  // Code points, as the provider counts: 2000 emoji are 2000 characters, not 4000.
+  await studio.describe("🙂".repeat(2000));
+  await expect(page.getByTestId("prompt-counter")).toHaveText("2000 / 2000");
+  await expect(studio.generateButton()).toBeEnabled();
+  expect((await fake.stats()).creates.requests.length).toBe(before);
+});
+
+test("the frame cannot be zoomed below what the model accepts, and says why", async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.drop(files.narrow);
+  await studio.expectFramed();
+  // 480×1440: too narrow for a 16:9 frame over 300 px tall, and 1:3 is outside 2:5–5:2.
+  await expect(studio.frameShape("16:9")).toHaveCount(0);
+  await expect(studio.frameShape("Original")).toHaveCount(0);
+  await studio.chooseFrame("3:2");
+  await studio.zoomInWithKeyboard(10);
+  await expect(page.getByTestId("frame-hint")).toHaveText(/as close as it goes.*300 px or less/);
+  await studio.describe("zoom limit check");
+  await studio.generate();
+  const sentImage = async () => (await fake.stats()).creates.requests.find((request) => request.params.prompt === "zoom limit check")?.image;
+  await expect.poll(sentImage).toBeTruthy();
+  const image = await sentImage();
+  expect(Math.min(image?.width ?? 0, image?.height ?? 0)).toBeGreaterThan(300);
+  expect((image?.width ?? 0) / (image?.height ?? 1)).toBeCloseTo(3 / 2, 1);
 });
 
 test("a phone photo with EXIF rotation comes out upright", async ({ page }) => {
@@ -127,17 +160,53 @@ test("a double click starts exactly one task", async ({ page }) => {
   expect((await fake.stats()).creates.accepted - before).toBe(1);
 });
 
-test("studio and generation pages have no serious accessibility problems", async ({ page }) => {
+test("a retry after the answer was lost on the network returns the same task", async ({ page }) => {
   const studio = new StudioPage(page);
-  await studio.open();
-  const serious = async () =>
-    (await new AxeBuilder({ page }).analyze()).violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-  expect(await serious()).toEqual([]);
-  await studio.drop(files.portrait);
-  await studio.expectFramed();
-  expect(await serious()).toEqual([]);
-  await studio.describe("accessibility check");
+  await studio.prepare(files.portrait, "lost answer check");
+  const before = (await fake.stats()).creates.accepted;
+  const keys: string[] = [];
+  // The first request reaches the server (which starts the task); its answer never arrives.
+  await page.route("**/api/generations", async (route) => {
+    keys.push((await route.request().headerValue("idempotency-key")) ?? "");
+    if (keys.length === 1) {
+      await route.fetch();
+      await route.abort("connectionreset");
+    } else {
+      await route.continue();
+    }
+  });
+  await studio.generateButton().click();
+  await expect(page.getByTestId("generate-error")).toHaveText(/could not be reached/);
   await studio.generate();
   await new GenerationPage(page).expectPlaying();
-  expect(await serious()).toEqual([]);
+  expect(keys).toHaveLength(2);
+  expect(keys[1]).toBe(keys[0]);
+  expect((await fake.stats()).creates.accepted - before).toBe(1);
+});
+
+test("studio and generation pages have no serious accessibility problems", async ({ page }) => {
+  const studio = new StudioPage(page);
+  const serious = async () =>
+    (await new AxeBuilder({ page }).analyze()).violations
+      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+      .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.target.join(" ")) }));
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await studio.open();
+    expect(await serious(), `empty studio, ${colorScheme}`).toEqual([]);
+    await studio.drop(files.portrait);
+    await studio.expectFramed();
+    await studio.describe("a".repeat(2001));
+    expect(await serious(), `studio with a photo and an error, ${colorScheme}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  await studio.describe("accessibility check");
+  await studio.generate();
+  const generation = new GenerationPage(page);
+  await generation.expectInProgress();
+  expect(await serious(), "generation in progress").toEqual([]);
+  await generation.expectPlaying();
+  expect(await serious(), "finished generation").toEqual([]);
+  await page.emulateMedia({ colorScheme: "dark" });
+  expect(await serious(), "finished generation, dark").toEqual([]);
 });

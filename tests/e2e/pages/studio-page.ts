@@ -26,12 +26,32 @@ export class StudioPage {
     await expect(this.page.getByTestId("frame-hint")).not.toHaveText(/Looking for a face/, { timeout: 30_000 });
   }
 
+  frameShape(label: string) {
+    return this.page.getByRole("radio", { name: label, exact: true });
+  }
+
   async chooseFrame(label: string) {
     await this.page.getByText(label, { exact: true }).click();
+    await expect(this.frameShape(label)).toBeChecked();
+  }
+
+  /** Focus the frame and press + as a keyboard user would. */
+  async zoomInWithKeyboard(presses: number) {
+    await this.page.getByRole("application", { name: /Portrait frame/ }).focus();
+    for (let press = 0; press < presses; press++) await this.page.keyboard.press("+");
+  }
+
+  /** Add motion ideas by their button labels. */
+  async addMotion(...labels: string[]) {
+    for (const label of labels) await this.page.getByRole("button", { name: label, exact: true }).click();
+  }
+
+  prompt() {
+    return this.page.getByLabel("What should happen?");
   }
 
   async describe(prompt: string) {
-    await this.page.getByLabel("What should happen?").fill(prompt);
+    await this.prompt().fill(prompt);
   }
 
   generateButton() {

@@ -1,0 +1,93 @@
+import { checkCrop, exportSize, type Area } from "./crop-math";
+
+export interface ExportOptions {
+  /** Long side cap: 1920 keeps everything a 720P video can use while the payload stays small. */
+  maxLongSide: number;
+  /** JPEG quality, 0..1. */
+  quality: number;
+}
+
+export const DEFAULT_EXPORT: ExportOptions = { maxLongSide: 1920, quality: 0.9 };
+
+/** The crop would break the model's rules (too small after scaling, or out of the 2:5–5:2 band). */
+export class CropRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CropRejectedError";
+  }
+}
+
+/**
+ * The upload payload: a JPEG of `cropPixels` (in upright source pixels), long side capped.
+ *
+ * `source` is the dropped file, or the upright bitmap the studio already decoded from it
+ * (a decode of a 24 MP JPEG costs ~130 ms, so the studio does it once). A file is decoded
+ * here with its EXIF orientation applied, so the crop matches what the user saw.
+ * Cropping and scaling (createImageBitmap) and encoding (OffscreenCanvas.convertToBlob)
+ * run off the main thread where the browser supports them.
+ */
+export async function exportCrop(source: Blob | ImageBitmap, cropPixels: Area, options: Partial<ExportOptions> = {}): Promise<Blob> {
+  const { maxLongSide, quality } = { ...DEFAULT_EXPORT, ...options };
+  const problem = checkCrop(cropPixels, maxLongSide);
+  if (problem) throw new CropRejectedError(problem.message);
+
+  const ownBitmap = source instanceof Blob;
+  const upright = ownBitmap ? await createImageBitmap(source, { imageOrientation: "from-image" }) : source;
+  try {
+    const area = withinImage(cropPixels, upright);
+    const size = exportSize(area, maxLongSide);
+    const cropped = await createImageBitmap(upright, area.x, area.y, area.width, area.height, {
+      resizeWidth: size.width,
+      resizeHeight: size.height,
+      resizeQuality: "high",
+    });
+    try {
+      return await encodeJpeg(cropped, quality);
+    } finally {
+      cropped.close();
+    }
+  } finally {
+    if (ownBitmap) upright.close();
+  }
+}
+
+/** The cropper's rounding can put an edge a pixel outside the photo; pull it back in. */
+function withinImage(area: Area, image: { width: number; height: number }): Area {
+  const width = Math.min(Math.round(area.width), image.width);
+  const height = Math.min(Math.round(area.height), image.height);
+  return {
+    x: Math.min(Math.max(0, Math.round(area.x)), image.width - width),
+    y: Math.min(Math.max(0, Math.round(area.y)), image.height - height),
+    width,
+    height,
+  };
+}
+
+async function encodeJpeg(bitmap: ImageBitmap, quality: number): Promise<Blob> {
+  if (typeof OffscreenCanvas !== "undefined") {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext("2d");
+    if (!context) throw new Error("This browser cannot draw the crop (no 2D canvas).");
+    context.drawImage(bitmap, 0, 0);
+    return canvas.convertToBlob({ type: "image/jpeg", quality });
+  }
+  // Older Safari: no OffscreenCanvas, so encode on the page.
+  const canvas = document.createElement("canvas");
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  const context = canvas.getContext("2d");
+  if (!context) throw new Error("This browser cannot draw the crop (no 2D canvas).");
+  context.drawImage(bitmap, 0, 0);
+  return new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("The crop could not be encoded as JPEG."))), "image/jpeg", quality),
+  );
+}
+
+export function blobToDataUrl(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error("could not read the image"));
+    reader.readAsDataURL(blob);
+  });
+}
