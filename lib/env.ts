@@ -27,6 +27,10 @@ export const envSchema = z.object({
   VTRIX_API_KEY: optionalString,
   VTRIX_BASE_URL: origin.default("https://cloud.vtrix.ai"),
   DATA_DIR: z.string().trim().min(1).default("./data"),
+  /** A Postgres connection URL: the store moves from the embedded SQLite file to this database. */
+  DATABASE_URL: optionalString.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
+  ),
   /** The app's public origin: enables callback_url and absolute share links. */
   PUBLIC_BASE_URL: optionalString.pipe(origin.optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -3,27 +3,35 @@ import pino, { type Logger } from "pino";
 import { env } from "@/lib/env";
 
 /**
- * Structured logs. Secrets are redacted by path, and as a second line of defence any
- * string equal to the API key is masked wherever it appears.
+ * Structured logs. Secrets are redacted by path, and as a second line of defence every
+ * configured secret (API key, database password) is masked wherever it appears.
  */
 const REDACTED = "[redacted]";
 
-function maskKey(value: unknown, key: string | undefined): unknown {
-  if (!key) return value;
-  if (typeof value === "string") return value.split(key).join(REDACTED);
+function maskSecrets(value: unknown, secrets: string[]): unknown {
+  if (secrets.length === 0) return value;
+  if (typeof value === "string") return secrets.reduce((text, secret) => text.split(secret).join(REDACTED), value);
   if (value instanceof Error) {
     // Error fields are not enumerable: copy the useful ones so they survive masking.
-    return { type: value.name, message: maskKey(value.message, key), stack: maskKey(value.stack, key) };
+    return { type: value.name, message: maskSecrets(value.message, secrets), stack: maskSecrets(value.stack, secrets) };
   }
-  if (Array.isArray(value)) return value.map((item) => maskKey(item, key));
+  if (Array.isArray(value)) return value.map((item) => maskSecrets(item, secrets));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskKey(v, key)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, secrets)]));
   }
   return value;
 }
 
+/** A URL's password, as it would appear in a message (percent-decoded and not). */
+function urlPassword(url: string | undefined): string[] {
+  if (!url) return [];
+  const { password } = new URL(url);
+  return password ? [password, decodeURIComponent(password)] : [];
+}
+
 function createLogger(): Logger {
-  const { LOG_LEVEL, VTRIX_API_KEY } = env();
+  const { LOG_LEVEL, VTRIX_API_KEY, DATABASE_URL } = env();
+  const secrets = [...new Set([VTRIX_API_KEY, ...urlPassword(DATABASE_URL)])].filter((secret): secret is string => !!secret);
   return pino({
     level: LOG_LEVEL,
     base: { app: "portrait-live" },
@@ -33,7 +41,7 @@ function createLogger(): Logger {
     },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, maskKey(args, VTRIX_API_KEY) as typeof args);
+        method.apply(this, maskSecrets(args, secrets) as typeof args);
       },
     },
   });

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests need from Debian (no browser downloads).
+# Installs the system packages the tests need from Debian (no browser downloads):
+# Chromium for the browser tests, the PostgreSQL server for the Postgres store tests.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing from Debian: ${missing[*]}"
   SUDO=""

@@ -125,7 +125,7 @@ export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 export const healthSchema = z.object({
   ok: z.boolean(),
   mode: z.enum(["live", "demo"]),
-  store: z.object({ ok: z.boolean() }),
+  store: z.object({ ok: z.boolean(), kind: z.enum(["sqlite", "postgres"]) }),
   upstream: z.object({ configured: z.boolean(), baseUrl: z.string() }),
 });
 export type Health = z.infer<typeof healthSchema>;

@@ -11,6 +11,7 @@ import type { MediaStore } from "@/lib/media/media-store";
 import { createCreateGuard } from "@/lib/limits/create-guard";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { observeWrites } from "@/lib/store/observed-repository";
+import { openPostgres } from "@/lib/store/open-postgres";
 import { openSqlite } from "@/lib/store/open-sqlite";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
@@ -21,6 +22,7 @@ import { appMode } from "./app-mode";
 export interface Services {
   mode: "live" | "demo";
   repository: GenerationRepository;
+  storeKind: "sqlite" | "postgres";
   media: MediaStore;
   provider: GenerationProvider;
   tracker: GenerationTracker;
@@ -37,10 +39,11 @@ async function createServices(): Promise<Services> {
   const mode = appMode();
   const dataDir = path.resolve(config.DATA_DIR);
   const events = createGenerationEvents();
-  const repository = observeWrites(
-    createKyselyGenerationRepository(await openSqlite(path.join(dataDir, "portrait-live.sqlite"))),
-    events.emit,
-  );
+  const storeKind = config.DATABASE_URL ? "postgres" : "sqlite";
+  const db = config.DATABASE_URL
+    ? await openPostgres(config.DATABASE_URL)
+    : await openSqlite(path.join(dataDir, "portrait-live.sqlite"));
+  const repository = observeWrites(createKyselyGenerationRepository(db), events.emit);
   const media = createLocalMediaStore(path.join(dataDir, "media"));
   const provider =
     config.VTRIX_API_KEY !== undefined
@@ -83,8 +86,8 @@ async function createServices(): Promise<Services> {
   );
   const generations = createGenerationService({ repository, media, tracker, guard, mode });
   await tracker.start();
-  log().info({ mode, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" }, "services ready");
-  return { mode, repository, media, provider, tracker, generations, events, viewContext: { publicBaseUrl } };
+  log().info({ mode, store: storeKind, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" }, "services ready");
+  return { mode, repository, storeKind, media, provider, tracker, generations, events, viewContext: { publicBaseUrl } };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

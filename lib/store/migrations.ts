@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import type { Database } from "./schema";
 
 /** Schema history, in order. Written with Kysely's schema builder so it runs on SQLite and Postgres. */
 const migrations: Record<string, Migration> = {
@@ -60,3 +61,9 @@ const migrations: Record<string, Migration> = {
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
+
+/** Brings a store's schema up to date (Kysely's migrator locks, so concurrent starts are safe). */
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -2,8 +2,8 @@ import "server-only";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
-import { migrationProvider } from "./migrations";
+import { Kysely, SqliteDialect } from "kysely";
+import { migrate } from "./migrations";
 import type { Database } from "./schema";
 
 /** Opens (creating if needed) the embedded SQLite store and brings its schema up to date. */
@@ -18,9 +18,4 @@ export async function openSqlite(file: string): Promise<Kysely<Database>> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrate(db);
   return db;
-}
-
-export async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

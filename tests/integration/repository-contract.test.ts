@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GenerationRecord, GenerationRepository } from "@/lib/generations/generation-record";
+import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
+import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
+import { openPostgres } from "@/lib/store/open-postgres";
+import { openSqlite } from "@/lib/store/open-sqlite";
+import type { Database } from "@/lib/store/schema";
+import { startPostgres, type PostgresServer } from "../support/postgres-server";
+
+/** One store, opened twice over the same data (a restart), then cleaned up. */
+interface StoreUnderTest {
+  open(): Promise<Kysely<Database>>;
+  cleanup(): Promise<void>;
+}
+
+let postgres: PostgresServer;
+let databases = 0;
+
+const stores: Record<string, () => Promise<StoreUnderTest>> = {
+  "SQLite file": async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "portrait-live-sqlite-"));
+    return {
+      open: () => openSqlite(path.join(dir, "portrait-live.sqlite")),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+  "Postgres server": async () => {
+    const url = await postgres.createDatabase(`contract_${++databases}`);
+    return { open: () => openPostgres(url), cleanup: async () => undefined };
+  },
+};
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+});
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+let clock = Date.parse("2026-11-20T10:00:00.000Z");
+function record(overrides: Partial<GenerationRecord> = {}): GenerationRecord {
+  const id = newGenerationId();
+  const at = new Date((clock += 1000)).toISOString();
+  return {
+    id,
+    shareToken: newShareToken(),
+    hidePrompt: false,
+    status: "queued",
+    mode: "live",
+    prompt: "She smiles — and blinks. 🙂",
+    promptOptimizer: true,
+    watermark: false,
+    inputKey: `inputs/${id}.jpg`,
+    inputWidth: 720,
+    inputHeight: 960,
+    submitState: "pending",
+    upstreamTaskId: null,
+    progress: null,
+    costUsd: null,
+    errorCode: null,
+    errorMessage: null,
+    resultUrl: null,
+    resultKey: null,
+    resultBytes: null,
+    callbackSecret: newCallbackSecret(),
+    idempotencyKey: null,
+    createdAt: at,
+    updatedAt: at,
+    completedAt: null,
+    ...overrides,
+  };
+}
+
+describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
+  let store: StoreUnderTest;
+  let db: Kysely<Database>;
+  let repository: GenerationRepository;
+
+  beforeAll(async () => {
+    store = await (stores[kind] as () => Promise<StoreUnderTest>)();
+    db = await store.open();
+    repository = createKyselyGenerationRepository(db);
+  });
+  afterAll(async () => {
+    await repository?.close();
+    await store?.cleanup();
+  });
+
+  it("keeps every field as it was written, found by id, share token, callback secret and idempotency key", async () => {
+    const written = record({ idempotencyKey: `key-${newGenerationId()}`, hidePrompt: true, watermark: true, progress: 0.25 });
+    expect(await repository.insert(written)).toEqual({ record: written, created: true });
+    expect(await repository.findById(written.id)).toEqual(written);
+    expect(await repository.findByShareToken(written.shareToken ?? "")).toEqual(written);
+    expect(await repository.findByCallbackSecret(written.callbackSecret)).toEqual(written);
+    expect(await repository.findByIdempotencyKey(written.idempotencyKey ?? "")).toEqual(written);
+    expect(await repository.findById("no-such-generation")).toBeUndefined();
+  });
+
+  it("answers every request with the same idempotency key with one generation, even when they race", async () => {
+    const idempotencyKey = `race-${newGenerationId()}`;
+    const results = await Promise.all(Array.from({ length: 8 }, () => repository.insert(record({ idempotencyKey }))));
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    expect(new Set(results.map((result) => result.record.id)).size).toBe(1);
+  });
+
+  it("updates only what a patch names, and reports a missing generation", async () => {
+    const written = record();
+    await repository.insert(written);
+    const updated = await repository.update(written.id, { status: "processing", progress: 0.5, submitState: "submitted", upstreamTaskId: "task-1" });
+    expect(updated).toMatchObject({ status: "processing", progress: 0.5, submitState: "submitted", upstreamTaskId: "task-1", prompt: written.prompt });
+    expect(Date.parse(updated?.updatedAt ?? "")).toBeGreaterThan(0);
+    expect(await repository.update("no-such-generation", { status: "failed" })).toBeUndefined();
+  });
+
+  it("pages newest first with a cursor, filters by status, and lists unfinished work oldest first", async () => {
+    // A store of its own, so other tests' rows do not interfere: a second database on Postgres, a second file on SQLite.
+    const isolated = await (stores[kind] as () => Promise<StoreUnderTest>)();
+    const separate = createKyselyGenerationRepository(await isolated.open());
+    try {
+      const statuses = ["queued", "succeeded", "processing", "failed", "succeeded", "queued", "succeeded"] as const;
+      const written = statuses.map((status) => record({ status }));
+      for (const item of written) await separate.insert(item);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await separate.list({ limit: 3, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(3);
+        seen.push(...page.items.map((item) => item.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(written.map((item) => item.id).reverse());
+
+      const succeeded = await separate.list({ limit: 10, status: "succeeded" });
+      expect(succeeded.items.map((item) => item.id)).toEqual(written.filter((item) => item.status === "succeeded").map((item) => item.id).reverse());
+      expect(succeeded.nextCursor).toBeNull();
+
+      const unfinished = await separate.listUnfinished();
+      expect(unfinished.map((item) => item.id)).toEqual(written.filter((item) => item.status === "queued" || item.status === "processing").map((item) => item.id));
+    } finally {
+      await separate.close();
+      await isolated.cleanup();
+    }
+  });
+
+  it("keeps money spent after the generation is deleted", async () => {
+    const written = record();
+    await repository.insert(written);
+    await repository.update(written.id, { costUsd: "0.28" });
+    expect(await repository.delete(written.id)).toBe(true);
+    expect(await repository.delete(written.id)).toBe(false);
+    expect(await repository.findById(written.id)).toBeUndefined();
+    expect(await repository.listSpend()).toContainEqual({ createdAt: written.createdAt, costUsd: "0.28" });
+  });
+
+  it("reopens the same data after a restart without migrating twice", async () => {
+    const written = record();
+    await repository.insert(written);
+    const reopened = createKyselyGenerationRepository(await store.open());
+    try {
+      expect(await reopened.findById(written.id)).toEqual(written);
+      expect(await reopened.ping()).toBe(true);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
