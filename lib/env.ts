@@ -40,6 +40,11 @@ export const envSchema = z.object({
   POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   /** A generation still unfinished after this long is failed. */
   GENERATION_DEADLINE_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
+  /**
+   * Instances sharing a database: how long one that stopped (crashed, lost its network)
+   * keeps its generations before another instance takes them over.
+   */
+  TRACKER_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /** Time limit for each upstream request. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   /** Largest result video we will download. */

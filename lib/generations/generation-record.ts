@@ -33,6 +33,13 @@ export interface GenerationRecord {
 
 export type GenerationPatch = Partial<Omit<GenerationRecord, "id" | "createdAt" | "callbackSecret">>;
 
+export interface TrackerClaim {
+  owner: string;
+  /** ISO 8601 times: the claim lasts until `until`; claims that ended before `now` may be taken. */
+  until: string;
+  now: string;
+}
+
 export interface GenerationPage {
   items: GenerationRecord[];
   nextCursor: string | null;
@@ -55,6 +62,18 @@ export interface GenerationRepository {
   update(id: string, patch: GenerationPatch): Promise<GenerationRecord | undefined>;
   list(query: ListQuery): Promise<GenerationPage>;
   listUnfinished(): Promise<GenerationRecord[]>;
+  /**
+   * Makes `owner` the one tracker following an unfinished generation, when nobody else
+   * holds an unexpired claim on it. Returns the record when the claim is `owner`'s.
+   */
+  claim(id: string, claim: TrackerClaim): Promise<GenerationRecord | undefined>;
+  /** Extends every claim `owner` holds on unfinished generations; returns their ids. */
+  renewClaims(owner: string, until: string): Promise<string[]>;
+  /**
+   * pending → submitting, only for the claim's owner and only once: the one gate in front
+   * of a paid create, so two instances can never both send it.
+   */
+  beginSubmit(id: string, owner: string): Promise<GenerationRecord | undefined>;
   /** Every generation ever started (deleted ones too) with its reported cost, for totals and budgets. */
   listSpend(): Promise<Array<{ createdAt: string; costUsd: string | null }>>;
   delete(id: string): Promise<boolean>;

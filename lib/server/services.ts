@@ -18,6 +18,7 @@ import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
 import type { GenerationProvider } from "@/lib/upstream/provider";
 import { createVtrixProvider } from "@/lib/upstream/vtrix/vtrix-provider";
 import { appMode } from "./app-mode";
+import { instanceIdIn } from "./instance-id";
 
 export interface Services {
   mode: "live" | "demo";
@@ -68,6 +69,8 @@ async function createServices(): Promise<Services> {
     pollIntervalMs: mode === "demo" ? Math.min(config.POLL_INTERVAL_MS, DEMO_POLL_INTERVAL_MS) : config.POLL_INTERVAL_MS,
     deadlineMs: config.GENERATION_DEADLINE_MS,
     maxResultBytes: config.MAX_RESULT_BYTES,
+    instanceId: await instanceIdIn(dataDir),
+    leaseMs: config.TRACKER_LEASE_MS,
     callbackUrlFor:
       publicBaseUrl && mode === "live"
         ? (record) => `${publicBaseUrl}/api/callbacks/vtrix/${record.callbackSecret}`

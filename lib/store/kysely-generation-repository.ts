@@ -8,6 +8,8 @@ import type {
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
 
+const UNFINISHED = ["queued", "processing"] as const;
+
 /** GenerationRepository over Kysely: the same code serves SQLite and Postgres. */
 export function createKyselyGenerationRepository(db: Kysely<Database>): GenerationRepository {
   const selectAll = () => db.selectFrom("generations").selectAll();
@@ -79,8 +81,44 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
     },
 
     async listUnfinished() {
-      const rows = await selectAll().where("status", "in", ["queued", "processing"]).orderBy("created_at").execute();
+      const rows = await selectAll().where("status", "in", UNFINISHED).orderBy("created_at").execute();
       return rows.map(fromRow);
+    },
+
+    async claim(id, { owner, until, now }) {
+      const row = await db
+        .updateTable("generations")
+        .set({ claimed_by: owner, claim_expires_at: until })
+        .where("id", "=", id)
+        .where("status", "in", UNFINISHED)
+        .where((eb) => eb.or([eb("claimed_by", "is", null), eb("claimed_by", "=", owner), eb("claim_expires_at", "<", now)]))
+        .returningAll()
+        .executeTakeFirst();
+      return row && fromRow(row);
+    },
+
+    async renewClaims(owner, until) {
+      const rows = await db
+        .updateTable("generations")
+        .set({ claim_expires_at: until })
+        .where("claimed_by", "=", owner)
+        .where("status", "in", UNFINISHED)
+        .returning("id")
+        .execute();
+      return rows.map((row) => row.id);
+    },
+
+    async beginSubmit(id, owner) {
+      const row = await db
+        .updateTable("generations")
+        .set({ submit_state: "submitting", updated_at: new Date().toISOString() })
+        .where("id", "=", id)
+        .where("submit_state", "=", "pending")
+        .where("claimed_by", "=", owner)
+        .where("status", "in", UNFINISHED)
+        .returningAll()
+        .executeTakeFirst();
+      return row && fromRow(row);
     },
 
     async listSpend() {
@@ -111,6 +149,8 @@ const flag = (value: boolean) => (value ? 1 : 0);
 
 function toRow(record: GenerationRecord): GenerationRow {
   return {
+    claimed_by: null,
+    claim_expires_at: null,
     id: record.id,
     share_token: record.shareToken,
     hide_prompt: flag(record.hidePrompt),

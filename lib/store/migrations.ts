@@ -56,6 +56,18 @@ const migrations: Record<string, Migration> = {
       await sql`drop table usage_ledger`.execute(db);
     },
   },
+  "2026-11-25-003-tracker-claims": {
+    // Several app instances may share one database: each unfinished generation is followed by
+    // the one instance holding an unexpired claim on it.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("generations").addColumn("claimed_by", "text").execute();
+      await db.schema.alterTable("generations").addColumn("claim_expires_at", "text").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("generations").dropColumn("claim_expires_at").execute();
+      await db.schema.alterTable("generations").dropColumn("claimed_by").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

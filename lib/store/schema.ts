@@ -30,6 +30,9 @@ export interface GenerationsTable {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** The tracker instance following this generation, and until when its claim holds. */
+  claimed_by: string | null;
+  claim_expires_at: string | null;
 }
 
 export interface UsageLedgerTable {

@@ -15,13 +15,23 @@ export interface TrackerOptions {
   maxResultBytes: number;
   /** Where the provider should notify us, when the app has a public origin. */
   callbackUrlFor?: (record: GenerationRecord) => string | undefined;
+  /**
+   * This instance among the app servers sharing the store. Stable across restarts of one
+   * instance, so a restarted server takes its own generations back at once.
+   */
+  instanceId: string;
+  /**
+   * How long a claim on a generation lasts unless renewed. Claims are renewed every third
+   * of it; an instance that stops renewing loses its generations to the others after it.
+   */
+  leaseMs: number;
   now?: () => number;
 }
 
 export interface GenerationTracker {
-  /** Picks up every unfinished generation (after a restart too). */
+  /** Picks up every unfinished generation nobody else follows (after a restart too), then keeps watching for orphans. */
   start(): Promise<void>;
-  /** Work on this generation now (new generation, callback received). */
+  /** Work on this generation now (new generation, callback received), if no other instance follows it. */
   kick(id: string): void;
   /** Stop following this generation (it was deleted). */
   forget(id: string): void;
@@ -42,12 +52,44 @@ const RESULT_GRACE_MS = 60 * 60_000;
 /**
  * Follows every in-flight generation from the server: one step per generation at a
  * time however many browsers watch, polling on an interval with backoff on errors.
+ * Where several instances share the store, each generation is followed by the one
+ * instance that claimed it; the others take it over only when that claim runs out.
  */
 export function createGenerationTracker(options: TrackerOptions): GenerationTracker {
-  const { repository, media, provider, log } = options;
+  const { repository, media, provider, log, instanceId } = options;
   const now = options.now ?? Date.now;
   const followed = new Map<string, Followed>();
+  const claiming = new Set<string>();
+  let heartbeat: NodeJS.Timeout | null = null;
   let stopped = false;
+
+  const leaseEnd = () => new Date(now() + options.leaseMs).toISOString();
+
+  /** Claims a generation and starts following it; does nothing when another instance holds it. */
+  async function adopt(id: string) {
+    if (stopped || followed.has(id) || claiming.has(id)) return;
+    claiming.add(id);
+    try {
+      const claimed = await repository.claim(id, { owner: instanceId, until: leaseEnd(), now: new Date(now()).toISOString() });
+      if (claimed && !stopped) run(id);
+    } finally {
+      claiming.delete(id);
+    }
+  }
+
+  /** Renews this instance's claims, lets go of any it lost, and adopts generations nobody follows. */
+  async function keepClaims() {
+    const held = new Set(await repository.renewClaims(instanceId, leaseEnd()));
+    for (const id of followed.keys()) {
+      if (!held.has(id) && !entry(id).running) {
+        log.warn({ generationId: id }, "another instance took this generation over; letting go");
+        done(id);
+      }
+    }
+    const unfinished = await repository.listUnfinished();
+    await Promise.all(unfinished.filter((record) => !followed.has(record.id)).map((record) => adopt(record.id)));
+    return unfinished.length;
+  }
 
   function entry(id: string): Followed {
     let state = followed.get(id);
@@ -140,7 +182,10 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
 
   async function submit(record: GenerationRecord) {
     const state = entry(record.id);
-    await repository.update(record.id, { submitState: "submitting" });
+    if (!(await repository.beginSubmit(record.id, instanceId))) {
+      // Another instance claimed it and is sending it: never send a paid create twice.
+      return done(record.id);
+    }
     let snapshot: TaskSnapshot;
     try {
       const image = await media.readBuffer(record.inputKey);
@@ -261,13 +306,20 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   return {
     async start() {
       stopped = false;
-      const unfinished = await repository.listUnfinished();
-      for (const record of unfinished) schedule(record.id, 0);
-      if (unfinished.length > 0) log.info({ count: unfinished.length }, "resuming unfinished generations");
+      await keepClaims();
+      if (followed.size > 0) log.info({ count: followed.size }, "resuming unfinished generations");
+      heartbeat = setInterval(() => {
+        keepClaims().catch((error: unknown) => log.error({ err: error }, "renewing generation claims failed"));
+      }, Math.max(1, Math.floor(options.leaseMs / 3)));
+      heartbeat.unref?.();
     },
     kick(id) {
       if (stopped) return;
-      const state = entry(id);
+      const state = followed.get(id);
+      if (!state) {
+        adopt(id).catch((error: unknown) => log.error({ err: error, generationId: id }, "claiming a generation failed"));
+        return;
+      }
       if (state.timer) clearTimeout(state.timer);
       state.timer = null;
       run(id);
@@ -275,6 +327,8 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     forget: done,
     stop() {
       stopped = true;
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = null;
       for (const id of [...followed.keys()]) done(id);
     },
   };

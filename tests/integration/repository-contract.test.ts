@@ -157,6 +157,40 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(await repository.listSpend()).toContainEqual({ createdAt: written.createdAt, costUsd: "0.28" });
   });
 
+  it("lets one instance at a time claim an unfinished generation, until its claim runs out", async () => {
+    const written = record();
+    await repository.insert(written);
+    const at = (ms: number) => new Date(Date.parse("2026-11-25T12:00:00.000Z") + ms).toISOString();
+    const claimBy = (owner: string, now: number) => repository.claim(written.id, { owner, until: at(now + 60_000), now: at(now) });
+
+    expect(await claimBy("instance-a", 0)).toMatchObject({ id: written.id });
+    expect(await claimBy("instance-b", 1_000)).toBeUndefined();
+    // The holder renews; the others still wait.
+    expect(await claimBy("instance-a", 30_000)).toMatchObject({ id: written.id });
+    expect(await claimBy("instance-b", 61_000)).toBeUndefined();
+    // The holder stopped renewing: once the claim has run out, another instance takes over.
+    expect(await claimBy("instance-b", 91_000)).toMatchObject({ id: written.id });
+    expect(await repository.renewClaims("instance-a", at(100_000))).not.toContain(written.id);
+    expect(await repository.renewClaims("instance-b", at(100_000))).toContain(written.id);
+
+    await repository.update(written.id, { status: "succeeded" });
+    expect(await repository.renewClaims("instance-b", at(200_000))).not.toContain(written.id);
+    expect(await claimBy("instance-c", 1_000_000)).toBeUndefined();
+    expect(await repository.claim("no-such-generation", { owner: "instance-a", until: at(1), now: at(0) })).toBeUndefined();
+  });
+
+  it("opens the gate to a paid create once, for the claim's holder only, even when asked at once", async () => {
+    const written = record();
+    await repository.insert(written);
+    const now = new Date().toISOString();
+    await repository.claim(written.id, { owner: "instance-a", until: new Date(Date.now() + 60_000).toISOString(), now });
+    expect(await repository.beginSubmit(written.id, "instance-b")).toBeUndefined();
+    const attempts = await Promise.all(Array.from({ length: 8 }, () => repository.beginSubmit(written.id, "instance-a")));
+    expect(attempts.filter(Boolean)).toHaveLength(1);
+    expect(attempts.find(Boolean)).toMatchObject({ submitState: "submitting" });
+    expect((await repository.findById(written.id))?.submitState).toBe("submitting");
+  });
+
   it("reopens the same data after a restart without migrating twice", async () => {
     const written = record();
     await repository.insert(written);

@@ -65,10 +65,16 @@ async function setup(provider: GenerationProvider, record: Partial<GenerationRec
     progress: null, costUsd: null, errorCode: null, errorMessage: null, resultUrl: null, resultKey: null, resultBytes: null,
     callbackSecret: "s".repeat(32), idempotencyKey: null, createdAt: now, updatedAt: now, completedAt: null, ...record,
   });
-  const tracker = createGenerationTracker({
-    repository, media, provider, log: pino({ level: "silent" }), pollIntervalMs: 50, deadlineMs: 60_000, maxResultBytes: 1024 * 1024,
-  });
-  trackers.push(tracker);
+  /** Another app instance on the same store (a restart when `instanceId` is the same). */
+  const startTracker = (instanceId = "instance-a", overrides: { provider?: GenerationProvider; leaseMs?: number } = {}) => {
+    const started = createGenerationTracker({
+      repository, media, provider: overrides.provider ?? provider, log: pino({ level: "silent" }), pollIntervalMs: 50,
+      deadlineMs: 60_000, maxResultBytes: 1024 * 1024, instanceId, leaseMs: overrides.leaseMs ?? 60_000,
+    });
+    trackers.push(started);
+    return started;
+  };
+  const tracker = startTracker();
   const final = async () => {
     for (let i = 0; i < 200; i++) {
       const found = await repository.findById("gen1");
@@ -77,7 +83,7 @@ async function setup(provider: GenerationProvider, record: Partial<GenerationRec
     }
     throw new Error("not final in time");
   };
-  return { repository, tracker, final };
+  return { repository, tracker, startTracker, final };
 }
 
 describe("generation tracker", () => {
@@ -154,5 +160,98 @@ describe("generation tracker", () => {
     expect(done.status).toBe("succeeded");
     expect(downloads).toBe(3);
     expect((await repository.listSpend())[0]?.costUsd).toBe("0.28");
+  });
+
+  describe("with several instances sharing the store", () => {
+    it("sends one create however many instances are kicked at once", async () => {
+      const { provider, calls } = scriptedProvider({});
+      const { startTracker, final } = await setup(provider);
+      const instances = ["instance-a", "instance-b", "instance-c"].map((id) => startTracker(id));
+      await Promise.all(instances.map((instance) => instance.start()));
+      for (let i = 0; i < 10; i++) for (const instance of instances) instance.kick("gen1");
+      expect((await final()).status).toBe("succeeded");
+      expect(calls.create).toBe(1);
+      expect(calls.maxConcurrentGets).toBe(1);
+    });
+
+    it("sends one create even from two processes that share an instance name (one DATA_DIR)", async () => {
+      const { provider, calls, snapshot } = scriptedProvider({
+        create: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return snapshot("queued");
+        },
+      });
+      const { startTracker, repository } = await setup(provider);
+      // Same name, so claims alone cannot keep them apart: the submit gate must.
+      const twins = [startTracker("instance-a"), startTracker("instance-a")];
+      await Promise.all(twins.map((twin) => twin.start()));
+      for (let i = 0; i < 10; i++) for (const twin of twins) twin.kick("gen1");
+      for (let i = 0; i < 100 && (await repository.findById("gen1"))?.status !== "succeeded"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(calls.create).toBe(1);
+    });
+
+    it("leaves a generation to the instance that claimed it while that claim is renewed", async () => {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const { provider, calls, snapshot } = scriptedProvider({
+        get: async () => {
+          await held;
+          return snapshot("succeeded", { videoUrl: "https://cdn/x.mp4", costUsd: "0.28", progress: 1 });
+        },
+      });
+      const { repository, startTracker, final } = await setup(provider, { submitState: "submitted", upstreamTaskId: "t1", status: "processing" });
+      const first = startTracker("instance-a", { leaseMs: 150 });
+      await first.start();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = startTracker("instance-b", { leaseMs: 150 });
+      await second.start();
+      for (let i = 0; i < 5; i++) second.kick("gen1");
+      // Several leases long: the first instance keeps renewing, so the second never polls.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(calls.get).toBe(1);
+      expect(calls.maxConcurrentGets).toBe(1);
+      release();
+      expect((await final()).status).toBe("succeeded");
+      expect((await repository.findById("gen1"))?.status).toBe("succeeded");
+    });
+
+    it("takes over the generations of an instance that stopped, once its claim runs out", async () => {
+      const { provider, calls } = scriptedProvider({});
+      const { repository, startTracker, final } = await setup(provider, { submitState: "submitted", upstreamTaskId: "t1", status: "processing" });
+      // An instance that claimed it and then died: its claim is never renewed.
+      const claimedAt = Date.now();
+      await repository.claim("gen1", { owner: "dead-instance", until: new Date(claimedAt + 400).toISOString(), now: new Date(claimedAt).toISOString() });
+      const survivor = startTracker("instance-b", { leaseMs: 150 });
+      await survivor.start();
+      survivor.kick("gen1");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(calls.get).toBe(0);
+      expect((await final()).status).toBe("succeeded");
+      expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(400);
+      expect(calls.get).toBeGreaterThan(0);
+    });
+
+    it("does not send a create that a stopped instance may have sent, even after taking it over", async () => {
+      const { provider, calls } = scriptedProvider({});
+      const { repository, startTracker, final } = await setup(provider, { submitState: "submitting" });
+      const claimedAt = Date.now();
+      await repository.claim("gen1", { owner: "dead-instance", until: new Date(claimedAt + 100).toISOString(), now: new Date(claimedAt).toISOString() });
+      await startTracker("instance-b", { leaseMs: 150 }).start();
+      expect(await final()).toMatchObject({ status: "failed", errorCode: "submit_interrupted" });
+      expect(calls.create).toBe(0);
+    });
+
+    it("a restarted instance takes its own generations back at once", async () => {
+      const { provider, calls } = scriptedProvider({});
+      const { repository, startTracker, final } = await setup(provider, { submitState: "submitted", upstreamTaskId: "t1", status: "processing" });
+      const claimedAt = Date.now();
+      await repository.claim("gen1", { owner: "instance-a", until: new Date(claimedAt + 60_000).toISOString(), now: new Date(claimedAt).toISOString() });
+      await startTracker("instance-a").start();
+      expect((await final()).status).toBe("succeeded");
+      expect(Date.now() - claimedAt).toBeLessThan(5_000);
+      expect(calls.create).toBe(0);
+    });
   });
 });
