@@ -33,9 +33,16 @@ async function photo(width: number, height: number): Promise<string> {
   const dir = path.join(os.tmpdir(), "portrait-live-bench");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `photo-${width}x${height}.jpg`);
-  // Resized from a drawn portrait, with noise so the JPEG is as heavy as a real photo.
+  // Resized from a drawn portrait, with grain like a camera sensor's so the JPEG is as
+  // heavy as a real photo of that size (a few MB), not a smooth drawing.
   const base = await sharp(await makePortrait({ width: Math.round(width / 4), height: Math.round(height / 4) })).resize(width, height).raw().toBuffer({ resolveWithObject: true });
-  for (let i = 0; i < base.data.length; i += 7) base.data[i] = (base.data[i] ?? 0) ^ (i & 15);
+  let seed = 0x2545f491;
+  for (let i = 0; i < base.data.length; i++) {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    base.data[i] = Math.min(255, Math.max(0, (base.data[i] ?? 0) + ((seed >>> 24) % 25) - 12));
+  }
   writeFileSync(file, await sharp(base.data, { raw: base.info }).jpeg({ quality: 92 }).toBuffer());
   return file;
 }

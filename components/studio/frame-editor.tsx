@@ -9,7 +9,8 @@ const PAN_STEP_PX = 12;
 const ZOOM_STEP = 0.1;
 
 export interface FrameEditorProps {
-  image: Size & { previewUrl: string };
+  /** `scale`: how finely the photo was decoded (bitmap pixels per source pixel). */
+  image: Size & { previewUrl: string; scale: number };
   /** undefined while detection runs; null when no face was found. */
   face: Area | null | undefined;
   onAreaChange: (area: Area) => void;
@@ -73,6 +74,7 @@ export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
         data-testid="crop-stage"
         data-image-width={image.width}
         data-image-height={image.height}
+        data-decode-scale={image.scale.toFixed(3)}
         onKeyDown={onKeyDown}
       >
         <Cropper

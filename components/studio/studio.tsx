@@ -5,15 +5,15 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { Area } from "@/lib/client/crop-math";
 import { ApiRequestError } from "@/lib/client/api-request-error";
 import { detectFace } from "@/lib/client/detect-face";
-import { inspectImageFile } from "@/lib/client/inspect-image-file";
+import { inspectImageFile, type InspectedImage } from "@/lib/client/inspect-image-file";
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
 import { MotionPrompt, type MotionSettings } from "./motion-prompt";
 import { PortraitDropZone } from "./portrait-drop-zone";
-import { useCreateGeneration } from "./use-create-generation";
+import { prepareToCreate, useCreateGeneration } from "./use-create-generation";
 import { useFrameEditor } from "./use-frame-editor";
 import { usePasteImage } from "./use-paste-image";
 
-type Portrait = { file: Blob; bitmap: ImageBitmap; width: number; height: number; previewUrl: string };
+type Portrait = Extract<InspectedImage, { ok: true }>;
 
 function afterPaintAndIdle(): Promise<void> {
   return new Promise((resolve) =>
@@ -53,6 +53,7 @@ export function Studio() {
   const acceptFile = useCallback(async (file: Blob) => {
     setReading(true);
     setDropError(null);
+    prepareToCreate();
     const inspected = await inspectImageFile(file);
     setReading(false);
     if (!inspected.ok) {
@@ -70,7 +71,7 @@ export function Studio() {
     // Let the frame paint first: the detector competes for the same cores.
     await afterPaintAndIdle();
     if (currentFile.current !== file) return;
-    const found = await detectFace(inspected.bitmap).catch(() => null);
+    const found = await detectFace(inspected).catch(() => null);
     if (currentFile.current === file) setFace(found);
   }, [inputsChanged]);
   usePasteImage(acceptFile);
@@ -88,7 +89,7 @@ export function Studio() {
   const generate = () => {
     if (!portrait || !area || promptTooLong || create.isPending) return;
     create.mutate(
-      { bitmap: portrait.bitmap, area, settings },
+      { image: portrait, area, settings },
       { onSuccess: (generation) => router.push(`/g/${generation.id}`) },
     );
   };

@@ -94,3 +94,12 @@ export function checkCrop(area: Size, maxLongSide: number): ImageRuleViolation |
 }
 
 const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), Math.max(min, max));
+
+/**
+ * How finely a photo must be decoded for framing and upload: at zoom 1 every frame's long
+ * side is at least the photo's short side, so that many pixels scaled to the upload's
+ * long side is all the upload can use. Deeper zooms decode the full photo when they need it.
+ */
+export function workingScale(image: Size, maxLongSide: number): number {
+  return Math.min(1, maxLongSide / Math.min(image.width, image.height));
+}

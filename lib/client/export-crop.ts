@@ -1,13 +1,6 @@
 import { checkCrop, exportSize, type Area } from "./crop-math";
-
-export interface ExportOptions {
-  /** Long side cap: 1920 keeps everything a 720P video can use while the payload stays small. */
-  maxLongSide: number;
-  /** JPEG quality, 0..1. */
-  quality: number;
-}
-
-export const DEFAULT_EXPORT: ExportOptions = { maxLongSide: 1920, quality: 0.9 };
+import { decodeFull, type WorkingImage } from "./decode-portrait";
+import { DEFAULT_EXPORT, type ExportOptions } from "./export-settings";
 
 /** The crop would break the model's rules (too small after scaling, or out of the 2:5–5:2 band). */
 export class CropRejectedError extends Error {
@@ -20,34 +13,36 @@ export class CropRejectedError extends Error {
 /**
  * The upload payload: a JPEG of `cropPixels` (in upright source pixels), long side capped.
  *
- * `source` is the dropped file, or the upright bitmap the studio already decoded from it
- * (a decode of a 24 MP JPEG costs ~130 ms, so the studio does it once). A file is decoded
- * here with its EXIF orientation applied, so the crop matches what the user saw.
+ * Made from the studio's working decode of the photo when it holds enough pixels for
+ * this crop, else (a deep zoom into a photo decoded at reduced scale) from a full decode.
  * Cropping and scaling (createImageBitmap) and encoding (OffscreenCanvas.convertToBlob)
  * run off the main thread where the browser supports them.
  */
-export async function exportCrop(source: Blob | ImageBitmap, cropPixels: Area, options: Partial<ExportOptions> = {}): Promise<Blob> {
+export async function exportCrop(image: WorkingImage, cropPixels: Area, options: Partial<ExportOptions> = {}): Promise<Blob> {
   const { maxLongSide, quality } = { ...DEFAULT_EXPORT, ...options };
   const problem = checkCrop(cropPixels, maxLongSide);
   if (problem) throw new CropRejectedError(problem.message);
 
-  const ownBitmap = source instanceof Blob;
-  const upright = ownBitmap ? await createImageBitmap(source, { imageOrientation: "from-image" }) : source;
+  const area = withinImage(cropPixels, image);
+  const size = exportSize(area, maxLongSide);
+  const sharpEnough = area.width * image.scale >= size.width - 0.5;
+  const source = sharpEnough ? image : await decodeFull(image.file);
   try {
-    const area = withinImage(cropPixels, upright);
-    const size = exportSize(area, maxLongSide);
-    const cropped = await createImageBitmap(upright, area.x, area.y, area.width, area.height, {
-      resizeWidth: size.width,
-      resizeHeight: size.height,
-      resizeQuality: "high",
-    });
+    const cropped = await createImageBitmap(
+      source.bitmap,
+      area.x * source.scale,
+      area.y * source.scale,
+      area.width * source.scale,
+      area.height * source.scale,
+      { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: "high" },
+    );
     try {
       return await encodeJpeg(cropped, quality);
     } finally {
       cropped.close();
     }
   } finally {
-    if (ownBitmap) upright.close();
+    if (source !== image) source.bitmap.close();
   }
 }
 

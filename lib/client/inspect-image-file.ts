@@ -1,9 +1,8 @@
 import { checkImageBytes, IMAGE_RULES } from "@/lib/contracts/image-rules";
 import { sniffImageType } from "@/lib/images/sniff-image-type";
+import { decodePortrait, type WorkingImage } from "./decode-portrait";
 
-export type InspectedImage =
-  | { ok: true; file: Blob; bitmap: ImageBitmap; width: number; height: number; previewUrl: string }
-  | { ok: false; message: string };
+export type InspectedImage = ({ ok: true; previewUrl: string } & WorkingImage) | { ok: false; message: string };
 
 /**
  * Checks a dropped file the way the server will, cheapest first (type by its bytes,
@@ -20,20 +19,20 @@ export async function inspectImageFile(file: Blob): Promise<InspectedImage> {
   const sizeProblem = checkImageBytes(file.size);
   if (sizeProblem) return { ok: false, message: sizeProblem.message };
 
-  let bitmap: ImageBitmap;
+  let image: WorkingImage;
   try {
-    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    image = await decodePortrait(file, type.mime);
   } catch {
     return { ok: false, message: "This image could not be decoded; the file may be damaged or incomplete." };
   }
-  const { width, height } = bitmap;
+  const { width, height } = image;
   if (Math.min(width, height) <= IMAGE_RULES.minShortSideExclusive) {
-    bitmap.close();
+    image.bitmap.close();
     return {
       ok: false,
       message: `This image is ${width}×${height} px. Its short side must be more than ${IMAGE_RULES.minShortSideExclusive} px; please use a larger photo.`,
     };
   }
-  // The decoded bitmap is kept: framing, face detection and the upload all reuse it.
-  return { ok: true, file, bitmap, width, height, previewUrl: URL.createObjectURL(file) };
+  // The decode is kept: framing, face detection and the upload all reuse it.
+  return { ok: true, ...image, previewUrl: URL.createObjectURL(file) };
 }

@@ -3,7 +3,9 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { FAKE_UPSTREAM_URL } from "../../playwright.config";
 import { fakeControl } from "../fake-upstream/control-client";
-import { testImages, type TestImages } from "../support/images";
+import sharp from "sharp";
+import type { Page } from "@playwright/test";
+import { BANDS, testImages, type TestImages } from "../support/images";
 import { GenerationPage } from "./pages/generation-page";
 import { StudioPage } from "./pages/studio-page";
 
@@ -138,6 +140,71 @@ test("a 24-megapixel photo is framed and sent small", async ({ page }) => {
   const image = await sentImage();
   expect(Math.max(image?.width ?? 0, image?.height ?? 0)).toBeLessThanOrEqual(1920);
   expect(image?.bytes ?? Infinity).toBeLessThan(1.5 * 1024 * 1024);
+});
+
+/** The next upload the page sends, decoded: its size and the colour at a point. */
+async function nextUpload(page: Page) {
+  const body = new Promise<string>((resolve) => {
+    void page.route("**/api/generations", async (route) => {
+      resolve(route.request().postData() ?? "");
+      await route.continue();
+    });
+  });
+  const { image } = JSON.parse(await body) as { image: string };
+  const { data, info } = await sharp(Buffer.from(image.split(",")[1] ?? "", "base64")).raw().toBuffer({ resolveWithObject: true });
+  const colourAt = (x: number, y: number) => {
+    const [r = 0, g = 0, b = 0] = data.subarray((Math.round(y) * info.width + Math.round(x)) * info.channels);
+    return r > 180 && g > 180 && b > 180 ? "white" : r > g && r > b ? "red" : g > r && g > b ? "green" : "blue";
+  };
+  return { width: info.width, height: info.height, colourAt };
+}
+
+test("a large phone photo is decoded at reduced scale yet uploads exactly the framed part, upright", async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.drop(files.bandsRotated);
+  await studio.expectFramed();
+  await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-image-width", String(BANDS.width));
+  await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-image-height", String(BANDS.height));
+  // 1920 / 4000 = 0.48, rounded up to the decoder's eighths: enough for any frame at zoom 1,
+  // a quarter of the pixels of a full decode.
+  await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-decode-scale", "0.500");
+  await studio.chooseFrame("9:16");
+  await studio.describe("reduced-scale decode check");
+  const uploaded = nextUpload(page);
+  await studio.generate();
+  const upload = await uploaded;
+  // No face, so the frame is centred: 3375×6000 source pixels from x = 312, sent as 1080×1920.
+  expect({ width: upload.width, height: upload.height }).toEqual({ width: 1080, height: 1920 });
+  const toUpload = (sourceX: number) => ((sourceX - (BANDS.width - 3375) / 2) * 1080) / 3375;
+  expect(upload.colourAt(toUpload(BANDS.lineX), 960)).toBe("white");
+  expect(upload.colourAt(toUpload(BANDS.lineX) + 12, 960)).toBe("green");
+  expect(upload.colourAt(toUpload(BANDS.lineX) - 12, 960)).toBe("green");
+  expect(upload.colourAt(5, 960)).toBe("red");
+  expect(upload.colourAt(1075, 960)).toBe("blue");
+});
+
+test("a deep zoom into a large photo uploads it at full detail", async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.drop(files.bandsRotated);
+  await studio.expectFramed();
+  await studio.chooseFrame("9:16");
+  // Zoom 5: a 675×1200 frame, more detail than the reduced-scale decode holds.
+  await studio.zoomInWithKeyboard(40);
+  await expect(page.getByTestId("frame-hint")).toHaveText(/closest zoom/);
+  await studio.describe("full detail decode check");
+  const uploaded = nextUpload(page);
+  await studio.generate();
+  const upload = await uploaded;
+  expect({ width: upload.width, height: upload.height }).toEqual({ width: 675, height: 1200 });
+  // The white line is 25 source pixels wide: at full detail it is 25 upload pixels wide.
+  const centre = 675 / 2;
+  expect(upload.colourAt(centre, 600)).toBe("white");
+  expect(upload.colourAt(centre - 10, 600)).toBe("white");
+  expect(upload.colourAt(centre + 10, 600)).toBe("white");
+  expect(upload.colourAt(centre - 16, 600)).toBe("green");
+  expect(upload.colourAt(centre + 16, 600)).toBe("green");
 });
 
 test("reloading in the middle of a generation picks it up again", async ({ page }) => {

@@ -8,6 +8,7 @@ import {
   fullFrame,
   ZOOM_CEILING,
   zoomLimit,
+  workingScale,
 } from "@/lib/client/crop-math";
 import { checkImageDimensions } from "@/lib/contracts/image-rules";
 
@@ -135,5 +136,21 @@ describe("exportSize and checkCrop", () => {
     // Fine at full size, but a small long-side cap would scale it to 600×300.
     expect(checkCrop({ width: 1400, height: 700 }, 1920)).toBeNull();
     expect(checkCrop({ width: 1400, height: 700 }, 600)?.code).toBe("image_too_small");
+  });
+});
+
+describe("workingScale", () => {
+  it("decodes just enough for a zoom-1 frame of any shape to fill the upload", () => {
+    // Every zoom-1 frame's long side is at least the photo's short side (4000 here).
+    expect(workingScale({ width: 6000, height: 4000 }, 1920)).toBeCloseTo(0.48, 5);
+    expect(workingScale({ width: 3000, height: 4000 }, 1920)).toBeCloseTo(0.64, 5);
+    for (const ratio of [9 / 16, 3 / 4, 1, 16 / 9]) {
+      const frame = fullFrame({ width: 6000, height: 4000 }, ratio);
+      expect(Math.max(frame.width, frame.height) * workingScale({ width: 6000, height: 4000 }, 1920)).toBeGreaterThanOrEqual(1920 - 1e-6);
+    }
+  });
+
+  it("never asks for more than the photo has", () => {
+    expect(workingScale({ width: 900, height: 1200 }, 1920)).toBe(1);
   });
 });
