@@ -207,6 +207,33 @@ test("a deep zoom into a large photo uploads it at full detail", async ({ page }
   expect(upload.colourAt(centre + 16, 600)).toBe("green");
 });
 
+test("a portrait pasted anywhere on the page is framed like a dropped one", async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.paste(files.portrait, "image/jpeg");
+  await studio.expectFramed();
+  await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-image-width", "900");
+  // A paste while writing the prompt is for the prompt: it does not swap the photo.
+  await studio.paste(files.narrow, "image/jpeg", studio.prompt());
+  await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-image-width", "900");
+  await studio.paste(files.narrow, "image/jpeg");
+  await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-image-width", "480");
+});
+
+test("the recent strip links back to each generation with its status", async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.prepare(files.portrait, "recent strip check");
+  const id = await studio.generate();
+  await new GenerationPage(page).expectPlaying();
+  await studio.open();
+  const card = page.getByTestId("recent-strip").getByRole("link", { name: /recent strip check/ });
+  await expect(card).toHaveAttribute("href", `/g/${id}`);
+  await expect(card).toContainText("Ready");
+  await card.click();
+  await page.waitForURL(`**/g/${id}`);
+  await new GenerationPage(page).expectPlaying();
+});
+
 test("reloading in the middle of a generation picks it up again", async ({ page }) => {
   const studio = new StudioPage(page);
   await studio.prepare(files.portrait, "reload me");

@@ -1,4 +1,6 @@
-import { expect, type Page } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 /** The studio as a person uses it. */
 export class StudioPage {
@@ -19,6 +21,19 @@ export class StudioPage {
 
   async drop(file: string) {
     await this.page.getByTestId("file-input").setInputFiles(file);
+  }
+
+  /** Paste a file as the clipboard would deliver it, into `target` (the page itself by default). */
+  async paste(file: string, type: string, target: Locator = this.page.locator("body")) {
+    const bytes = [...(await readFile(file))];
+    await target.evaluate(
+      (element, { bytes, type, name }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], name, { type }));
+        element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true }));
+      },
+      { bytes, type, name: path.basename(file) },
+    );
   }
 
   async expectFramed() {
