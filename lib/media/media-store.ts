@@ -13,10 +13,16 @@ export interface MediaStore {
   ): Promise<{ bytes: number }>;
   putBuffer(key: string, data: Buffer): Promise<void>;
   stat(key: string): Promise<{ bytes: number; modifiedAt: Date } | null>;
-  /** Inclusive byte range, as in HTTP Range. */
-  read(key: string, range?: { start: number; end: number }): Readable;
+  /**
+   * Streams the file, or an inclusive byte range of it (as in HTTP Range). Async because a
+   * remote store has to answer before there is a stream to hand out.
+   */
+  read(key: string, range?: { start: number; end: number }): Promise<Readable>;
   readBuffer(key: string): Promise<Buffer>;
+  /** Removes the file; removing a missing one is not an error. */
   delete(key: string): Promise<void>;
+  /** Whether the store can be used right now (for health checks); never throws. */
+  ping(): Promise<boolean>;
 }
 
 export class MediaWriteError extends Error {
