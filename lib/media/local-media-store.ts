@@ -52,7 +52,9 @@ export function createLocalMediaStore(root: string): MediaStore {
       return createReadStream(fileOf(key), range ? { start: range.start, end: range.end } : {});
     },
 
-    readBuffer: (key) => readFile(fileOf(key)),
+    async readBuffer(key) {
+      return readFile(fileOf(key));
+    },
 
     async delete(key) {
       await rm(fileOf(key), { force: true });

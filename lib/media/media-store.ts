@@ -37,9 +37,11 @@ export class MediaWriteError extends Error {
 
 const KEY_PATTERN = /^(inputs|videos)\/[A-Za-z0-9_-]{1,64}\.(jpg|mp4)$/;
 
+export const isMediaKey = (key: string): boolean => KEY_PATTERN.test(key);
+
 /** Keys come from our own ids; checking their shape makes path traversal impossible. */
 export function assertMediaKey(key: string): void {
-  if (!KEY_PATTERN.test(key)) throw new Error(`invalid media key: ${JSON.stringify(key)}`);
+  if (!isMediaKey(key)) throw new Error(`invalid media key: ${JSON.stringify(key)}`);
 }
 
 export const inputKeyFor = (generationId: string) => `inputs/${generationId}.jpg`;

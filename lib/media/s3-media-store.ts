@@ -10,7 +10,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { assertMediaKey, type MediaStore } from "./media-store";
+import { assertMediaKey, isMediaKey, type MediaStore } from "./media-store";
 import { createS3Client, type S3MediaConfig } from "./s3-client";
 import { createWriteGuard } from "./write-guard";
 
@@ -64,7 +64,14 @@ export function createS3MediaStore(
     const response = await client.send(
       new GetObjectCommand({ Bucket, Key: objectKey(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
     );
-    return asReadable(response.Body, key);
+    const body = asReadable(response.Body, key);
+    // Our answer's Content-Length promises exactly this range; a store that sends other
+    // bytes must fail the request rather than corrupt the response.
+    if (range && !response.ContentRange?.startsWith(`bytes ${range.start}-${range.end}/`)) {
+      body.destroy();
+      throw new Error(`S3 answered ${response.ContentRange ?? "no Content-Range"} for bytes ${range.start}-${range.end} of ${key}`);
+    }
+    return body;
   }
 
   return {
@@ -98,6 +105,8 @@ export function createS3MediaStore(
     },
 
     async stat(key) {
+      // As in the local store, a key that cannot exist is simply not there (routes rely on it).
+      if (!isMediaKey(key)) return null;
       try {
         const head = await client.send(new HeadObjectCommand({ Bucket, Key: objectKey(key) }));
         return { bytes: head.ContentLength ?? 0, modifiedAt: head.LastModified ?? new Date(0) };
