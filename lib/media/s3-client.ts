@@ -22,11 +22,11 @@ export function createS3Client(config: S3MediaConfig): S3Client {
     endpoint: config.endpoint,
     forcePathStyle: config.forcePathStyle,
     credentials: config.credentials,
-    // Since early 2025 the SDK adds CRC checksums to every upload (aws-chunked bodies with
-    // trailing checksums for streams) and validates them on downloads. Many S3-compatible
-    // services (older MinIO, R2, B2, Ceph and others) refuse or mangle those requests, so
-    // checksums are sent and checked only where the S3 API requires them; SigV4 still
-    // signs each request and TLS protects the bytes in transit.
+    // Since 3.729 (January 2025) the SDK adds CRC checksum headers to every upload
+    // (aws-chunked bodies with trailing checksums for streams) and validates them on
+    // downloads. S3-compatible services such as Cloudflare R2, Backblaze B2 and older MinIO
+    // releases refused those requests, so checksums are sent and checked only where the S3
+    // API requires them; SigV4 still signs each request and TLS protects the bytes in transit.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: {
