@@ -10,8 +10,17 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
-  // Native and binary-shipping packages stay in node_modules instead of being bundled.
-  serverExternalPackages: ["@ffmpeg-installer/ffmpeg", "better-sqlite3", "sharp", "pino", "pg"],
+  // Native and binary-shipping packages stay in node_modules instead of being bundled; so does
+  // the AWS SDK (large, Node-only, and lib-storage must share client-s3's classes).
+  serverExternalPackages: [
+    "@ffmpeg-installer/ffmpeg",
+    "better-sqlite3",
+    "sharp",
+    "pino",
+    "pg",
+    "@aws-sdk/client-s3",
+    "@aws-sdk/lib-storage",
+  ],
   async headers() {
     return [
       { source: "/:path*", headers: SECURITY_HEADERS },

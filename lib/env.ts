@@ -22,6 +22,37 @@ const origin = z
 
 const decimal = z.string().trim().regex(/^\d+(\.\d+)?$/, "must be a decimal amount such as 5 or 12.50");
 
+/** Unset stays unset, so a default can depend on other variables. */
+const optionalFlag = z
+  .enum(["1", "0", "true", "false", ""], { error: "must be 1, 0, true or false" })
+  .optional()
+  .transform((value) => (value === undefined || value === "" ? undefined : value === "1" || value === "true"));
+
+/** Where an S3-compatible service listens: scheme, host and port only (keys never go in a URL). */
+const s3Endpoint = origin.refine(
+  (value) => {
+    const url = new URL(value);
+    return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+  },
+  { error: "must be an http(s) origin such as https://s3.example.com:9000, without a path, query or credentials" },
+);
+
+/** AWS's bucket-name rule, with underscores allowed for older S3-compatible services. */
+const s3Bucket = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, "must be a bucket name: 3 to 63 lowercase letters, digits, dots, hyphens or underscores");
+
+/** Folders inside the bucket, stored with one trailing slash ("" for none). */
+const s3Prefix = z
+  .string()
+  .trim()
+  .transform((value) => value.replace(/^\/+|\/+$/g, ""))
+  .refine((value) => value === "" || /^(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)*$/.test(value), {
+    error: "must be a key prefix such as portrait-live/ (letters, digits, . _ - separated by /)",
+  })
+  .transform((value) => (value === "" ? "" : `${value}/`));
+
 export const envSchema = z.object({
   /** Absent → demo mode. Never logged, never sent to the browser. */
   VTRIX_API_KEY: optionalString,
@@ -67,6 +98,41 @@ export const envSchema = z.object({
   LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
   /** Demo mode: how long the simulated generation takes. */
   DEMO_DURATION_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+
+  /** Setting a bucket moves media from DATA_DIR/media to S3-compatible storage. */
+  S3_BUCKET: optionalString.pipe(s3Bucket.optional()),
+  /** For S3-compatible services (MinIO, R2, ...); unset means AWS S3 itself. */
+  S3_ENDPOINT: optionalString.pipe(s3Endpoint.optional()),
+  S3_REGION: optionalString.pipe(
+    z.string().regex(/^[a-z0-9-]{1,40}$/, "must be a region name such as us-east-1 or auto").default("us-east-1"),
+  ),
+  /** Both or neither; neither means the AWS SDK's default credential chain (env, profile, instance role). */
+  S3_ACCESS_KEY_ID: optionalString,
+  /** Never logged, never sent to the browser. */
+  S3_SECRET_ACCESS_KEY: optionalString,
+  /** Bucket in the path rather than the host name; defaults to on when S3_ENDPOINT is set. */
+  S3_FORCE_PATH_STYLE: optionalFlag,
+  S3_PREFIX: optionalString.pipe(s3Prefix.default("")),
+}).superRefine((value, context) => {
+  const pair = ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
+  for (const [name, other] of [pair, [pair[1], pair[0]]] as const) {
+    if (value[name] === undefined && value[other] !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: [name],
+        message: `must be set together with ${other} (or leave both unset to use the AWS default credential chain)`,
+      });
+    }
+  }
+  if (value.S3_BUCKET === undefined) {
+    const stray = [
+      ...(["S3_ENDPOINT", ...pair, "S3_FORCE_PATH_STYLE"] as const).filter((name) => value[name] !== undefined),
+      ...(value.S3_PREFIX ? ["S3_PREFIX"] : []),
+    ];
+    if (stray.length > 0) {
+      context.addIssue({ code: "custom", path: ["S3_BUCKET"], message: `must be set to use ${stray.join(", ")}` });
+    }
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 
 /**
  * Structured logs. Secrets are redacted by path, and as a second line of defence every
- * configured secret (API key, database password) is masked wherever it appears.
+ * configured secret (API key, database password, S3 secret key) is masked wherever it appears.
  */
 const REDACTED = "[redacted]";
 
@@ -30,13 +30,25 @@ function urlPassword(url: string | undefined): string[] {
 }
 
 function createLogger(): Logger {
-  const { LOG_LEVEL, VTRIX_API_KEY, DATABASE_URL } = env();
-  const secrets = [...new Set([VTRIX_API_KEY, ...urlPassword(DATABASE_URL)])].filter((secret): secret is string => !!secret);
+  const { LOG_LEVEL, VTRIX_API_KEY, DATABASE_URL, S3_SECRET_ACCESS_KEY } = env();
+  const secrets = [...new Set([VTRIX_API_KEY, ...urlPassword(DATABASE_URL), S3_SECRET_ACCESS_KEY])].filter(
+    (secret): secret is string => !!secret,
+  );
   return pino({
     level: LOG_LEVEL,
     base: { app: "portrait-live" },
     redact: {
-      paths: ["authorization", "headers.authorization", "*.authorization", "apiKey", "*.apiKey", "callbackSecret", "*.callbackSecret"],
+      paths: [
+        "authorization",
+        "headers.authorization",
+        "*.authorization",
+        "apiKey",
+        "*.apiKey",
+        "callbackSecret",
+        "*.callbackSecret",
+        "secretAccessKey",
+        "*.secretAccessKey",
+      ],
       censor: REDACTED,
     },
     hooks: {

@@ -126,6 +126,7 @@ export const healthSchema = z.object({
   ok: z.boolean(),
   mode: z.enum(["live", "demo"]),
   store: z.object({ ok: z.boolean(), kind: z.enum(["sqlite", "postgres"]) }),
+  media: z.object({ ok: z.boolean(), kind: z.enum(["local", "s3"]) }),
   upstream: z.object({ configured: z.boolean(), baseUrl: z.string() }),
 });
 export type Health = z.infer<typeof healthSchema>;

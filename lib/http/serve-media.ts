@@ -16,8 +16,8 @@ export interface ServeMediaOptions {
 }
 
 /**
- * Streams a stored file from disk with HTTP Range (206) and ETag support; nothing is
- * buffered in memory whatever the file size.
+ * Streams a stored file from the media store (local folder or S3) with HTTP Range (206)
+ * and ETag support; nothing is buffered in memory whatever the file size.
  */
 export async function serveMedia(request: Request, options: ServeMediaOptions): Promise<Response> {
   const info = await options.media.stat(options.key);
@@ -53,13 +53,13 @@ export async function serveMedia(request: Request, options: ServeMediaOptions): 
       const { start, end } = ranges[0];
       headers.set("Content-Range", `bytes ${start}-${end}/${info.bytes}`);
       headers.set("Content-Length", String(end - start + 1));
-      const body = request.method === "HEAD" ? null : toWebStream(options.media.read(options.key, { start, end }));
+      const body = request.method === "HEAD" ? null : toWebStream(await options.media.read(options.key, { start, end }));
       return new Response(body, { status: 206, headers });
     }
   }
 
   headers.set("Content-Length", String(info.bytes));
-  const body = request.method === "HEAD" ? null : toWebStream(options.media.read(options.key));
+  const body = request.method === "HEAD" ? null : toWebStream(await options.media.read(options.key));
   return new Response(body, { status: 200, headers });
 }
 

@@ -1,10 +1,12 @@
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { constants, createReadStream, createWriteStream } from "node:fs";
+import { access, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { nanoid } from "nanoid";
-import { assertMediaKey, MediaWriteError, type MediaStore } from "./media-store";
+import { assertMediaKey, type MediaStore } from "./media-store";
+import { createWriteGuard } from "./write-guard";
 
 /** MediaStore in a local folder (the embedded default: DATA_DIR/media). */
 export function createLocalMediaStore(root: string): MediaStore {
@@ -18,27 +20,11 @@ export function createLocalMediaStore(root: string): MediaStore {
       const file = fileOf(key);
       await mkdir(path.dirname(file), { recursive: true });
       const partial = `${file}.${nanoid(8)}.partial`;
-      let bytes = 0;
-      let head = Buffer.alloc(0);
-      const guard = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          bytes += chunk.length;
-          if (bytes > maxBytes) return callback(new MediaWriteError("too_large", `larger than ${maxBytes} bytes`));
-          if (checkHead && head.length < 64) {
-            head = Buffer.concat([head, chunk]).subarray(0, 64);
-            if (head.length >= 12) {
-              const problem = checkHead(head);
-              if (problem) return callback(new MediaWriteError("rejected", problem));
-            }
-          }
-          callback(null, chunk);
-        },
-      });
+      const guard = createWriteGuard({ maxBytes, checkHead });
       try {
-        await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream), guard, createWriteStream(partial));
-        if (checkHead && head.length < 12) throw new MediaWriteError("rejected", "file too short");
+        await pipeline(Readable.fromWeb(body as WebReadableStream), guard, createWriteStream(partial));
         await rename(partial, file);
-        return { bytes };
+        return { bytes: guard.bytes };
       } catch (error) {
         await rm(partial, { force: true });
         throw error;
@@ -62,14 +48,26 @@ export function createLocalMediaStore(root: string): MediaStore {
       }
     },
 
-    read(key, range) {
+    async read(key, range) {
       return createReadStream(fileOf(key), range ? { start: range.start, end: range.end } : {});
     },
 
-    readBuffer: (key) => readFile(fileOf(key)),
+    async readBuffer(key) {
+      return readFile(fileOf(key));
+    },
 
     async delete(key) {
       await rm(fileOf(key), { force: true });
+    },
+
+    async ping() {
+      try {
+        await mkdir(root, { recursive: true });
+        await access(root, constants.W_OK);
+        return true;
+      } catch {
+        return false;
+      }
     },
   };
 }

@@ -13,10 +13,16 @@ export interface MediaStore {
   ): Promise<{ bytes: number }>;
   putBuffer(key: string, data: Buffer): Promise<void>;
   stat(key: string): Promise<{ bytes: number; modifiedAt: Date } | null>;
-  /** Inclusive byte range, as in HTTP Range. */
-  read(key: string, range?: { start: number; end: number }): Readable;
+  /**
+   * Streams the file, or an inclusive byte range of it (as in HTTP Range). Async because a
+   * remote store has to answer before there is a stream to hand out.
+   */
+  read(key: string, range?: { start: number; end: number }): Promise<Readable>;
   readBuffer(key: string): Promise<Buffer>;
+  /** Removes the file; removing a missing one is not an error. */
   delete(key: string): Promise<void>;
+  /** Whether the store can be used right now (for health checks); never throws. */
+  ping(): Promise<boolean>;
 }
 
 export class MediaWriteError extends Error {
@@ -31,9 +37,11 @@ export class MediaWriteError extends Error {
 
 const KEY_PATTERN = /^(inputs|videos)\/[A-Za-z0-9_-]{1,64}\.(jpg|mp4)$/;
 
+export const isMediaKey = (key: string): boolean => KEY_PATTERN.test(key);
+
 /** Keys come from our own ids; checking their shape makes path traversal impossible. */
 export function assertMediaKey(key: string): void {
-  if (!KEY_PATTERN.test(key)) throw new Error(`invalid media key: ${JSON.stringify(key)}`);
+  if (!isMediaKey(key)) throw new Error(`invalid media key: ${JSON.stringify(key)}`);
 }
 
 export const inputKeyFor = (generationId: string) => `inputs/${generationId}.jpg`;

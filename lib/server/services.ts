@@ -6,8 +6,8 @@ import { createGenerationService, type GenerationService } from "@/lib/generatio
 import type { GenerationRepository } from "@/lib/generations/generation-record";
 import type { ViewContext } from "@/lib/generations/generation-view";
 import { log } from "@/lib/log";
-import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import type { MediaStore } from "@/lib/media/media-store";
+import { openMediaStore, type MediaKind } from "@/lib/media/open-media-store";
 import { createCreateGuard } from "@/lib/limits/create-guard";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { observeWrites } from "@/lib/store/observed-repository";
@@ -25,6 +25,7 @@ export interface Services {
   repository: GenerationRepository;
   storeKind: "sqlite" | "postgres";
   media: MediaStore;
+  mediaKind: MediaKind;
   provider: GenerationProvider;
   tracker: GenerationTracker;
   generations: GenerationService;
@@ -45,7 +46,9 @@ async function createServices(): Promise<Services> {
     ? await openPostgres(config.DATABASE_URL)
     : await openSqlite(path.join(dataDir, "portrait-live.sqlite"));
   const repository = observeWrites(createKyselyGenerationRepository(db), events.emit);
-  const media = createLocalMediaStore(path.join(dataDir, "media"));
+  const { kind: mediaKind, media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
+    log().warn({ reason }, "media store check failed"),
+  );
   const provider =
     config.VTRIX_API_KEY !== undefined
       ? createVtrixProvider({
@@ -89,8 +92,11 @@ async function createServices(): Promise<Services> {
   );
   const generations = createGenerationService({ repository, media, tracker, guard, mode });
   await tracker.start();
-  log().info({ mode, store: storeKind, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" }, "services ready");
-  return { mode, repository, storeKind, media, provider, tracker, generations, events, viewContext: { publicBaseUrl } };
+  log().info(
+    { mode, store: storeKind, media: mediaKind, mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
+    "services ready",
+  );
+  return { mode, repository, storeKind, media, mediaKind, provider, tracker, generations, events, viewContext: { publicBaseUrl } };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

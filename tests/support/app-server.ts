@@ -31,10 +31,12 @@ export const newDataDir = () => mkdtempSync(path.join(os.tmpdir(), "portrait-liv
 
 /**
  * Starts the real, built app (`next start`) as its own process, with only the
- * environment given here (nothing leaks in from the developer's shell).
+ * environment given here (nothing leaks in from the developer's shell). It is ready when
+ * health answers 200, or with `ready: "answering"` when health answers at all (for tests
+ * of an unhealthy server).
  */
 export async function startApp(
-  options: { env?: Record<string, string>; dataDir?: string; port?: number; host?: string } = {},
+  options: { env?: Record<string, string>; dataDir?: string; port?: number; host?: string; ready?: "healthy" | "answering" } = {},
 ): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? newDataDir();
@@ -67,7 +69,7 @@ export async function startApp(
     if (child.exitCode !== null) throw new Error(`app exited during start-up:\n${output}`);
     try {
       const response = await fetch(`${url}/api/health`);
-      if (response.status === 200) break;
+      if (response.status === 200 || options.ready === "answering") break;
     } catch {
       // not listening yet
     }

@@ -1,0 +1,39 @@
+import "server-only";
+import path from "node:path";
+import type { Env } from "@/lib/env";
+import { createLocalMediaStore } from "./local-media-store";
+import type { MediaStore } from "./media-store";
+import type { S3MediaConfig } from "./s3-client";
+import { createS3MediaStore } from "./s3-media-store";
+
+export type MediaKind = "local" | "s3";
+
+/** The S3 settings, when S3_BUCKET moves media off this machine. */
+export function s3MediaConfig(config: Env): S3MediaConfig | undefined {
+  if (!config.S3_BUCKET) return undefined;
+  const { S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = config;
+  return {
+    bucket: config.S3_BUCKET,
+    region: config.S3_REGION,
+    endpoint: config.S3_ENDPOINT,
+    // S3-compatible services rarely have per-bucket host names; AWS itself prefers them.
+    forcePathStyle: config.S3_FORCE_PATH_STYLE ?? config.S3_ENDPOINT !== undefined,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    prefix: config.S3_PREFIX,
+  };
+}
+
+/** The configured media store: S3 when S3_BUCKET is set, else DATA_DIR/media. */
+export function openMediaStore(
+  config: Env,
+  dataDir: string,
+  onPingFailure?: (reason: string) => void,
+): { kind: MediaKind; media: MediaStore; location: string } {
+  const s3 = s3MediaConfig(config);
+  if (s3) {
+    const where = `${s3.endpoint ?? `s3.${s3.region}`}/${s3.bucket}/${s3.prefix}`;
+    return { kind: "s3", media: createS3MediaStore(s3, { onPingFailure }), location: where };
+  }
+  const root = path.join(dataDir, "media");
+  return { kind: "local", media: createLocalMediaStore(root), location: root };
+}

@@ -1,0 +1,157 @@
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { healthSchema } from "@/lib/contracts/generation";
+import { createS3Client } from "@/lib/media/s3-client";
+import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import { createGeneration, waitForFinal } from "../support/api";
+import { newDataDir, startApp, type AppServer } from "../support/app-server";
+import { makePortrait, toDataUrl } from "../support/portraits";
+import { startS3Server, type S3Server } from "../support/s3-server";
+
+const API_KEY = "vtx-s3-media-secret-5b7e";
+const PREFIX = "portrait-live/";
+let s3: S3Server;
+let upstream: FakeUpstream;
+let image: string;
+const apps: AppServer[] = [];
+
+function s3Env(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    VTRIX_API_KEY: API_KEY,
+    VTRIX_BASE_URL: upstream.url,
+    ALLOW_INSECURE_RESULT_URLS: "1",
+    POLL_INTERVAL_MS: "150",
+    S3_BUCKET: s3.bucket,
+    S3_ENDPOINT: s3.endpoint,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_PREFIX: PREFIX,
+    ...overrides,
+  };
+}
+
+async function start(options: Parameters<typeof startApp>[0]): Promise<AppServer> {
+  const app = await startApp(options);
+  apps.push(app);
+  return app;
+}
+
+/** Reads the bucket with the SDK, as any other client would. */
+async function withBucket<T>(work: (client: S3Client) => Promise<T>): Promise<T> {
+  const client = createS3Client({
+    bucket: s3.bucket,
+    region: "us-east-1",
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    prefix: "",
+  });
+  try {
+    return await work(client);
+  } finally {
+    client.destroy();
+  }
+}
+
+const bucketKeys = () =>
+  withBucket(async (client) => {
+    const listing = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+    return (listing.Contents ?? []).map((item) => item.Key ?? "").sort();
+  });
+
+const objectBytes = (key: string) =>
+  withBucket(async (client) => {
+    const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+    return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+  });
+
+/** Every file under a folder (none if it does not exist). */
+const filesUnder = (dir: string) => (existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()) : []);
+
+beforeAll(async () => {
+  s3 = await startS3Server();
+  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 600 } });
+  image = toDataUrl(await makePortrait());
+});
+
+afterAll(async () => {
+  for (const app of apps) await app.stop();
+  await upstream?.close();
+  await s3?.stop();
+});
+
+describe("the app pointed at S3 (S3_BUCKET)", () => {
+  it("keeps inputs and results in the bucket, serves ranges from it, and deletes them with the generation", async () => {
+    const app = await start({ dataDir: newDataDir(), env: s3Env() });
+    const health = healthSchema.parse(await (await fetch(`${app.url}/api/health`)).json());
+    expect(health).toMatchObject({ ok: true, media: { ok: true, kind: "s3" }, store: { ok: true, kind: "sqlite" } });
+
+    const done = await waitForFinal(app.url, (await createGeneration(app.url, { image, prompt: "she smiles" })).id);
+    expect(done.status).toBe("succeeded");
+    const inputKey = `${PREFIX}inputs/${done.id}.jpg`;
+    const videoKey = `${PREFIX}videos/${done.id}.mp4`;
+    expect(await bucketKeys()).toEqual([inputKey, videoKey]);
+    const stored = await objectBytes(videoKey);
+    expect(stored.subarray(4, 8).toString("latin1")).toBe("ftyp");
+
+    // Ranges come from S3 with the right bytes; players open with "bytes=0-".
+    const head = await fetch(`${app.url}${done.videoUrl}`, { headers: { Range: "bytes=0-99" } });
+    expect(head.status).toBe(206);
+    expect(head.headers.get("content-range")).toBe(`bytes 0-99/${stored.length}`);
+    const headBytes = Buffer.from(await head.arrayBuffer());
+    expect(headBytes.equals(stored.subarray(0, 100))).toBe(true);
+    expect(headBytes.subarray(4, 8).toString("latin1")).toBe("ftyp");
+    const middle = await fetch(`${app.url}${done.videoUrl}`, { headers: { Range: `bytes=1000-${stored.length - 1}` } });
+    expect(middle.status).toBe(206);
+    expect(Buffer.from(await middle.arrayBuffer()).equals(stored.subarray(1000))).toBe(true);
+    const whole = await fetch(`${app.url}${done.videoUrl}`);
+    expect(whole.status).toBe(200);
+    expect(Buffer.from(await whole.arrayBuffer()).equals(stored)).toBe(true);
+    const poster = await fetch(`${app.url}${done.posterUrl}`);
+    expect(poster.headers.get("content-type")).toBe("image/jpeg");
+    expect(Buffer.from(await poster.arrayBuffer()).equals(await objectBytes(inputKey))).toBe(true);
+
+    // Nothing went to the local media folder.
+    expect(filesUnder(path.join(app.dataDir, "media"))).toEqual([]);
+
+    expect((await fetch(`${app.url}/api/generations/${done.id}`, { method: "DELETE" })).status).toBe(204);
+    expect(await bucketKeys()).toEqual([]);
+    expect((await fetch(`${app.url}${done.videoUrl}`)).status).toBe(404);
+    expect(s3.pendingUploads()).toEqual([]);
+    expect(app.output()).not.toContain(s3.secretAccessKey);
+  });
+
+  it("with a wrong secret key: health reports media not ok (503), and the secret shows up nowhere", async () => {
+    const wrongSecret = `wrong-${s3.secretAccessKey}`;
+    const app = await start({ dataDir: newDataDir(), env: s3Env({ S3_SECRET_ACCESS_KEY: wrongSecret }), ready: "answering" });
+    const response = await fetch(`${app.url}/api/health`);
+    expect(response.status).toBe(503);
+    const text = await response.text();
+    expect(healthSchema.parse(JSON.parse(text))).toMatchObject({ ok: false, store: { ok: true }, media: { ok: false, kind: "s3" } });
+
+    // A create needs the bucket: it fails with the generic answer, not the store's error.
+    const create = await fetch(`${app.url}/api/generations`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ image, prompt: "she smiles" }),
+    });
+    expect(create.status).toBe(500);
+    const createText = await create.text();
+
+    expect(app.output()).toContain("media store check failed");
+    for (const shown of [text, createText, app.output()]) {
+      expect(shown).not.toContain(wrongSecret);
+      expect(shown).not.toContain(s3.secretAccessKey);
+    }
+  });
+
+  it("refuses to start with an invalid S3 setting, naming the variable", async () => {
+    await expect(startApp({ dataDir: newDataDir(), env: s3Env({ S3_ENDPOINT: "ftp://127.0.0.1:21" }) })).rejects.toThrow(
+      /S3_ENDPOINT: must be an absolute http\(s\) URL/,
+    );
+    const { S3_SECRET_ACCESS_KEY: _omitted, ...withoutSecret } = s3Env();
+    await expect(startApp({ dataDir: newDataDir(), env: withoutSecret })).rejects.toThrow(/S3_SECRET_ACCESS_KEY: must be set together with S3_ACCESS_KEY_ID/);
+  });
+});
