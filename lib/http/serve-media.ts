@@ -63,6 +63,24 @@ export async function serveMedia(request: Request, options: ServeMediaOptions): 
   return new Response(body, { status: 200, headers });
 }
 
+/**
+ * Pull-based: a chunk is read from the store only when the response asks for the next one,
+ * so a slow client holds one chunk, not the whole range (Node 20's Readable.toWeb reads
+ * ahead without limit). Cancelling (the client went away) closes the file or connection.
+ */
 function toWebStream(stream: Readable): ReadableStream<Uint8Array> {
-  return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
+  const chunks = stream[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = (await chunks.next()) as IteratorResult<Buffer>;
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      },
+      cancel() {
+        stream.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

