@@ -31,6 +31,32 @@ export interface GenerationRecord {
   completedAt: string | null;
 }
 
+/** What a new generation is made of; everything else starts empty. */
+export type NewGenerationFields = Pick<
+  GenerationRecord,
+  "id" | "shareToken" | "mode" | "prompt" | "promptOptimizer" | "watermark" | "inputKey" | "inputWidth" | "inputHeight" | "callbackSecret" | "idempotencyKey"
+> & { createdAt: string };
+
+/** A generation as it starts: queued, not yet sent to the provider, nothing measured. */
+export function newGenerationRecord(fields: NewGenerationFields): GenerationRecord {
+  return {
+    ...fields,
+    hidePrompt: false,
+    status: "queued",
+    submitState: "pending",
+    upstreamTaskId: null,
+    progress: null,
+    costUsd: null,
+    errorCode: null,
+    errorMessage: null,
+    resultUrl: null,
+    resultKey: null,
+    resultBytes: null,
+    updatedAt: fields.createdAt,
+    completedAt: null,
+  };
+}
+
 export type GenerationPatch = Partial<Omit<GenerationRecord, "id" | "createdAt" | "callbackSecret">>;
 
 export interface TrackerClaim {

@@ -5,7 +5,7 @@ import { inputKeyFor, type MediaStore } from "@/lib/media/media-store";
 import type { CreateGuard } from "@/lib/limits/create-guard";
 import { decodeCursor } from "@/lib/store/cursor";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
-import type { GenerationPage, GenerationPatch, GenerationRecord, GenerationRepository } from "./generation-record";
+import { newGenerationRecord, type GenerationPage, type GenerationPatch, type GenerationRecord, type GenerationRepository } from "./generation-record";
 import { newCallbackSecret, newGenerationId, newShareToken } from "./ids";
 import { sumCosts } from "./sum-costs";
 
@@ -30,34 +30,22 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     const id = newGenerationId();
     const inputKey = inputKeyFor(id);
     await media.putBuffer(inputKey, input.image);
-    const timestamp = now().toISOString();
-    const result = await repository.insert({
-      id,
-      shareToken: newShareToken(),
-      hidePrompt: false,
-      status: "queued",
-      mode: deps.mode,
-      prompt: input.prompt,
-      promptOptimizer: input.promptOptimizer,
-      watermark: input.watermark,
-      inputKey,
-      inputWidth: input.width,
-      inputHeight: input.height,
-      submitState: "pending",
-      upstreamTaskId: null,
-      progress: null,
-      costUsd: null,
-      errorCode: null,
-      errorMessage: null,
-      resultUrl: null,
-      resultKey: null,
-      resultBytes: null,
-      callbackSecret: newCallbackSecret(),
-      idempotencyKey: idempotencyKey ?? null,
-      createdAt: timestamp,
-      updatedAt: timestamp,
-      completedAt: null,
-    });
+    const result = await repository.insert(
+      newGenerationRecord({
+        id,
+        shareToken: newShareToken(),
+        mode: deps.mode,
+        prompt: input.prompt,
+        promptOptimizer: input.promptOptimizer,
+        watermark: input.watermark,
+        inputKey,
+        inputWidth: input.width,
+        inputHeight: input.height,
+        callbackSecret: newCallbackSecret(),
+        idempotencyKey: idempotencyKey ?? null,
+        createdAt: now().toISOString(),
+      }),
+    );
     if (result.created) tracker.kick(id);
     // Lost a race with the same idempotency key: the other request's record stands.
     else await media.delete(inputKey);

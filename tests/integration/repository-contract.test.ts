@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GenerationRecord, GenerationRepository } from "@/lib/generations/generation-record";
+import { newGenerationRecord, type GenerationRecord, type GenerationRepository } from "@/lib/generations/generation-record";
 import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { openPostgres } from "@/lib/store/open-postgres";
@@ -44,12 +44,9 @@ afterAll(async () => {
 let clock = Date.parse("2026-11-20T10:00:00.000Z");
 function record(overrides: Partial<GenerationRecord> = {}): GenerationRecord {
   const id = newGenerationId();
-  const at = new Date((clock += 1000)).toISOString();
-  return {
+  const fresh = newGenerationRecord({
     id,
     shareToken: newShareToken(),
-    hidePrompt: false,
-    status: "queued",
     mode: "live",
     prompt: "She smiles — and blinks. 🙂",
     promptOptimizer: true,
@@ -57,22 +54,11 @@ function record(overrides: Partial<GenerationRecord> = {}): GenerationRecord {
     inputKey: `inputs/${id}.jpg`,
     inputWidth: 720,
     inputHeight: 960,
-    submitState: "pending",
-    upstreamTaskId: null,
-    progress: null,
-    costUsd: null,
-    errorCode: null,
-    errorMessage: null,
-    resultUrl: null,
-    resultKey: null,
-    resultBytes: null,
     callbackSecret: newCallbackSecret(),
     idempotencyKey: null,
-    createdAt: at,
-    updatedAt: at,
-    completedAt: null,
-    ...overrides,
-  };
+    createdAt: new Date((clock += 1000)).toISOString(),
+  });
+  return { ...fresh, ...overrides };
 }
 
 describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { GenerationRecord, GenerationRepository } from "@/lib/generations/generation-record";
+import { newGenerationRecord, type GenerationRecord, type GenerationRepository } from "@/lib/generations/generation-record";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { openSqlite } from "@/lib/store/open-sqlite";
@@ -58,13 +58,11 @@ async function setup(provider: GenerationProvider, record: Partial<GenerationRec
   const repository: GenerationRepository = createKyselyGenerationRepository(await openSqlite(path.join(dir, "db.sqlite")));
   const media = createLocalMediaStore(path.join(dir, "media"));
   await media.putBuffer("inputs/gen1.jpg", Buffer.from([0xff, 0xd8, 0xff]));
-  const now = new Date().toISOString();
-  await repository.insert({
-    id: "gen1", shareToken: null, hidePrompt: false, status: "queued", mode: "live", prompt: "p", promptOptimizer: true,
-    watermark: false, inputKey: "inputs/gen1.jpg", inputWidth: 600, inputHeight: 800, submitState: "pending", upstreamTaskId: null,
-    progress: null, costUsd: null, errorCode: null, errorMessage: null, resultUrl: null, resultKey: null, resultBytes: null,
-    callbackSecret: "s".repeat(32), idempotencyKey: null, createdAt: now, updatedAt: now, completedAt: null, ...record,
+  const fresh = newGenerationRecord({
+    id: "gen1", shareToken: null, mode: "live", prompt: "p", promptOptimizer: true, watermark: false, inputKey: "inputs/gen1.jpg",
+    inputWidth: 600, inputHeight: 800, callbackSecret: "s".repeat(32), idempotencyKey: null, createdAt: new Date().toISOString(),
   });
+  await repository.insert({ ...fresh, ...record });
   /** Another app instance on the same store (a restart when `instanceId` is the same). */
   const startTracker = (instanceId = "instance-a", overrides: { provider?: GenerationProvider; leaseMs?: number } = {}) => {
     const started = createGenerationTracker({
