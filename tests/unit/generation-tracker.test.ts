@@ -200,14 +200,14 @@ describe("generation tracker", () => {
         },
       });
       const { repository, startTracker, final } = await setup(provider, { submitState: "submitted", upstreamTaskId: "t1", status: "processing" });
-      const first = startTracker("instance-a", { leaseMs: 150 });
+      const first = startTracker("instance-a", { leaseMs: 600 });
       await first.start();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const second = startTracker("instance-b", { leaseMs: 150 });
+      const second = startTracker("instance-b", { leaseMs: 600 });
       await second.start();
       for (let i = 0; i < 5; i++) second.kick("gen1");
       // Several leases long: the first instance keeps renewing, so the second never polls.
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await new Promise((resolve) => setTimeout(resolve, 2000));
       expect(calls.get).toBe(1);
       expect(calls.maxConcurrentGets).toBe(1);
       release();
