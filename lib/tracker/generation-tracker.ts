@@ -79,16 +79,18 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
 
   /** Renews this instance's claims, lets go of any it lost, and adopts generations nobody follows. */
   async function keepClaims() {
+    // Only generations claimed before the renewal started can be missing from its answer for a reason.
+    const followedBefore = [...followed.keys()];
     const held = new Set(await repository.renewClaims(instanceId, leaseEnd()));
-    for (const id of followed.keys()) {
-      if (!held.has(id) && !entry(id).running) {
+    for (const id of followedBefore) {
+      const state = followed.get(id);
+      if (state && !held.has(id) && !state.running) {
         log.warn({ generationId: id }, "another instance took this generation over; letting go");
         done(id);
       }
     }
     const unfinished = await repository.listUnfinished();
     await Promise.all(unfinished.filter((record) => !followed.has(record.id)).map((record) => adopt(record.id)));
-    return unfinished.length;
   }
 
   function entry(id: string): Followed {
