@@ -49,6 +49,8 @@ export type GenerationStatus = z.infer<typeof generationStatusSchema>;
 
 export const FINAL_STATUSES: readonly GenerationStatus[] = ["succeeded", "failed"];
 export const isFinalStatus = (status: GenerationStatus) => FINAL_STATUSES.includes(status);
+/** Queued or processing: what the tracker still follows. */
+export const UNFINISHED_STATUSES = generationStatusSchema.options.filter((status) => !isFinalStatus(status));
 
 export const generationViewSchema = z.object({
   id: z.string(),

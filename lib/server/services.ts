@@ -7,12 +7,11 @@ import type { GenerationRepository } from "@/lib/generations/generation-record";
 import type { ViewContext } from "@/lib/generations/generation-view";
 import { log } from "@/lib/log";
 import type { MediaStore } from "@/lib/media/media-store";
-import { openMediaStore, type MediaKind } from "@/lib/media/open-media-store";
+import { mediaKindFor, openMediaStore } from "@/lib/media/open-media-store";
 import { createCreateGuard } from "@/lib/limits/create-guard";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { observeWrites } from "@/lib/store/observed-repository";
-import { openPostgres } from "@/lib/store/open-postgres";
-import { openSqlite } from "@/lib/store/open-sqlite";
+import { openStore, storeKindFor } from "@/lib/store/open-store";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
 import type { GenerationProvider } from "@/lib/upstream/provider";
@@ -23,9 +22,7 @@ import { instanceIdIn } from "./instance-id";
 export interface Services {
   mode: "live" | "demo";
   repository: GenerationRepository;
-  storeKind: "sqlite" | "postgres";
   media: MediaStore;
-  mediaKind: MediaKind;
   provider: GenerationProvider;
   tracker: GenerationTracker;
   generations: GenerationService;
@@ -41,12 +38,8 @@ async function createServices(): Promise<Services> {
   const mode = appMode();
   const dataDir = path.resolve(config.DATA_DIR);
   const events = createGenerationEvents();
-  const storeKind = config.DATABASE_URL ? "postgres" : "sqlite";
-  const db = config.DATABASE_URL
-    ? await openPostgres(config.DATABASE_URL)
-    : await openSqlite(path.join(dataDir, "portrait-live.sqlite"));
-  const repository = observeWrites(createKyselyGenerationRepository(db), events.emit);
-  const { kind: mediaKind, media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
+  const repository = observeWrites(createKyselyGenerationRepository(await openStore(config, dataDir)), events.emit);
+  const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
     log().warn({ reason }, "media store check failed"),
   );
   const provider =
@@ -93,10 +86,10 @@ async function createServices(): Promise<Services> {
   const generations = createGenerationService({ repository, media, tracker, guard, mode });
   await tracker.start();
   log().info(
-    { mode, store: storeKind, media: mediaKind, mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
+    { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
-  return { mode, repository, storeKind, media, mediaKind, provider, tracker, generations, events, viewContext: { publicBaseUrl } };
+  return { mode, repository, media, provider, tracker, generations, events, viewContext: { publicBaseUrl } };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

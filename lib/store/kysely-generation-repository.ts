@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { UNFINISHED_STATUSES } from "@/lib/contracts/generation";
 import type {
   GenerationPatch,
   GenerationRecord,
@@ -7,8 +8,6 @@ import type {
 } from "@/lib/generations/generation-record";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
-
-const UNFINISHED = ["queued", "processing"] as const;
 
 /** GenerationRepository over Kysely: the same code serves SQLite and Postgres. */
 export function createKyselyGenerationRepository(db: Kysely<Database>): GenerationRepository {
@@ -81,7 +80,7 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
     },
 
     async listUnfinished() {
-      const rows = await selectAll().where("status", "in", UNFINISHED).orderBy("created_at").execute();
+      const rows = await selectAll().where("status", "in", UNFINISHED_STATUSES).orderBy("created_at").execute();
       return rows.map(fromRow);
     },
 
@@ -90,7 +89,7 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
         .updateTable("generations")
         .set({ claimed_by: owner, claim_expires_at: until })
         .where("id", "=", id)
-        .where("status", "in", UNFINISHED)
+        .where("status", "in", UNFINISHED_STATUSES)
         .where((eb) => eb.or([eb("claimed_by", "is", null), eb("claimed_by", "=", owner), eb("claim_expires_at", "<", now)]))
         .returningAll()
         .executeTakeFirst();
@@ -102,7 +101,7 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
         .updateTable("generations")
         .set({ claim_expires_at: until })
         .where("claimed_by", "=", owner)
-        .where("status", "in", UNFINISHED)
+        .where("status", "in", UNFINISHED_STATUSES)
         .returning("id")
         .execute();
       return rows.map((row) => row.id);
@@ -115,7 +114,7 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
         .where("id", "=", id)
         .where("submit_state", "=", "pending")
         .where("claimed_by", "=", owner)
-        .where("status", "in", UNFINISHED)
+        .where("status", "in", UNFINISHED_STATUSES)
         .returningAll()
         .executeTakeFirst();
       return row && fromRow(row);

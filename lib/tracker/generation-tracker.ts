@@ -310,10 +310,18 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       stopped = false;
       await keepClaims();
       if (followed.size > 0) log.info({ count: followed.size }, "resuming unfinished generations");
-      heartbeat = setInterval(() => {
-        keepClaims().catch((error: unknown) => log.error({ err: error }, "renewing generation claims failed"));
-      }, Math.max(1, Math.floor(options.leaseMs / 3)));
-      heartbeat.unref?.();
+      // The next round starts when the last has finished, so a slow store never stacks them up.
+      const beat = () => {
+        heartbeat = setTimeout(() => {
+          keepClaims()
+            .catch((error: unknown) => log.error({ err: error }, "renewing generation claims failed"))
+            .finally(() => {
+              if (!stopped) beat();
+            });
+        }, Math.max(1, Math.floor(options.leaseMs / 3)));
+        heartbeat.unref?.();
+      };
+      beat();
     },
     kick(id) {
       if (stopped) return;
@@ -329,7 +337,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     forget: done,
     stop() {
       stopped = true;
-      if (heartbeat) clearInterval(heartbeat);
+      if (heartbeat) clearTimeout(heartbeat);
       heartbeat = null;
       for (const id of [...followed.keys()]) done(id);
     },
