@@ -1,8 +1,10 @@
 import { defineConfig } from "@playwright/test";
 
-const FAKE_UPSTREAM_PORT = 4010;
-const LIVE_PORT = 3101;
-const DEMO_PORT = 3102;
+// E2E_PORT_BASE moves all three ports, so two checkouts can run the browser tests at once.
+const PORT_BASE = Number(process.env.E2E_PORT_BASE ?? 3100);
+const FAKE_UPSTREAM_PORT = PORT_BASE + 910;
+const LIVE_PORT = PORT_BASE + 1;
+const DEMO_PORT = PORT_BASE + 2;
 export const FAKE_UPSTREAM_URL = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
 
 const chromiumFromDebian = {
