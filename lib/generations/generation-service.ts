@@ -80,6 +80,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       // A replay (double click, retry after a dropped connection) skips the image work.
       const existing = await replayOf(idempotencyKey);
       if (existing) return { record: existing, created: false };
+      // POST /api/uploads and creates from an uploadId are being built; until then only data URLs.
+      if (input.image === undefined) throw new ApiError("invalid_body", "Creating from an upload is not available yet.", "uploadId");
       const image = await prepareUploadImage(decodeDataUrl(input.image));
       return deps.guard.admit(request.clientKey, () =>
         insertGeneration({ ...input, image: image.jpeg, width: image.width, height: image.height }, idempotencyKey),
