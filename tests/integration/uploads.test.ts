@@ -232,6 +232,22 @@ describe("an upload", () => {
   });
 });
 
+describe("data-URL creates racing with one Idempotency-Key", () => {
+  it("make one generation and leave one stored input, the losers' uploads let go", async () => {
+    const before = { inputs: storedInputs(app.dataDir).length, uploads: uploadRows(app.dataDir).length, creates: upstream.stats().creates.requests.length };
+    const image = toDataUrl(await makePortrait({ width: 700, height: 900 }));
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => postJson(`${app.url}/api/generations`, { image, prompt: "race" }, { "Idempotency-Key": "data-url-race-1" })),
+    );
+    const ids = new Set(await Promise.all(answers.map(async (answer) => ((await answer.json()) as { id: string }).id)));
+    expect(ids.size).toBe(1);
+    await waitForFinal(app.url, [...ids][0] ?? "");
+    expect(storedInputs(app.dataDir)).toHaveLength(before.inputs + 1);
+    expect(uploadRows(app.dataDir)).toHaveLength(before.uploads + 1);
+    expect(upstream.stats().creates.requests.length - before.creates).toBe(1);
+  });
+});
+
 async function generationCount(server: AppServer = app): Promise<number> {
   const list = generationListSchema.parse(await (await fetch(`${server.url}/api/generations?limit=100`)).json());
   return list.items.length;
