@@ -83,7 +83,15 @@ async function createServices(): Promise<Services> {
     },
     repository,
   );
-  const generations = createGenerationService({ repository, media, tracker, guard, mode });
+  const generations = createGenerationService({
+    repository,
+    media,
+    tracker,
+    guard,
+    notifications: provider,
+    costEstimateUsd: config.COST_ESTIMATE_USD,
+    mode,
+  });
   await tracker.start();
   log().info(
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },

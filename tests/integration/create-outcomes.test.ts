@@ -143,5 +143,5 @@ describe("a process killed right after answering 201", () => {
     // The interesting case happened: a generation not yet sent when its process died was sent by a later one.
     expect(sentAfterKill).toBeGreaterThanOrEqual(1);
     expect((await getGeneration(last.url, rounds[0]?.id ?? "")).status).not.toBe("queued");
-  });
+  }, 240_000); // seven server starts
 });

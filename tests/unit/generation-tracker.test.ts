@@ -14,7 +14,7 @@ import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib
 const MP4 = Buffer.concat([Buffer.from("\0\0\0\x18ftypisom", "latin1"), Buffer.alloc(64)]);
 
 /** A provider whose answers the test scripts, counting calls and overlapping calls. */
-function scriptedProvider(script: { create?: () => Promise<TaskSnapshot>; get?: () => Promise<TaskSnapshot> }) {
+function scriptedProvider(script: { create?: () => Promise<TaskSnapshot>; get?: (taskId: string) => Promise<TaskSnapshot> }) {
   const calls = { create: 0, get: 0, concurrentGets: 0, maxConcurrentGets: 0, getIds: [] as string[] };
   const snapshot = (state: TaskSnapshot["state"], extra: Partial<TaskSnapshot> = {}): TaskSnapshot => ({
     taskId: "t1",
