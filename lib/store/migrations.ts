@@ -75,10 +75,12 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable("generations").addColumn("reported_task_id", "text").execute();
       await db.schema.alterTable("usage_ledger").addColumn("awaiting_cost", "integer", (col) => col.notNull().defaultTo(0)).execute();
-      // Live generations still running, or failed while their create was unconfirmed.
+      // Live generations still running, or failed while their create was unconfirmed (the
+      // failures whose create may have made a task; refusals also stayed 'submitting' before).
       await sql`update usage_ledger set awaiting_cost = 1 where cost_usd is null and generation_id in (
         select id from generations where mode = 'live' and cost_usd is null
-          and (status in ('queued', 'processing') or (status = 'failed' and submit_state = 'submitting')))`.execute(db);
+          and (status in ('queued', 'processing') or (status = 'failed' and submit_state = 'submitting' and error_code in
+            ('upstream_timeout', 'upstream_network', 'upstream_server_error', 'upstream_bad_response', 'submit_interrupted'))))`.execute(db);
     },
     async down(db: Kysely<unknown>) {
       await db.schema.alterTable("usage_ledger").dropColumn("awaiting_cost").execute();
