@@ -101,6 +101,37 @@ describe("a create whose answer is lost", () => {
     },
   );
 
+  it("a callback naming a task the provider does not know is not adopted; the real one still is", async () => {
+    // A gateway of its own whose tasks stay pending for a while, so a forged callback comes first.
+    const slow = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 5_000, processingMs: 500 } });
+    try {
+      const port = await freePort();
+      const app = await start({
+        env: liveEnv({ VTRIX_BASE_URL: slow.url, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, POLL_INTERVAL_MS: "300" }),
+        port,
+      });
+      slow.setFaults({ createAnswerLost: { times: 1, mode: "drop" } });
+      const created = await createGeneration(app.url, { image, prompt: "forged while unconfirmed" });
+      const callbackUrl = String((await waitFor(async () => slow.stats().creates.requests[0]))?.params.callback_url);
+      await waitFor(async () => slow.stats().creates.answersLost === 1);
+      const forged = await fetch(callbackUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ id: "task_forged", status: "completed", output: [{ content: [{ type: "video", url: "https://evil.example/x.mp4" }] }] }),
+      });
+      expect(forged.status).toBe(200);
+      // The app asked the provider about it, which knows no such task.
+      await waitFor(async () => (slow.stats().polls.byTask.task_forged ?? 0) >= 1);
+      expect((await getGeneration(app.url, created.id)).status).toBe("queued");
+      // The provider's own callbacks name the real task.
+      const done = await waitForFinal(app.url, created.id, 30_000);
+      expect(done).toMatchObject({ status: "succeeded", cost: "0.28" });
+      expect(slow.stats().creates.accepted).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("without callbacks, fails at once with a clear message and is not sent again", async () => {
     const app = await start({ env: liveEnv() });
     upstream.setFaults({ createAnswerLost: { times: 1, mode: "drop" } });
