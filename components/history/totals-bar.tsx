@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { generationsApi } from "@/lib/client/generations-api";
 import { formatUsd } from "./format";
 
-/** Generations and money spent: today, this month, all time. */
+/** Generations and money spent (reported, plus an estimate for what is not billed yet): today, this month, all time. */
 export function TotalsBar() {
   const totals = useQuery({ queryKey: ["generations", "totals"], queryFn: () => generationsApi.totals() });
   const periods = [
@@ -21,6 +21,12 @@ export function TotalsBar() {
             {spend ? (
               <>
                 <span data-testid="total-cost">{formatUsd(spend.costUsd)}</span>
+                {spend.unbilledCount > 0 && (
+                  // Money may already be spent on these; the budgets count them at this estimate too.
+                  <span className="block text-sm font-normal text-amber-700 dark:text-amber-400" data-testid="total-estimate">
+                    + about {formatUsd(spend.estimatedUsd)} for {spend.unbilledCount} not yet billed
+                  </span>
+                )}
                 <span className="block text-sm font-normal text-neutral-600 dark:text-neutral-400">
                   {spend.count} {spend.count === 1 ? "generation" : "generations"}
                 </span>

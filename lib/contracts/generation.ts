@@ -124,6 +124,12 @@ const spendSchema = z.object({
   count: z.number().int().min(0),
   /** Sum of the provider's reported costs, at the provider's precision. */
   costUsd: z.string(),
+  /**
+   * Generations that may cost money the provider has not reported yet (in flight, or a
+   * create whose answer never came), and those at COST_ESTIMATE_USD each: what budgets count on top of costUsd.
+   */
+  unbilledCount: z.number().int().min(0),
+  estimatedUsd: z.string(),
 });
 
 export const totalsSchema = z.object({ today: spendSchema, month: spendSchema, allTime: spendSchema });

@@ -14,9 +14,14 @@ export interface GenerationRecord {
   inputKey: string;
   inputWidth: number;
   inputHeight: number;
-  /** pending → submitting (create request in flight) → submitted (upstream task id known). */
+  /**
+   * pending (nothing sent; again pending when the provider refused it) → submitting (the
+   * create has left: until its answer comes, the outcome is unknown) → submitted (task id known).
+   */
   submitState: "pending" | "submitting" | "submitted";
   upstreamTaskId: string | null;
+  /** A task id a provider notification named while the create was unconfirmed; adopted only once read back from the provider. */
+  reportedTaskId: string | null;
   progress: number | null;
   costUsd: string | null;
   errorCode: string | null;
@@ -49,6 +54,7 @@ export function newGenerationRecord(fields: NewGenerationFields): GenerationReco
     status: "queued",
     submitState: "pending",
     upstreamTaskId: null,
+    reportedTaskId: null,
     progress: null,
     costUsd: null,
     errorCode: null,
@@ -61,7 +67,23 @@ export function newGenerationRecord(fields: NewGenerationFields): GenerationReco
   };
 }
 
+/**
+ * `costUsd` in a patch is the provider's last word on a task's bill (a decimal string, or
+ * null when it finished without one): it settles the generation's entry in the spending ledger.
+ */
 export type GenerationPatch = Partial<Omit<GenerationRecord, "id" | "createdAt" | "callbackSecret" | "uploadId">>;
+
+/** One generation's entry in the spending ledger (kept after the generation is deleted). */
+export interface SpendEntry {
+  createdAt: string;
+  /** As the provider reported it. */
+  costUsd: string | null;
+  /**
+   * The generation may cost money the provider has not reported yet (about to be sent, in
+   * flight, or its create unconfirmed): budgets and totals count it at the estimate.
+   */
+  awaitingCost: boolean;
+}
 
 export interface TrackerClaim {
   owner: string;
@@ -105,7 +127,7 @@ export interface GenerationRepository {
    */
   beginSubmit(id: string, owner: string): Promise<GenerationRecord | undefined>;
   /** Every generation ever started (deleted ones too) with its reported cost, for totals and budgets. */
-  listSpend(): Promise<Array<{ createdAt: string; costUsd: string | null }>>;
+  listSpend(): Promise<SpendEntry[]>;
   delete(id: string): Promise<boolean>;
   ping(): Promise<boolean>;
   close(): Promise<void>;

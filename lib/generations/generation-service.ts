@@ -1,4 +1,4 @@
-import type { CreateGenerationInput, GenerationStatus, Totals } from "@/lib/contracts/generation";
+import { isFinalStatus, type CreateGenerationInput, type GenerationStatus, type Totals } from "@/lib/contracts/generation";
 import { ApiError, notFound } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
 import type { MediaStore } from "@/lib/media/media-store";
@@ -7,9 +7,10 @@ import { decodeCursor } from "@/lib/store/cursor";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
 import type { UploadRecord } from "@/lib/uploads/upload-record";
 import type { UploadService } from "@/lib/uploads/upload-service";
+import type { GenerationProvider } from "@/lib/upstream/provider";
 import { newGenerationRecord, type GenerationPage, type GenerationPatch, type GenerationRecord, type GenerationRepository } from "./generation-record";
 import { newCallbackSecret, newGenerationId, newShareToken } from "./ids";
-import { sumCosts } from "./sum-costs";
+import { tallySpend } from "./tally-spend";
 
 export interface GenerationServiceDeps {
   repository: GenerationRepository;
@@ -17,6 +18,10 @@ export interface GenerationServiceDeps {
   uploads: Pick<UploadService, "store" | "usable" | "release">;
   tracker: Pick<GenerationTracker, "kick" | "forget">;
   guard: CreateGuard;
+  /** Reads the task id out of a provider notification (the wire format stays in the provider's module). */
+  notifications: Pick<GenerationProvider, "taskIdFromNotification">;
+  /** Assumed cost of a generation the provider has not billed yet (COST_ESTIMATE_USD). */
+  costEstimateUsd: string;
   mode: "live" | "demo";
   now?: () => Date;
 }
@@ -164,17 +169,23 @@ export function createGenerationService(deps: GenerationServiceDeps) {
 
     async totals(since: { dayStart: string; monthStart: string }): Promise<Totals> {
       const spend = await repository.listSpend();
-      const window = (from: number) => {
-        const entries = spend.filter((entry) => Date.parse(entry.createdAt) >= from);
-        return { count: entries.length, costUsd: sumCosts(entries.flatMap((entry) => (entry.costUsd ? [entry.costUsd] : []))) };
-      };
+      const window = (from: number) => tallySpend(spend, from, deps.costEstimateUsd);
       return { today: window(Date.parse(since.dayStart)), month: window(Date.parse(since.monthStart)), allTime: window(0) };
     },
 
-    /** A provider notification: never trusted, it only makes us re-read the task now. */
-    async notifyFromCallback(secret: string): Promise<void> {
+    /**
+     * A provider notification: never trusted, it makes the tracker re-read the task now.
+     * While a create is unconfirmed (its answer never came), the task id it names is noted
+     * for the tracker, which adopts it only after reading that task back from the provider.
+     */
+    async notifyFromCallback(secret: string, body: unknown): Promise<void> {
       const record = await repository.findByCallbackSecret(secret);
       if (!record) throw notFound("callback");
+      const taskId = deps.notifications.taskIdFromNotification(body);
+      const unconfirmed = record.submitState === "submitting" && record.upstreamTaskId === null && !isFinalStatus(record.status);
+      if (taskId && unconfirmed && taskId !== record.reportedTaskId) {
+        await repository.update(record.id, { reportedTaskId: taskId });
+      }
       tracker.kick(record.id);
     },
   };

@@ -3,7 +3,7 @@ import Big from "big.js";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { ApiError } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-record";
-import { sumCosts } from "@/lib/generations/sum-costs";
+import { tallySpend } from "@/lib/generations/tally-spend";
 
 export interface CreateLimits {
   perClientPerMinute: number;
@@ -45,8 +45,6 @@ export function createCreateGuard(
     }
     if (!limits.maxSpendUsdDay && !limits.maxSpendUsdMonth) return;
     const spend = await repository.listSpend();
-    // Tasks in flight (and this one) have not reported a cost yet: count an estimate for each.
-    const pending = new Big(limits.costEstimateUsd).times(inFlight + 1);
     const today = now();
     const budgets = [
       { cap: limits.maxSpendUsdDay, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()), label: "today's" },
@@ -54,11 +52,13 @@ export function createCreateGuard(
     ];
     for (const { cap, since, label } of budgets) {
       if (!cap) continue;
-      const spent = sumCosts(spend.filter((entry) => entry.costUsd && Date.parse(entry.createdAt) >= since).map((entry) => entry.costUsd ?? "0"));
-      if (new Big(spent).plus(pending).gt(cap)) {
+      const { costUsd: spent, estimatedUsd } = tallySpend(spend, since, limits.costEstimateUsd);
+      // What the provider billed, the estimate for every generation it may still bill
+      // (in flight, or a create whose answer never came), and the estimate for this one.
+      if (new Big(spent).plus(estimatedUsd).plus(limits.costEstimateUsd).gt(cap)) {
         throw new ApiError(
           "budget_exceeded",
-          `This generation would go over ${label} spending limit of $${cap} ($${spent} spent, plus about $${pending.toFixed(2)} for generations not yet billed).`,
+          `This generation would go over ${label} spending limit of $${cap} ($${spent} spent, plus about $${estimatedUsd} for generations not yet billed and $${limits.costEstimateUsd} for this one).`,
         );
       }
     }

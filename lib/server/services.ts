@@ -105,7 +105,17 @@ async function createServices(): Promise<Services> {
     ttlMs: uploadTtlMs,
     warn: (details, message) => log().warn(details, message),
   });
-  const generations = createGenerationService({ repository, media, uploads, tracker, guard, mode });
+  const generations = createGenerationService({
+    repository,
+    media,
+    uploads,
+    tracker,
+    guard,
+    notifications: provider,
+    costEstimateUsd: config.COST_ESTIMATE_USD,
+    mode,
+  });
+
   await tracker.start();
   createUploadSweeper({ sweep: uploads.sweep, intervalMs: sweepIntervalFor(uploadTtlMs), log: log().child({ component: "upload-sweep" }) }).start();
   log().info(

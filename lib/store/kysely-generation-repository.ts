@@ -27,7 +27,16 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
           .returningAll()
           .executeTakeFirst();
         if (row) {
-          await trx.insertInto("usage_ledger").values({ generation_id: row.id, created_at: row.created_at, cost_usd: row.cost_usd }).execute();
+          await trx
+            .insertInto("usage_ledger")
+            .values({
+              generation_id: row.id,
+              created_at: row.created_at,
+              cost_usd: row.cost_usd,
+              // A live generation is about to be sent: it may cost money from now on.
+              awaiting_cost: flag(row.mode === "live" && row.cost_usd === null),
+            })
+            .execute();
         }
         return row;
       });
@@ -54,7 +63,11 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
           .returningAll()
           .executeTakeFirst();
         if (updated && patch.costUsd !== undefined) {
-          await trx.updateTable("usage_ledger").set({ cost_usd: patch.costUsd }).where("generation_id", "=", id).execute();
+          // The provider's last word on the bill settles the entry.
+          await trx.updateTable("usage_ledger").set({ cost_usd: patch.costUsd, awaiting_cost: 0 }).where("generation_id", "=", id).execute();
+        } else if (updated?.status === "failed" && updated.submit_state === "pending") {
+          // Failed before any create reached the provider: nothing to pay.
+          await trx.updateTable("usage_ledger").set({ awaiting_cost: 0 }).where("generation_id", "=", id).execute();
         }
         return updated;
       });
@@ -121,13 +134,19 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
     },
 
     async listSpend() {
-      const rows = await db.selectFrom("usage_ledger").select(["created_at", "cost_usd"]).execute();
-      return rows.map((row) => ({ createdAt: row.created_at, costUsd: row.cost_usd }));
+      const rows = await db.selectFrom("usage_ledger").select(["created_at", "cost_usd", "awaiting_cost"]).execute();
+      return rows.map((row) => ({ createdAt: row.created_at, costUsd: row.cost_usd, awaitingCost: Boolean(row.awaiting_cost) }));
     },
 
     async delete(id) {
-      const result = await db.deleteFrom("generations").where("id", "=", id).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      return db.transaction().execute(async (trx) => {
+        const deleted = await trx.deleteFrom("generations").where("id", "=", id).returning("submit_state").executeTakeFirst();
+        // Deleted before its create was sent: it will never cost anything. Once sent, it may.
+        if (deleted?.submit_state === "pending") {
+          await trx.updateTable("usage_ledger").set({ awaiting_cost: 0 }).where("generation_id", "=", id).execute();
+        }
+        return deleted !== undefined;
+      });
     },
 
     async ping() {
@@ -150,6 +169,7 @@ function toRow(record: GenerationRecord): GenerationRow {
   return {
     claimed_by: null,
     claim_expires_at: null,
+    reported_task_id: record.reportedTaskId,
     id: record.id,
     share_token: record.shareToken,
     hide_prompt: flag(record.hidePrompt),
@@ -192,6 +212,7 @@ const COLUMN_OF: { [K in keyof GenerationPatch]-?: keyof GenerationRowUpdate } =
   inputHeight: "input_height",
   submitState: "submit_state",
   upstreamTaskId: "upstream_task_id",
+  reportedTaskId: "reported_task_id",
   progress: "progress",
   costUsd: "cost_usd",
   errorCode: "error_code",
@@ -229,6 +250,7 @@ function fromRow(row: GenerationRow): GenerationRecord {
     inputHeight: Number(row.input_height),
     submitState: row.submit_state,
     upstreamTaskId: row.upstream_task_id,
+    reportedTaskId: row.reported_task_id,
     progress: row.progress === null ? null : Number(row.progress),
     costUsd: row.cost_usd,
     errorCode: row.error_code,

@@ -68,6 +68,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("generations").dropColumn("claimed_by").execute();
     },
   },
+  "2026-11-30-005-submit-outcome": {
+    // A create whose answer never came may still have made (and billed) a task: the ledger
+    // counts it at the estimate until the provider reports a cost, and a provider
+    // notification may name the task (unverified until read back from the provider).
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("generations").addColumn("reported_task_id", "text").execute();
+      await db.schema.alterTable("usage_ledger").addColumn("awaiting_cost", "integer", (col) => col.notNull().defaultTo(0)).execute();
+      // Live generations still running, or failed while their create was unconfirmed (the
+      // failures whose create may have made a task; refusals also stayed 'submitting' before).
+      await sql`update usage_ledger set awaiting_cost = 1 where cost_usd is null and generation_id in (
+        select id from generations where mode = 'live' and cost_usd is null
+          and (status in ('queued', 'processing') or (status = 'failed' and submit_state = 'submitting' and error_code in
+            ('upstream_timeout', 'upstream_network', 'upstream_server_error', 'upstream_bad_response', 'submit_interrupted'))))`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("usage_ledger").dropColumn("awaiting_cost").execute();
+      await db.schema.alterTable("generations").dropColumn("reported_task_id").execute();
+    },
+  },
   "2026-11-30-007-uploads": {
     // Inputs become their own resource: one upload can back any number of generations. Every
     // existing generation gets an upload of its own (same id, same file), so one rule applies to all.

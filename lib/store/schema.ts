@@ -33,6 +33,8 @@ export interface GenerationsTable {
   /** The tracker instance following this generation, and until when its claim holds. */
   claimed_by: string | null;
   claim_expires_at: string | null;
+  /** A task id named by a provider notification while the create was unconfirmed; not yet verified. */
+  reported_task_id: string | null;
   /** The upload this generation was made from (shared by re-runs and takes). */
   upload_id: string | null;
 }
@@ -53,6 +55,8 @@ export interface UsageLedgerTable {
   generation_id: string;
   created_at: string;
   cost_usd: string | null;
+  /** 1 while the generation may cost money the provider has not reported: counted at the estimate. */
+  awaiting_cost: Generated<number>;
 }
 
 export interface Database {

@@ -4,6 +4,8 @@ import { mp4HeadProblem } from "@/lib/media/is-mp4";
 import { MediaWriteError, videoKeyFor, type MediaStore } from "@/lib/media/media-store";
 import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
 import { backoffDelay } from "./backoff";
+import { submitTask } from "./submit-task";
+import { confirmCreate } from "./unconfirmed-create";
 
 export interface TrackerOptions {
   repository: GenerationRepository;
@@ -155,6 +157,8 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   async function step(id: string): Promise<void> {
     const record = await repository.findById(id);
     if (!record || record.status === "succeeded" || record.status === "failed") return done(id);
+    // Its own deadline, with a message that says the create went unconfirmed.
+    if (record.submitState === "submitting") return awaitConfirmation(record);
 
     const age = now() - Date.parse(record.createdAt);
     const deadline = options.deadlineMs + (record.resultUrl ? RESULT_GRACE_MS : 0);
@@ -170,58 +174,69 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     }
 
     if (record.submitState === "pending") return submit(record);
-    if (record.submitState === "submitting") {
-      // The process stopped while a create request was in flight: we cannot know whether
-      // the provider started (and charged for) a task, so a blind retry is not safe.
-      return fail(
-        record,
-        "submit_interrupted",
-        "The server restarted while sending this generation to the provider. Check your provider dashboard before retrying.",
-      );
-    }
     return poll(record);
   }
 
   async function submit(record: GenerationRecord) {
     const state = entry(record.id);
-    if (!(await repository.beginSubmit(record.id, instanceId))) {
-      // Another instance claimed it and is sending it: never send a paid create twice.
-      return done(record.id);
-    }
-    let snapshot: TaskSnapshot;
-    try {
-      const image = await media.readBuffer(record.inputKey);
-      snapshot = await provider.createTask({
-        imageDataUrl: `data:image/jpeg;base64,${image.toString("base64")}`,
-        prompt: record.prompt,
-        promptOptimizer: record.promptOptimizer,
-        watermark: record.watermark,
-        callbackUrl: options.callbackUrlFor?.(record),
-      });
-    } catch (error) {
-      if (!(error instanceof UpstreamError)) {
-        await repository.update(record.id, { submitState: "pending" });
-        throw error;
-      }
-      if (error.kind === "rate_limited" && !error.options.taskMayExist) {
+    const callbackUrl = options.callbackUrlFor?.(record);
+    const outcome = await submitTask(record, { repository, media, provider, instanceId, callbackUrl });
+    if (outcome.kind === "gate_closed") return done(record.id);
+    if (outcome.kind === "refused") {
+      const { error } = outcome;
+      if (error.kind === "rate_limited") {
         // Refused before anything started, so sending it again later is safe.
-        await repository.update(record.id, { submitState: "pending" });
         state.failures++;
-        return schedule(
-          record.id,
-          error.options.retryAfterMs ?? backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS),
-        );
+        return schedule(record.id, error.options.retryAfterMs ?? backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS));
       }
-      const message = error.options.taskMayExist
-        ? `${error.userMessage} The request was not repeated, so you are not charged twice; check your provider dashboard before retrying.`
-        : error.userMessage;
-      log.warn({ generationId: record.id, kind: error.kind, httpStatus: error.options.httpStatus }, "create task failed");
-      return fail(record, `upstream_${error.kind}`, message);
+      log.warn({ generationId: record.id, kind: error.kind, httpStatus: error.options.httpStatus }, "create task refused");
+      return fail(record, `upstream_${error.kind}`, error.userMessage);
+    }
+    if (outcome.kind === "unconfirmed") {
+      const { error } = outcome;
+      log.warn(
+        { generationId: record.id, kind: error.kind, httpStatus: error.options.httpStatus, err: outcome.cause, waitingForCallback: Boolean(callbackUrl) },
+        "create task unconfirmed; never sent again",
+      );
+      // The provider may still name its task in a callback: wait for it (see awaitConfirmation).
+      if (callbackUrl) return schedule(record.id, options.pollIntervalMs);
+      return fail(
+        record,
+        `upstream_${error.kind}`,
+        `${error.userMessage} The request was not repeated, so you are not charged twice; check your provider dashboard before retrying.`,
+      );
     }
     state.failures = 0;
-    const updated = await repository.update(record.id, { submitState: "submitted", upstreamTaskId: snapshot.taskId });
-    log.info({ generationId: record.id, taskId: snapshot.taskId }, "task created");
-    if (updated) await apply(updated, snapshot);
+    log.info({ generationId: record.id, taskId: outcome.snapshot.taskId }, "task created");
+    if (outcome.record) await apply(outcome.record, outcome.snapshot);
+    else done(record.id);
+  }
+
+  /** A create that left without an answer: adopt the task a callback names once the provider confirms it, or give up at the deadline. */
+  async function awaitConfirmation(record: GenerationRecord) {
+    const state = entry(record.id);
+    const confirmation = await confirmCreate(record, {
+      repository,
+      provider,
+      callbacks: options.callbackUrlFor?.(record) !== undefined,
+      deadlineMs: options.deadlineMs,
+      pollIntervalMs: options.pollIntervalMs,
+      now: now(),
+    });
+    switch (confirmation.kind) {
+      case "adopted":
+        state.failures = 0;
+        log.info({ generationId: record.id, taskId: confirmation.snapshot.taskId }, "task of an unconfirmed create adopted from a callback");
+        return confirmation.record ? apply(confirmation.record, confirmation.snapshot) : done(record.id);
+      case "wait":
+        return schedule(record.id, confirmation.delayMs);
+      case "retry":
+        state.failures++;
+        log.warn({ generationId: record.id, err: confirmation.error, failures: state.failures }, "checking a task named by a callback failed; backing off");
+        return schedule(record.id, backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS));
+      case "give_up":
+        return fail(record, confirmation.code, confirmation.message);
+    }
   }
 
   async function poll(record: GenerationRecord) {

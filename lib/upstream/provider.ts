@@ -40,6 +40,11 @@ export interface GenerationProvider {
   getTask(taskId: string): Promise<TaskSnapshot>;
   /** Opens the result for download; only ever called with a URL this provider returned. */
   openResult(videoUrl: string): Promise<ResultDownload>;
+  /**
+   * The task id a notification (callback body) names, if it names one in a plausible
+   * form. Unverified: the caller must read the task back with getTask before trusting it.
+   */
+  taskIdFromNotification(body: unknown): string | null;
 }
 
 export type UpstreamFailureKind =

@@ -24,16 +24,23 @@ export interface Faults {
   resultLinkTtlMs?: number;
   costAsNumber?: boolean;
   callbackChallenge?: boolean;
+  /**
+   * The gateway makes the task (and sends its callbacks) but its answer to the create never
+   * arrives: "drop" closes the connection unanswered, "late" answers after `lateMs`.
+   */
+  createAnswerLost?: { times: number; mode: "drop" | "late"; lateMs?: number };
 }
 
 export interface CreateRecord {
   taskId: string | null;
+  /** When the request reached the gateway (ms since the epoch). */
+  receivedAt: number;
   params: Omit<CreateParams, "first_frame_image">;
   image: ImageFacts | null;
 }
 
 export interface FakeStats {
-  creates: { accepted: number; rejected: number; requests: CreateRecord[] };
+  creates: { accepted: number; rejected: number; answersLost: number; requests: CreateRecord[] };
   polls: { total: number; byTask: Record<string, number> };
   cdn: { downloads: number; denied: number };
   callbacks: { sent: number; failed: number; challengeEchoed: number };
@@ -76,7 +83,7 @@ interface Task {
 type Phase = "pending" | "processing" | "completed" | "failed";
 
 const emptyStats = (): FakeStats => ({
-  creates: { accepted: 0, rejected: 0, requests: [] },
+  creates: { accepted: 0, rejected: 0, answersLost: 0, requests: [] },
   polls: { total: 0, byTask: {} },
   cdn: { downloads: 0, denied: 0 },
   callbacks: { sent: 0, failed: 0, challengeEchoed: 0 },
@@ -207,10 +214,18 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     return Buffer.concat(chunks).toString("utf8");
   }
 
+  function takeLostAnswer(): { mode: "drop" | "late"; lateMs: number } | null {
+    const fault = faults.createAnswerLost;
+    if (!fault || fault.times <= 0) return null;
+    fault.times--;
+    return { mode: fault.mode, lateMs: fault.lateMs ?? 60_000 };
+  }
+
   async function handleCreate(request: IncomingMessage, response: ServerResponse) {
+    const receivedAt = Date.now();
     const reject = (message: string, params: CreateRecord["params"] = {}) => {
       stats.creates.rejected++;
-      stats.creates.requests.push({ taskId: null, params, image: null });
+      stats.creates.requests.push({ taskId: null, receivedAt, params, image: null });
       json(response, 400, { error: { code: "invalid_params", message } });
     };
     const raw = await readBody(request);
@@ -250,13 +265,21 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     };
     tasks.set(task.id, task);
     stats.creates.accepted++;
-    stats.creates.requests.push({ taskId: task.id, params, image: facts });
+    stats.creates.requests.push({ taskId: task.id, receivedAt, params, image: facts });
     if (faults.callbackChallenge && task.callbackUrl) {
       const challenge = randomBytes(8).toString("hex");
       const answer = (await notify(task, { challenge })) as { challenge?: string } | undefined;
       if (answer?.challenge === challenge) stats.callbacks.challengeEchoed++;
     }
     scheduleCallbacks(task);
+    const lost = takeLostAnswer();
+    if (lost) {
+      stats.creates.answersLost++;
+      // The task exists and is billed; only the answer goes missing.
+      if (lost.mode === "drop") return void request.socket.destroy();
+      await sleep(lost.lateMs);
+      if (request.socket.destroyed) return;
+    }
     if (takeCount("createMalformedJson")) {
       response.writeHead(200, { "Content-Type": "application/json" });
       return response.end('{"id": "' + task.id + '", "status": ');

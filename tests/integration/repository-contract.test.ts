@@ -157,7 +157,58 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(await repository.delete(written.id)).toBe(true);
     expect(await repository.delete(written.id)).toBe(false);
     expect(await repository.findById(written.id)).toBeUndefined();
-    expect(await repository.listSpend()).toContainEqual({ createdAt: written.createdAt, costUsd: "0.28" });
+    expect(await repository.listSpend()).toContainEqual({ createdAt: written.createdAt, costUsd: "0.28", awaitingCost: false });
+  });
+
+  it("counts a generation as possibly billed from its creation until the provider's last word, even after a delete", async () => {
+    // Every record of this suite is created a second after the last, so the time names its entry.
+    const entryOf = async (createdAt: string) => (await repository.listSpend()).find((entry) => entry.createdAt === createdAt);
+    // Sent, answered, billed.
+    const billed = record();
+    await repository.insert(billed);
+    expect(await entryOf(billed.createdAt)).toEqual({ createdAt: billed.createdAt, costUsd: null, awaitingCost: true });
+    await repository.update(billed.id, { submitState: "submitted", upstreamTaskId: "task-b", status: "processing" });
+    expect((await entryOf(billed.createdAt))?.awaitingCost).toBe(true);
+    await repository.update(billed.id, { costUsd: "0.28", status: "processing", resultUrl: "https://cdn/x.mp4" });
+    expect(await entryOf(billed.createdAt)).toEqual({ createdAt: billed.createdAt, costUsd: "0.28", awaitingCost: false });
+
+    // Sent, never answered, failed, then deleted: it may still have cost money.
+    const unconfirmed = record();
+    await repository.insert(unconfirmed);
+    await repository.update(unconfirmed.id, { submitState: "submitting" });
+    await repository.update(unconfirmed.id, { status: "failed", errorCode: "upstream_timeout" });
+    await repository.delete(unconfirmed.id);
+    expect((await entryOf(unconfirmed.createdAt))?.awaitingCost).toBe(true);
+
+    // Refused before anything started, or deleted before it was sent: nothing to pay.
+    const refused = record();
+    await repository.insert(refused);
+    await repository.update(refused.id, { submitState: "pending" });
+    await repository.update(refused.id, { status: "failed", errorCode: "upstream_forbidden" });
+    expect((await entryOf(refused.createdAt))?.awaitingCost).toBe(false);
+    const neverSent = record();
+    await repository.insert(neverSent);
+    await repository.delete(neverSent.id);
+    expect((await entryOf(neverSent.createdAt))?.awaitingCost).toBe(false);
+
+    // The provider finished without a bill; a demo generation never costs anything.
+    const unbilled = record();
+    await repository.insert(unbilled);
+    await repository.update(unbilled.id, { costUsd: null, status: "failed", errorCode: "10006095" });
+    expect((await entryOf(unbilled.createdAt))?.awaitingCost).toBe(false);
+    const demo = record({ mode: "demo" });
+    await repository.insert(demo);
+    expect((await entryOf(demo.createdAt))?.awaitingCost).toBe(false);
+  });
+
+  it("keeps a task id a notification named, apart from the confirmed one", async () => {
+    const written = record();
+    await repository.insert(written);
+    expect(await repository.update(written.id, { submitState: "submitting", reportedTaskId: "task-named" })).toMatchObject({
+      reportedTaskId: "task-named",
+      upstreamTaskId: null,
+    });
+    expect(await repository.findById(written.id)).toMatchObject({ reportedTaskId: "task-named" });
   });
 
   it("lets one instance at a time claim an unfinished generation, until its claim runs out", async () => {

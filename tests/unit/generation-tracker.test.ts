@@ -5,16 +5,17 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { newGenerationRecord, type GenerationRecord, type GenerationRepository } from "@/lib/generations/generation-record";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
+import type { MediaStore } from "@/lib/media/media-store";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { openSqlite } from "@/lib/store/open-sqlite";
-import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
+import { createGenerationTracker, type GenerationTracker, type TrackerOptions } from "@/lib/tracker/generation-tracker";
 import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
 
 const MP4 = Buffer.concat([Buffer.from("\0\0\0\x18ftypisom", "latin1"), Buffer.alloc(64)]);
 
 /** A provider whose answers the test scripts, counting calls and overlapping calls. */
-function scriptedProvider(script: { create?: () => Promise<TaskSnapshot>; get?: () => Promise<TaskSnapshot> }) {
-  const calls = { create: 0, get: 0, concurrentGets: 0, maxConcurrentGets: 0 };
+function scriptedProvider(script: { create?: () => Promise<TaskSnapshot>; get?: (taskId: string) => Promise<TaskSnapshot> }) {
+  const calls = { create: 0, get: 0, concurrentGets: 0, maxConcurrentGets: 0, getIds: [] as string[] };
   const snapshot = (state: TaskSnapshot["state"], extra: Partial<TaskSnapshot> = {}): TaskSnapshot => ({
     taskId: "t1",
     state,
@@ -28,17 +29,19 @@ function scriptedProvider(script: { create?: () => Promise<TaskSnapshot>; get?: 
   });
   const provider: GenerationProvider = {
     mode: "live",
+    taskIdFromNotification: () => null,
     async createTask() {
       calls.create++;
       return script.create ? script.create() : snapshot("queued");
     },
-    async getTask() {
+    async getTask(taskId) {
       calls.get++;
+      calls.getIds.push(taskId);
       calls.concurrentGets++;
       calls.maxConcurrentGets = Math.max(calls.maxConcurrentGets, calls.concurrentGets);
       try {
         await new Promise((resolve) => setTimeout(resolve, 30));
-        return script.get ? await script.get() : snapshot("succeeded", { videoUrl: "https://cdn/x.mp4", costUsd: "0.28", progress: 1 });
+        return script.get ? await script.get(taskId) : snapshot("succeeded", { videoUrl: "https://cdn/x.mp4", costUsd: "0.28", progress: 1 });
       } finally {
         calls.concurrentGets--;
       }
@@ -53,7 +56,17 @@ function scriptedProvider(script: { create?: () => Promise<TaskSnapshot>; get?: 
 const trackers: GenerationTracker[] = [];
 afterEach(() => trackers.splice(0).forEach((tracker) => tracker.stop()));
 
-async function setup(provider: GenerationProvider, record: Partial<GenerationRecord> = {}) {
+interface TrackerOverrides {
+  provider?: GenerationProvider;
+  media?: MediaStore;
+  leaseMs?: number;
+  deadlineMs?: number;
+  callbackUrlFor?: TrackerOptions["callbackUrlFor"];
+}
+
+const withCallbacks: TrackerOverrides = { callbackUrlFor: (record) => `https://clips.example.com/api/callbacks/vtrix/${record.callbackSecret}` };
+
+async function setup(provider: GenerationProvider, record: Partial<GenerationRecord> = {}, defaults: TrackerOverrides = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tracker-test-"));
   const repository: GenerationRepository = createKyselyGenerationRepository(await openSqlite(path.join(dir, "db.sqlite")));
   const media = createLocalMediaStore(path.join(dir, "media"));
@@ -64,15 +77,16 @@ async function setup(provider: GenerationProvider, record: Partial<GenerationRec
   });
   await repository.insert({ ...fresh, ...record });
   /** Another app instance on the same store (a restart when `instanceId` is the same). */
-  const startTracker = (instanceId = "instance-a", overrides: { provider?: GenerationProvider; leaseMs?: number } = {}) => {
+  const startTracker = (instanceId = "instance-a", overrides: TrackerOverrides = {}) => {
     const started = createGenerationTracker({
-      repository, media, provider: overrides.provider ?? provider, log: pino({ level: "silent" }), pollIntervalMs: 50,
-      deadlineMs: 60_000, maxResultBytes: 1024 * 1024, instanceId, leaseMs: overrides.leaseMs ?? 60_000,
+      repository, media: overrides.media ?? media, provider: overrides.provider ?? provider, log: pino({ level: "silent" }), pollIntervalMs: 50,
+      deadlineMs: overrides.deadlineMs ?? 60_000, maxResultBytes: 1024 * 1024, instanceId, leaseMs: overrides.leaseMs ?? 60_000,
+      callbackUrlFor: overrides.callbackUrlFor,
     });
     trackers.push(started);
     return started;
   };
-  const tracker = startTracker();
+  const tracker = startTracker("instance-a", defaults);
   const final = async () => {
     for (let i = 0; i < 200; i++) {
       const found = await repository.findById("gen1");
@@ -81,7 +95,7 @@ async function setup(provider: GenerationProvider, record: Partial<GenerationRec
     }
     throw new Error("not final in time");
   };
-  return { repository, tracker, startTracker, final };
+  return { repository, media, tracker, startTracker, final };
 }
 
 describe("generation tracker", () => {
@@ -158,6 +172,108 @@ describe("generation tracker", () => {
     expect(done.status).toBe("succeeded");
     expect(downloads).toBe(3);
     expect((await repository.listSpend())[0]?.costUsd).toBe("0.28");
+  });
+
+  describe("a create that may or may not have reached the provider", () => {
+    const lostAnswer = () => new UpstreamError("timeout", "The provider did not answer in time.", { taskMayExist: true });
+    const waitUntil = async (probe: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await probe()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await probe()).toBe(true);
+    };
+
+    it("is marked as submitting only when its request leaves: stopped while the portrait is read, it is sent after the restart, once", async () => {
+      const { provider, calls } = scriptedProvider({});
+      const { repository, media, startTracker, final } = await setup(provider);
+      // The first process reads the portrait slowly and dies in the middle of it.
+      let release = () => {};
+      const reading = new Promise<void>((resolve) => (release = resolve));
+      let reads = 0;
+      const slowMedia: MediaStore = {
+        ...media,
+        async readBuffer(key) {
+          reads++;
+          await reading;
+          return media.readBuffer(key);
+        },
+      };
+      const first = startTracker("instance-a", { media: slowMedia });
+      await first.start();
+      await waitUntil(async () => reads === 1);
+      expect((await repository.findById("gen1"))?.submitState).toBe("pending");
+      first.stop();
+
+      await startTracker("instance-a").start();
+      expect((await final()).status).toBe("succeeded");
+      expect(calls.create).toBe(1);
+      // The dead process's read finishes late: it must not send the create a second time.
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(calls.create).toBe(1);
+    });
+
+    it("with a callback URL, waits for the provider's notification, verifies the task it names and follows it", async () => {
+      const { provider, calls, snapshot } = scriptedProvider({
+        create: async () => {
+          throw lostAnswer();
+        },
+        get: async (taskId) => {
+          if (taskId !== "task-real") throw new UpstreamError("not_found", "No such task.", { httpStatus: 404, taskMayExist: false });
+          return snapshot("succeeded", { taskId, videoUrl: "https://cdn/x.mp4", costUsd: "0.28", progress: 1 });
+        },
+      });
+      const { repository, tracker, final } = await setup(provider, {}, withCallbacks);
+      await tracker.start();
+      await waitUntil(async () => calls.create === 1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await repository.findById("gen1")).toMatchObject({ status: "queued", submitState: "submitting", upstreamTaskId: null });
+
+      // A notification naming a task the provider does not know changes nothing.
+      await repository.update("gen1", { reportedTaskId: "task-forged" });
+      tracker.kick("gen1");
+      await waitUntil(async () => calls.getIds.includes("task-forged") && (await repository.findById("gen1"))?.reportedTaskId === null);
+      expect(await repository.findById("gen1")).toMatchObject({ status: "queued", submitState: "submitting", upstreamTaskId: null });
+
+      await repository.update("gen1", { reportedTaskId: "task-real" });
+      tracker.kick("gen1");
+      expect(await final()).toMatchObject({ status: "succeeded", upstreamTaskId: "task-real", submitState: "submitted", costUsd: "0.28" });
+      expect(calls.create).toBe(1);
+    });
+
+    it("with a callback URL, fails at the deadline when no notification came, without sending it again", async () => {
+      const { provider, calls } = scriptedProvider({
+        create: async () => {
+          throw lostAnswer();
+        },
+      });
+      const { tracker, final } = await setup(provider, {}, { ...withCallbacks, deadlineMs: 600 });
+      await tracker.start();
+      const failed = await final();
+      expect(failed).toMatchObject({ status: "failed", errorCode: "submit_unconfirmed" });
+      expect(failed.errorMessage).toContain("dashboard");
+      expect(Date.now() - Date.parse(failed.createdAt)).toBeGreaterThanOrEqual(600);
+      expect(calls.create).toBe(1);
+      expect(calls.get).toBe(0);
+    });
+
+    it("after a restart with a callback URL, a create that was in flight waits for its notification", async () => {
+      const { provider, calls } = scriptedProvider({});
+      const { repository, tracker, final } = await setup(provider, { submitState: "submitting" }, withCallbacks);
+      await tracker.start();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await repository.findById("gen1")).toMatchObject({ status: "queued", submitState: "submitting" });
+      await repository.update("gen1", { reportedTaskId: "t1" });
+      tracker.kick("gen1");
+      expect(await final()).toMatchObject({ status: "succeeded", upstreamTaskId: "t1" });
+      expect(calls.create).toBe(0);
+    });
+
+    it("a notification noted while no process follows it is picked up without a kick", async () => {
+      const { provider, calls } = scriptedProvider({});
+      const { repository, tracker, final } = await setup(provider, { submitState: "submitting", reportedTaskId: "t1" }, withCallbacks);
+      await tracker.start();
+      expect(await final()).toMatchObject({ status: "succeeded", upstreamTaskId: "t1" });
+      expect(calls.create).toBe(0);
+    });
   });
 
   describe("with several instances sharing the store", () => {

@@ -82,6 +82,9 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
 
     getTask: snapshot,
 
+    // Demo tasks run on this server and never call back.
+    taskIdFromNotification: () => null,
+
     async openResult(videoUrl: string) {
       const taskId = videoUrl.startsWith(DEMO_URL_PREFIX) ? videoUrl.slice(DEMO_URL_PREFIX.length) : "";
       if (!TASK_ID_PATTERN.test(taskId)) {

@@ -38,7 +38,8 @@ export function createVtrixApi(config: VtrixApiConfig) {
       throw new UpstreamError(
         timedOut ? "timeout" : "network",
         timedOut ? "The provider did not answer in time." : "The provider could not be reached.",
-        { taskMayExist: taskMayExistOnDoubt },
+        // No connection was ever made, so nothing was sent; any other failure may come after sending.
+        { taskMayExist: taskMayExistOnDoubt && !failedBeforeConnecting(error) },
       );
     }
 
@@ -118,4 +119,12 @@ function httpError(response: Response, taskMayExistOnDoubt: boolean): UpstreamEr
     // 4xx answers mean the gateway refused the request before starting anything.
     taskMayExist: status >= 500 ? taskMayExistOnDoubt : false,
   });
+}
+
+/** Errors undici reports when no connection was made: the request cannot have reached the gateway. */
+const NOT_CONNECTED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function failedBeforeConnecting(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === "string" && NOT_CONNECTED_CODES.has(cause.code);
 }

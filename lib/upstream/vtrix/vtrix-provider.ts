@@ -1,6 +1,7 @@
 import type { GenerationProvider } from "@/lib/upstream/provider";
 import { openResultUrl, type ResultFetchPolicy } from "@/lib/upstream/open-result-url";
 import { createVtrixApi, type VtrixApiConfig } from "./vtrix-api";
+import { taskIdFromNotification } from "./notification";
 import { toCreateBody } from "./transform";
 
 export function createVtrixProvider(config: VtrixApiConfig & { results: ResultFetchPolicy }): GenerationProvider {
@@ -10,5 +11,6 @@ export function createVtrixProvider(config: VtrixApiConfig & { results: ResultFe
     createTask: (request) => api.createTask(toCreateBody(request)),
     getTask: (taskId) => api.getTask(taskId),
     openResult: (videoUrl) => openResultUrl(videoUrl, config.results),
+    taskIdFromNotification,
   };
 }

@@ -69,3 +69,24 @@ export function unwrapTaskBody(body: unknown): unknown {
   }
   return body;
 }
+
+/** What a task id may look like before we ask the gateway about it (it goes into a URL path). */
+const wireTaskIdSchema = z
+  .union([z.string(), z.number().int().nonnegative()])
+  .transform(String)
+  .pipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/));
+
+const wireTaskIdFields = {
+  id: wireTaskIdSchema.optional().catch(undefined),
+  task_id: wireTaskIdSchema.optional().catch(undefined),
+  taskId: wireTaskIdSchema.optional().catch(undefined),
+};
+
+/**
+ * Callback bodies are not documented: assume the task object (maybe wrapped in `data`),
+ * or MiniMax's own `task_id`. Only the task id is read, and only as a lead to verify.
+ */
+export const wireNotificationSchema = z.looseObject({
+  ...wireTaskIdFields,
+  data: z.looseObject(wireTaskIdFields).optional().catch(undefined),
+});

@@ -10,14 +10,15 @@ const secretSchema = z.string().regex(CALLBACK_SECRET_PATTERN, "Not a valid call
 const challengeSchema = z.looseObject({ challenge: z.string().max(1024) });
 
 /**
- * Provider notifications. The body is never trusted: a known secret only makes the
- * tracker re-read that task from the provider right away.
+ * Provider notifications. The body is never trusted: a known secret makes the tracker
+ * re-read the task from the provider right away; a task id in it counts only once the
+ * provider confirms that task exists (a create whose answer was lost).
  */
 export const POST = handle(async (request: Request, context: { params: Promise<{ secret: string }> }) => {
   const secret = parseOrThrow(secretSchema, (await context.params).secret, "not_found");
   const body = await readJsonBody(request, MAX_CALLBACK_BODY_BYTES);
   const { generations } = await services();
-  await generations.notifyFromCallback(secret);
+  await generations.notifyFromCallback(secret, body);
   // MiniMax-style endpoint verification: echo the challenge back.
   const challenge = challengeSchema.safeParse(body);
   return Response.json(challenge.success ? { challenge: challenge.data.challenge } : { ok: true });

@@ -1,0 +1,61 @@
+import type { GenerationRecord, GenerationRepository } from "@/lib/generations/generation-record";
+import type { MediaStore } from "@/lib/media/media-store";
+import { UpstreamError, type CreateTaskRequest, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
+
+export type SubmitOutcome =
+  /** The provider answered with its task; `record` is undefined when the generation was deleted meanwhile. */
+  | { kind: "created"; record: GenerationRecord | undefined; snapshot: TaskSnapshot }
+  /** Someone else holds the gate (another instance sent it, or is sending it): never send twice. */
+  | { kind: "gate_closed" }
+  /** Refused before anything started: the record is `pending` again. */
+  | { kind: "refused"; error: UpstreamError }
+  /** The request left but its answer did not come back: a task may exist. The record stays `submitting`. */
+  | { kind: "unconfirmed"; error: UpstreamError; cause?: unknown };
+
+export interface SubmitDeps {
+  repository: GenerationRepository;
+  media: MediaStore;
+  provider: GenerationProvider;
+  instanceId: string;
+  callbackUrl: string | undefined;
+}
+
+/**
+ * Sends a generation's paid create, at most once. Everything that can fail without the
+ * provider hearing of it (reading the portrait, building the request) happens first; the
+ * one gate marks the record `submitting` right before the request leaves. A crash before
+ * the gate leaves it `pending`, to be sent after a restart; after the gate it is never
+ * sent again. Errors before the gate are thrown and leave the record untouched.
+ */
+export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Promise<SubmitOutcome> {
+  const image = await deps.media.readBuffer(record.inputKey);
+  const request: CreateTaskRequest = {
+    imageDataUrl: `data:image/jpeg;base64,${image.toString("base64")}`,
+    prompt: record.prompt,
+    promptOptimizer: record.promptOptimizer,
+    watermark: record.watermark,
+    callbackUrl: deps.callbackUrl,
+  };
+
+  if (!(await deps.repository.beginSubmit(record.id, deps.instanceId))) return { kind: "gate_closed" };
+
+  let snapshot: TaskSnapshot;
+  try {
+    snapshot = await deps.provider.createTask(request);
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) {
+      // Past the gate, an error we cannot place may have come after the request left.
+      const unknown = new UpstreamError("network", "Sending this generation to the provider failed unexpectedly.", { taskMayExist: true });
+      return { kind: "unconfirmed", error: unknown, cause: error };
+    }
+    if (error.options.taskMayExist) return { kind: "unconfirmed", error };
+    await deps.repository.update(record.id, { submitState: "pending" });
+    return { kind: "refused", error };
+  }
+  const updated = await deps.repository.update(record.id, {
+    submitState: "submitted",
+    upstreamTaskId: snapshot.taskId,
+    reportedTaskId: null,
+  });
+  return { kind: "created", record: updated, snapshot };
+}
