@@ -15,7 +15,7 @@ const chromiumFromDebian = {
 // Browser tests must not trip the abuse limits; those have their own integration tests.
 const generousLimits = "CREATE_LIMIT_PER_CLIENT_PER_MINUTE=1000 CREATE_LIMIT_GLOBAL_PER_MINUTE=1000 MAX_IN_FLIGHT=100";
 const nextStart = (port: number, env: string, dataDir: string) =>
-  `rm -rf ${dataDir} && env NEXT_TELEMETRY_DISABLED=1 DATA_DIR=${dataDir} ${generousLimits} ${env} node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`;
+  `rm -rf ${dataDir} && env NEXT_TELEMETRY_DISABLED=1 DATA_DIR=${dataDir} PORT=${port} HOST=127.0.0.1 ${generousLimits} ${env} node scripts/server.mjs`;
 
 export default defineConfig({
   testDir: "tests/e2e",
