@@ -10,6 +10,8 @@ import type { MediaStore } from "@/lib/media/media-store";
 import { mediaKindFor, openMediaStore } from "@/lib/media/open-media-store";
 import { createCreateGuard } from "@/lib/limits/create-guard";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
+import { createKyselySessionRepository } from "@/lib/store/kysely-session-repository";
+import type { SessionRepository } from "@/lib/sessions/session-record";
 import { observeWrites } from "@/lib/store/observed-repository";
 import { openStore, storeKindFor } from "@/lib/store/open-store";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
@@ -28,6 +30,7 @@ export interface Services {
   generations: GenerationService;
   events: GenerationEvents;
   viewContext: ViewContext;
+  sessions: SessionRepository;
 }
 
 /** Demo tasks run on this machine, so following them closely costs nothing. */
@@ -38,7 +41,8 @@ async function createServices(): Promise<Services> {
   const mode = appMode();
   const dataDir = path.resolve(config.DATA_DIR);
   const events = createGenerationEvents();
-  const repository = observeWrites(createKyselyGenerationRepository(await openStore(config, dataDir)), events.emit);
+  const db = await openStore(config, dataDir);
+  const repository = observeWrites(createKyselyGenerationRepository(db), events.emit);
   const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
     log().warn({ reason }, "media store check failed"),
   );
@@ -89,7 +93,7 @@ async function createServices(): Promise<Services> {
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
-  return { mode, repository, media, provider, tracker, generations, events, viewContext: { publicBaseUrl } };
+  return { mode, repository, media, provider, tracker, generations, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db) };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

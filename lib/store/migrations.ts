@@ -68,6 +68,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("generations").dropColumn("claimed_by").execute();
     },
   },
+  "2026-11-30-004-sessions": {
+    // Sign-in sessions kept on the server, so signing out (or out everywhere) ends them at once.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("client", "text", (col) => col.notNull())
+        .addColumn("created_at", "text", (col) => col.notNull())
+        .addColumn("expires_at", "text", (col) => col.notNull())
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema.createIndex("sessions_client_idx").on("sessions").columns(["client", "created_at"]).execute();
+      await db.schema.createIndex("sessions_expires_idx").on("sessions").column("expires_at").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table sessions`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

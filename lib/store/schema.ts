@@ -41,9 +41,20 @@ export interface UsageLedgerTable {
   cost_usd: string | null;
 }
 
+/** A sign-in: the sealed cookie carries its id; revoking the row ends it everywhere. */
+export interface SessionsTable {
+  id: string;
+  /** The client key it was opened from (lets that address past a paused sign-in). */
+  client: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   generations: GenerationsTable;
   usage_ledger: UsageLedgerTable;
+  sessions: SessionsTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;
