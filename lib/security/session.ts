@@ -1,7 +1,5 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { getIronSession, type SessionOptions } from "iron-session";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
@@ -17,31 +15,20 @@ export interface OwnerSession {
 
 export const SESSION_COOKIE = "portrait_live_session";
 
-let secret: string | undefined;
+let sealingKey: string | undefined;
 
-/** A random signing key kept in DATA_DIR, so sessions survive restarts without extra configuration. */
-function sessionSecret(): string {
-  if (secret) return secret;
-  const file = path.join(path.resolve(env().DATA_DIR), "session-secret");
-  try {
-    secret = readFileSync(file, "utf8").trim();
-  } catch {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const fresh = randomBytes(32).toString("base64url");
-    try {
-      writeFileSync(file, fresh, { mode: 0o600, flag: "wx" });
-      secret = fresh;
-    } catch {
-      // Another worker wrote it first.
-      secret = readFileSync(file, "utf8").trim();
-    }
-  }
-  return secret;
+/**
+ * The key that seals session cookies: made once and kept in the store, so every instance
+ * sharing the database accepts the same cookies.
+ */
+async function sessionSecret(): Promise<string> {
+  sealingKey ??= await (await services()).sessions.sealingKey(randomBytes(32).toString("base64url"));
+  return sealingKey;
 }
 
-function sessionOptions(secure: boolean): SessionOptions {
+async function sessionOptions(secure: boolean): Promise<SessionOptions> {
   return {
-    password: sessionSecret(),
+    password: await sessionSecret(),
     cookieName: SESSION_COOKIE,
     // The seal expires with the record; iron-session has the browser drop the cookie 60 s earlier.
     ttl: SESSION_LIFETIME_SECONDS,
@@ -55,7 +42,7 @@ const isHttps = (request?: Request) =>
   (request ? new URL(request.url).protocol === "https:" : false);
 
 export async function ownerSession(request?: Request) {
-  return getIronSession<OwnerSession>(await cookies(), sessionOptions(isHttps(request)));
+  return getIronSession<OwnerSession>(await cookies(), await sessionOptions(isHttps(request)));
 }
 
 /**

@@ -19,4 +19,6 @@ export interface SessionRepository {
   signedInFrom(client: string, since: string): Promise<boolean>;
   /** Drops sessions that expired before `before`; answers how many. */
   deleteExpired(before: string): Promise<number>;
+  /** The cookie-sealing key: the stored one, or `candidate` if none was stored yet (first writer wins). */
+  sealingKey(candidate: string): Promise<string>;
 }

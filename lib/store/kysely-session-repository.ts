@@ -2,6 +2,8 @@ import type { Kysely } from "kysely";
 import type { SessionRecord, SessionRepository } from "@/lib/sessions/session-record";
 import type { Database } from "./schema";
 
+const SEALING_KEY = "session-sealing-key";
+
 /** SessionRepository over Kysely: the same code serves SQLite and Postgres. */
 export function createKyselySessionRepository(db: Kysely<Database>): SessionRepository {
   return {
@@ -46,6 +48,16 @@ export function createKyselySessionRepository(db: Kysely<Database>): SessionRepo
     async deleteExpired(before) {
       const result = await db.deleteFrom("sessions").where("expires_at", "<", before).executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+
+    async sealingKey(candidate) {
+      await db
+        .insertInto("app_secrets")
+        .values({ name: SEALING_KEY, value: candidate })
+        .onConflict((conflict) => conflict.column("name").doNothing())
+        .execute();
+      const row = await db.selectFrom("app_secrets").select("value").where("name", "=", SEALING_KEY).executeTakeFirstOrThrow();
+      return row.value;
     },
   };
 }

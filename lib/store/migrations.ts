@@ -81,8 +81,15 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex("sessions_client_idx").on("sessions").columns(["client", "created_at"]).execute();
       await db.schema.createIndex("sessions_expires_idx").on("sessions").column("expires_at").execute();
+      // The key that seals session cookies, shared by every instance on this database.
+      await db.schema
+        .createTable("app_secrets")
+        .addColumn("name", "text", (col) => col.primaryKey())
+        .addColumn("value", "text", (col) => col.notNull())
+        .execute();
     },
     async down(db: Kysely<unknown>) {
+      await sql`drop table app_secrets`.execute(db);
       await sql`drop table sessions`.execute(db);
     },
   },

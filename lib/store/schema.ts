@@ -51,10 +51,17 @@ export interface SessionsTable {
   revoked_at: string | null;
 }
 
+/** Keys the app makes for itself once and shares between instances (e.g. the cookie-sealing key). */
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   generations: GenerationsTable;
   usage_ledger: UsageLedgerTable;
   sessions: SessionsTable;
+  app_secrets: AppSecretsTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;

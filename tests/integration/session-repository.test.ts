@@ -72,4 +72,12 @@ describe.each(Object.keys(stores))("session repository on a %s", (name) => {
     expect(await sessions.find(laptop.id)).toBeUndefined();
     expect(await sessions.find(phone.id)).toBeDefined();
   });
+
+  it("keeps the first cookie-sealing key offered, for every later caller", async () => {
+    const db = await stores[name]!();
+    const [one, two] = [createKyselySessionRepository(db), createKyselySessionRepository(db)];
+    const keys = await Promise.all([one.sealingKey("key-from-instance-one"), two.sealingKey("key-from-instance-two")]);
+    expect(keys[0]).toBe(keys[1]);
+    expect(await one.sealingKey("a-third-key")).toBe(keys[0]);
+  });
 });
