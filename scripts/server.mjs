@@ -2,6 +2,7 @@
 // Serves the built app through Next's request handler, after the front door's checks.
 // `next start` cannot do this: it keeps a client's own X-Forwarded-For instead of the
 // connection's address, and answers any Host header. See README, "Design notes".
+import { EventEmitter } from "node:events";
 import { createServer } from "node:http";
 import path from "node:path";
 import { createFrontDoor, FRONT_DOOR_MARK } from "../lib/security/front-door.mjs";
@@ -16,7 +17,10 @@ const host = process.env.HOST || undefined;
 
 // Imported after NODE_ENV is set: Next reads it while loading.
 const { default: next } = await import("next");
-const app = next({ dev: false, dir: root, hostname: host ?? "localhost", port });
+// The app uses no WebSockets. Next attaches its upgrade handler to the server it is given
+// (else to ours, on the first request), which would let upgrade requests skip the checks
+// below: it gets a stand-in, and this server refuses upgrades itself.
+const app = next({ dev: false, dir: root, hostname: host ?? "localhost", port, httpServer: new EventEmitter() });
 // Loads next.config.ts, whose environment check stops start-up on a wrong value, so the
 // values read below have been checked already.
 await app.prepare();
@@ -47,6 +51,10 @@ const server = createServer((request, response) => {
     if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
     response.end();
   });
+});
+
+server.on("upgrade", (_request, socket) => {
+  socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
 });
 
 server.listen(port, host, () => {

@@ -71,6 +71,13 @@ describe("requests for a host name the app is not configured for", () => {
     expect((await getGeneration(app.url, done.id)).status).toBe("succeeded");
   });
 
+  it("include upgrade requests: the app uses none, and none may skip the check", async () => {
+    for (const host of [`rebind.example:${port}`, `127.0.0.1:${port}`]) {
+      const answer = await asHost(host, "/api/generations", { headers: { connection: "Upgrade", upgrade: "websocket" } });
+      expect({ host, status: answer.status }).toEqual({ host, status: 400 });
+    }
+  });
+
   it("include names that merely end like an allowed one, and malformed Host headers", async () => {
     for (const host of [`evil-clips.example.test:${port}`, `clips.example.test.evil.example:${port}`, "localhost.evil.example", "127.0.0.1.nip.example", "clips.example.test@evil.example", "a b"]) {
       expect({ host, status: (await asHost(host, "/api/health")).status }).toEqual({ host, status: 421 });
