@@ -49,6 +49,22 @@ describe("sign-in attempts", () => {
     expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
   });
 
+  it("a client-sent copy of the header the server sets is replaced, not believed", async () => {
+    const app = await start({ LOGIN_ATTEMPTS_PER_15_MIN: "3" });
+    const forged = (value: string) =>
+      rawRequest(`${app.url}/api/session`, {
+        method: "POST",
+        from: "127.0.0.8",
+        headers: { "content-type": "application/json", "x-portrait-live-client": value },
+        body: JSON.stringify({ password: "guess" }),
+      });
+    for (let attempt = 0; attempt < 3; attempt++) expect((await forged(`203.0.113.${attempt}`)).status).toBe(401);
+    expect((await forged("203.0.113.99")).status).toBe(429);
+    // Nor can it be used to spend someone else's allowance.
+    for (let attempt = 0; attempt < 3; attempt++) await forged("127.0.0.1");
+    expect((await signIn(app, PASSWORD, { from: "127.0.0.1" })).status).toBe(204);
+  });
+
   it("wrong tries sent from elsewhere in the owner's name do not lock the owner out", async () => {
     const app = await start({});
     for (let attempt = 0; attempt < 12; attempt++) await signIn(app, "guess", { from: "127.0.0.3", forwardedFor: "127.0.0.1" });
