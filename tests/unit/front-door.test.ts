@@ -77,3 +77,17 @@ describe("front door: host names", () => {
     expect(door.admit(request("192.0.2.1", { host: "studio.lan", "x-forwarded-host": "evil.example" }))).toMatchObject({ ok: true });
   });
 });
+
+describe("front door settings", () => {
+  it("accept proxy lists, hop counts and host names, and refuse anything else naming the variable", async () => {
+    const { parseEnv } = await import("@/lib/env");
+    expect(parseEnv({ TRUSTED_PROXIES: "10.0.0.0/8, loopback, 2001:db8::/32" }).TRUSTED_PROXIES).toBe("10.0.0.0/8, loopback, 2001:db8::/32");
+    expect(parseEnv({ TRUSTED_PROXIES: "1" }).TRUSTED_PROXIES).toBe("1");
+    expect(parseEnv({ ALLOWED_HOSTS: "clips.example.com, studio.lan." }).ALLOWED_HOSTS).toBe("clips.example.com, studio.lan.");
+    expect(parseEnv({}).LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN).toBe(100);
+    expect(() => parseEnv({ TRUSTED_PROXIES: "proxy.internal" })).toThrow(/TRUSTED_PROXIES: must be/);
+    expect(() => parseEnv({ TRUSTED_PROXIES: "10.0.0.0/40" })).toThrow(/TRUSTED_PROXIES/);
+    expect(() => parseEnv({ ALLOWED_HOSTS: "https://clips.example.com" })).toThrow(/ALLOWED_HOSTS: must be host names/);
+    expect(() => parseEnv({ ALLOWED_HOSTS: "clips.example.com:443" })).toThrow(/ALLOWED_HOSTS/);
+  });
+});
