@@ -10,6 +10,10 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
+  // No image optimizer: /_next/image would fetch any local path (our private and shared
+  // posters included) and keep the result for hours, past a revoked share link or a
+  // sign-out. The app serves its images itself and uses no next/image.
+  images: { unoptimized: true },
   // Native and binary-shipping packages stay in node_modules instead of being bundled; so does
   // the AWS SDK (large, Node-only, and lib-storage must share client-s3's classes).
   serverExternalPackages: [

@@ -5,6 +5,8 @@ const PORT_BASE = Number(process.env.E2E_PORT_BASE ?? 3100);
 const FAKE_UPSTREAM_PORT = PORT_BASE + 910;
 const LIVE_PORT = PORT_BASE + 1;
 const DEMO_PORT = PORT_BASE + 2;
+const PASSWORD_PORT = PORT_BASE + 3;
+export const E2E_PASSWORD = "e2e correct horse battery";
 export const FAKE_UPSTREAM_URL = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
 
 const chromiumFromDebian = {
@@ -15,7 +17,7 @@ const chromiumFromDebian = {
 // Browser tests must not trip the abuse limits; those have their own integration tests.
 const generousLimits = "CREATE_LIMIT_PER_CLIENT_PER_MINUTE=1000 CREATE_LIMIT_GLOBAL_PER_MINUTE=1000 MAX_IN_FLIGHT=100";
 const nextStart = (port: number, env: string, dataDir: string) =>
-  `rm -rf ${dataDir} && env NEXT_TELEMETRY_DISABLED=1 DATA_DIR=${dataDir} ${generousLimits} ${env} node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`;
+  `rm -rf ${dataDir} && env NEXT_TELEMETRY_DISABLED=1 DATA_DIR=${dataDir} PORT=${port} HOST=127.0.0.1 ${generousLimits} ${env} node scripts/server.mjs`;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -35,6 +37,7 @@ export default defineConfig({
   projects: [
     { name: "live", testMatch: /.*\.live\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${LIVE_PORT}` } },
     { name: "demo", testMatch: /.*\.demo\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEMO_PORT}` } },
+    { name: "password", testMatch: /.*\.password\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${PASSWORD_PORT}` } },
   ],
   webServer: [
     {
@@ -56,6 +59,12 @@ export default defineConfig({
     {
       command: nextStart(DEMO_PORT, "DEMO_DURATION_MS=4000", "test-results/e2e-data-demo"),
       url: `http://127.0.0.1:${DEMO_PORT}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: nextStart(PASSWORD_PORT, `DEMO_DURATION_MS=4000 APP_PASSWORD='${E2E_PASSWORD}'`, "test-results/e2e-data-password"),
+      url: `http://127.0.0.1:${PASSWORD_PORT}/api/health`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

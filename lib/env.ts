@@ -1,3 +1,4 @@
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
 /**
@@ -53,6 +54,26 @@ const s3Prefix = z
   })
   .transform((value) => (value === "" ? "" : `${value}/`));
 
+/** A hop count, or addresses/CIDR ranges (and proxy-addr's names loopback, linklocal, uniquelocal). */
+const trustedProxies = optionalString.refine(
+  (value) => {
+    if (value === undefined || /^\d+$/.test(value)) return true;
+    try {
+      proxyaddr.compile(value.split(",").map((entry) => entry.trim()).filter(Boolean));
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: "must be a number of proxies (e.g. 1) or addresses and CIDR ranges separated by commas (e.g. 10.0.0.0/8, loopback)" },
+);
+
+/** Host names only: IP literals and localhost are always accepted. */
+const hostNames = optionalString.refine(
+  (value) => value === undefined || value.split(",").every((entry) => entry.trim() === "" || /^(?=.{1,253}\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(entry.trim())),
+  { error: "must be host names separated by commas, without scheme or port (e.g. clips.example.com, studio.lan)" },
+);
+
 export const envSchema = z.object({
   /** Absent → demo mode. Never logged, never sent to the browser. */
   VTRIX_API_KEY: optionalString,
@@ -104,6 +125,12 @@ export const envSchema = z.object({
   UPLOAD_UNUSED_MAX_MB: z.coerce.number().int().min(1).default(1024),
   /** Login attempts allowed per client per 15 minutes. */
   LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  /** Wrong passwords from all clients per 15 minutes before sign-in pauses for addresses that never signed in. */
+  LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN: z.coerce.number().int().min(1).default(100),
+  /** Proxies whose X-Forwarded-* headers are believed (scripts/server.mjs); unset: none. */
+  TRUSTED_PROXIES: trustedProxies,
+  /** Host names the app answers to besides PUBLIC_BASE_URL's (DNS-rebinding guard). */
+  ALLOWED_HOSTS: hostNames,
   /** Demo mode: how long the simulated generation takes. */
   DEMO_DURATION_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 

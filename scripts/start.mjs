@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: builds when there is no build or the sources are newer than it, then serves.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -30,9 +30,5 @@ if (needsBuild()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const port = process.env.PORT || "3000";
-// HOST=127.0.0.1 keeps the server private to this machine; by default it listens on every interface.
-const host = process.env.HOST ? ["-H", process.env.HOST] : [];
-const server = spawn(next, ["start", "-p", port, ...host, ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+// Served in this process by the front-door server (PORT, HOST; see scripts/server.mjs).
+await import("./server.mjs");

@@ -1,6 +1,8 @@
 import Link from "next/link";
+import { env } from "@/lib/env";
 import { appMode } from "@/lib/server/app-mode";
 import { EXPOSURE_WARNING, openToTheNetwork } from "@/lib/security/exposure";
+import { SignOutButtons } from "./sign-out-buttons";
 
 /** Brand, navigation, and the two things an owner must never miss: demo mode and an open server. */
 export function SiteHeader() {
@@ -23,13 +25,14 @@ export function SiteHeader() {
             Demo mode · videos are simulated, no API key configured
           </span>
         ) : null}
-        <nav aria-label="Main" className="ml-auto flex gap-1 text-sm">
+        <nav aria-label="Main" className="ml-auto flex flex-wrap justify-end gap-1 text-sm">
           <Link href="/" className="rounded-lg px-3 py-1.5 font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-neutral-200 dark:hover:bg-neutral-800">
             Studio
           </Link>
           <Link href="/history" className="rounded-lg px-3 py-1.5 font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-neutral-200 dark:hover:bg-neutral-800">
             History
           </Link>
+          {env().APP_PASSWORD ? <SignOutButtons /> : null}
         </nav>
       </div>
     </header>

@@ -1,9 +1,16 @@
+import { CLIENT_HEADER, FRONT_DOOR_MARK } from "./front-door.mjs";
+
+/** Requests that did not come through scripts/server.mjs (e.g. `next dev`) all count as one client. */
+export const UNKNOWN_CLIENT = "unknown";
+
 /**
- * Who is asking, for per-client limits. Next records the peer address in
- * x-forwarded-for; a client can pre-fill that header, which is why the global limits,
- * the in-flight cap and the budget do not depend on it.
+ * Who is asking, for per-client limits: the key scripts/server.mjs set from the
+ * connection's address, or from X-Forwarded-For only when the connection comes from a
+ * TRUSTED_PROXIES proxy. It deletes any copy a client sent first; without that server in
+ * front (the mark is missing) the header could be the client's own, so it is ignored.
  */
 export function clientKey(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded && forwarded.length <= 64 ? forwarded : "unknown";
+  if (!(globalThis as Record<symbol, unknown>)[FRONT_DOOR_MARK]) return UNKNOWN_CLIENT;
+  const key = request.headers.get(CLIENT_HEADER);
+  return key && key.length <= 64 ? key : UNKNOWN_CLIENT;
 }

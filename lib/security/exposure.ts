@@ -2,17 +2,21 @@ import { env } from "@/lib/env";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
-/** The address `next start` was told to bind (-H/--hostname); it binds every interface by default. */
-export function boundHost(argv: readonly string[] = process.argv): string | undefined {
+/**
+ * The address the server was told to bind: HOST for scripts/server.mjs (`npm start`), or
+ * `next start -H/--hostname`; both bind every interface by default.
+ */
+export function boundHost(argv: readonly string[] = process.argv, hostVariable = process.env.HOST): string | undefined {
   const index = argv.findIndex((arg) => arg === "-H" || arg === "--hostname");
   if (index >= 0) return argv[index + 1];
-  return argv.find((arg) => arg.startsWith("--hostname="))?.slice("--hostname=".length);
+  const fromFlag = argv.find((arg) => arg.startsWith("--hostname="))?.slice("--hostname=".length);
+  return fromFlag ?? (hostVariable?.trim() || undefined);
 }
 
 /** Anyone who can reach such a server can spend the key. */
-export function openToTheNetwork(argv: readonly string[] = process.argv): boolean {
+export function openToTheNetwork(argv: readonly string[] = process.argv, hostVariable = process.env.HOST): boolean {
   if (env().APP_PASSWORD) return false;
-  const host = boundHost(argv);
+  const host = boundHost(argv, hostVariable);
   return host === undefined || !LOOPBACK.has(host);
 }
 

@@ -2,46 +2,100 @@ import "server-only";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
+import { forgetBefore, newSessionRecord, SESSION_LIFETIME_SECONDS } from "@/lib/sessions/session-policy";
+import { services } from "@/lib/server/services";
 import { passwordMatches, passwordVersion } from "./password";
-import { ownerSession } from "./session";
+import { liveSessionId, ownerSession } from "./session";
 
-const globalForLogin = globalThis as unknown as { portraitLiveLoginLimiter?: RateLimiterMemory };
+const WINDOW_SECONDS = 15 * 60;
+const ALL_CLIENTS = "all-clients";
 
-function failedAttempts(): RateLimiterMemory {
-  globalForLogin.portraitLiveLoginLimiter ??= new RateLimiterMemory({
-    points: env().LOGIN_ATTEMPTS_PER_15_MIN,
-    duration: 15 * 60,
-  });
-  return globalForLogin.portraitLiveLoginLimiter;
+interface LoginLimiters {
+  perClient: RateLimiterMemory;
+  global: RateLimiterMemory;
 }
 
-/** Checks the password (rate-limited per client) and starts a session. */
+const globalForLogin = globalThis as unknown as { portraitLiveLoginLimiters?: LoginLimiters };
+
+function limiters(): LoginLimiters {
+  globalForLogin.portraitLiveLoginLimiters ??= {
+    perClient: new RateLimiterMemory({ points: env().LOGIN_ATTEMPTS_PER_15_MIN, duration: WINDOW_SECONDS }),
+    global: new RateLimiterMemory({ points: env().LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN, duration: WINDOW_SECONDS }),
+  };
+  return globalForLogin.portraitLiveLoginLimiters;
+}
+
+/**
+ * Checks the password and starts a session. Every attempt takes its place in the limits
+ * before the password is looked at, so a burst cannot slip past them:
+ * - each client (address, IPv6 /64) has LOGIN_ATTEMPTS_PER_15_MIN attempts;
+ * - all clients together have LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN; past that, sign-in pauses
+ *   for every address nobody signed in from during the last session lifetime, while the
+ *   owner's known addresses keep their own allowance. A right password gives its places back.
+ */
 export async function logIn(request: Request, password: string, client: string): Promise<void> {
   const expected = env().APP_PASSWORD;
   if (!expected) throw new ApiError("not_found", "This server has no password; there is nothing to sign in to.");
-  const limiter = failedAttempts();
-  const used = await limiter.get(client);
-  if (used && used.consumedPoints >= env().LOGIN_ATTEMPTS_PER_15_MIN) {
-    throw tooMany(used.msBeforeNext);
+  const { perClient, global } = limiters();
+  const { sessions } = await services();
+  const now = new Date();
+
+  await perClient.consume(client).catch((error: unknown) => {
+    if (error instanceof RateLimiterRes) throw tooMany(error.msBeforeNext);
+    throw error;
+  });
+  let globalRefusal: RateLimiterRes | undefined;
+  try {
+    await global.consume(ALL_CLIENTS);
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) throw error;
+    globalRefusal = error;
   }
+  if (globalRefusal) {
+    const since = new Date(now.getTime() - SESSION_LIFETIME_SECONDS * 1000).toISOString();
+    if (!(await sessions.signedInFrom(client, since))) throw pausedForNewAddresses(globalRefusal.msBeforeNext);
+  }
+
   if (!passwordMatches(password, expected)) {
-    await limiter.consume(client).catch((error: unknown) => {
-      if (error instanceof RateLimiterRes) throw tooMany(error.msBeforeNext);
-      throw error;
-    });
     throw new ApiError("unauthorized", "That password is not right.", "password");
   }
-  await limiter.delete(client);
+  await perClient.delete(client);
+  if (!globalRefusal) await global.reward(ALL_CLIENTS, 1);
+
+  const record = newSessionRecord(client, now);
+  await sessions.insert(record);
+  await sessions.deleteExpired(forgetBefore(now));
   const session = await ownerSession(request);
   session.passwordVersion = passwordVersion(expected);
+  session.sessionId = record.id;
   await session.save();
 }
 
+/** Signs this session out: its record is revoked, so a kept copy of the cookie is worthless. */
 export async function logOut(request: Request): Promise<void> {
+  const session = await ownerSession(request);
+  if (session.sessionId) await (await services()).sessions.revoke(session.sessionId, new Date().toISOString());
+  session.destroy();
+}
+
+/** Ends every open session (all browsers and devices), this one included. */
+export async function logOutEverywhere(request: Request): Promise<void> {
+  if (!env().APP_PASSWORD) throw new ApiError("not_found", "This server has no password; there are no sessions to end.");
+  if (!(await liveSessionId())) throw new ApiError("unauthorized", "Sign in to use Portrait Live on this server.");
+  await (await services()).sessions.revokeAll(new Date().toISOString());
   (await ownerSession(request)).destroy();
 }
 
-function tooMany(msBeforeNext: number) {
+const inMinutes = (msBeforeNext: number) => {
   const minutes = Math.max(1, Math.ceil(msBeforeNext / 60_000));
-  return new ApiError("rate_limited", `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
-}
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+};
+
+const tooMany = (msBeforeNext: number) =>
+  new ApiError("rate_limited", `Too many wrong passwords. Try again in ${inMinutes(msBeforeNext)}.`);
+
+const pausedForNewAddresses = (msBeforeNext: number) =>
+  new ApiError(
+    "rate_limited",
+    `Too many wrong passwords on this server: signing in from a new address is paused. Try again in ${inMinutes(msBeforeNext)}.`,
+  );

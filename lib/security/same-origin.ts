@@ -1,5 +1,6 @@
 import { ApiError } from "@/lib/errors";
 import { env } from "@/lib/env";
+import { isOwnHost } from "./allowed-host";
 
 /**
  * State-changing requests must come from our own pages. Browsers send Sec-Fetch-Site
@@ -18,8 +19,10 @@ function allowedOrigins(request: Request): Set<string> {
   const allowed = new Set<string>();
   const configured = env().PUBLIC_BASE_URL;
   if (configured) allowed.add(new URL(configured).origin);
+  // Only a host name the app is configured for: a page on an attacker's name that resolves
+  // here (DNS rebinding) sends that name as Host and as its Origin.
   const host = request.headers.get("host");
-  if (host) {
+  if (host && isOwnHost(host)) {
     allowed.add(`http://${host}`);
     allowed.add(`https://${host}`);
   }

@@ -1,45 +1,37 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { getIronSession, type SessionOptions } from "iron-session";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
+import { isLive, SESSION_LIFETIME_SECONDS } from "@/lib/sessions/session-policy";
+import { services } from "@/lib/server/services";
 import { passwordVersion } from "./password";
 
+/** What the sealed cookie carries: which password it was opened with, and its record on the server. */
 export interface OwnerSession {
   passwordVersion?: string;
+  sessionId?: string;
 }
 
 export const SESSION_COOKIE = "portrait_live_session";
 
-let secret: string | undefined;
+let sealingKey: string | undefined;
 
-/** A random signing key kept in DATA_DIR, so sessions survive restarts without extra configuration. */
-function sessionSecret(): string {
-  if (secret) return secret;
-  const file = path.join(path.resolve(env().DATA_DIR), "session-secret");
-  try {
-    secret = readFileSync(file, "utf8").trim();
-  } catch {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const fresh = randomBytes(32).toString("base64url");
-    try {
-      writeFileSync(file, fresh, { mode: 0o600, flag: "wx" });
-      secret = fresh;
-    } catch {
-      // Another worker wrote it first.
-      secret = readFileSync(file, "utf8").trim();
-    }
-  }
-  return secret;
+/**
+ * The key that seals session cookies: made once and kept in the store, so every instance
+ * sharing the database accepts the same cookies.
+ */
+async function sessionSecret(): Promise<string> {
+  sealingKey ??= await (await services()).sessions.sealingKey(randomBytes(32).toString("base64url"));
+  return sealingKey;
 }
 
-function sessionOptions(secure: boolean): SessionOptions {
+async function sessionOptions(secure: boolean): Promise<SessionOptions> {
   return {
-    password: sessionSecret(),
+    password: await sessionSecret(),
     cookieName: SESSION_COOKIE,
-    ttl: 30 * 24 * 60 * 60,
+    // The seal expires with the record; iron-session has the browser drop the cookie 60 s earlier.
+    ttl: SESSION_LIFETIME_SECONDS,
     cookieOptions: { httpOnly: true, sameSite: "lax", secure, path: "/" },
   };
 }
@@ -50,13 +42,24 @@ const isHttps = (request?: Request) =>
   (request ? new URL(request.url).protocol === "https:" : false);
 
 export async function ownerSession(request?: Request) {
-  return getIronSession<OwnerSession>(await cookies(), sessionOptions(isHttps(request)));
+  return getIronSession<OwnerSession>(await cookies(), await sessionOptions(isHttps(request)));
 }
 
-/** True when no password is configured, or the request carries a session for the current password. */
-export async function hasOwnerSession(): Promise<boolean> {
+/**
+ * The id of the request's session if it is open: sealed for the current password, and its
+ * record on the server neither signed out nor expired.
+ */
+export async function liveSessionId(): Promise<string | undefined> {
   const password = env().APP_PASSWORD;
-  if (!password) return true;
+  if (!password) return undefined;
   const session = await ownerSession();
-  return session.passwordVersion === passwordVersion(password);
+  if (session.passwordVersion !== passwordVersion(password) || !session.sessionId) return undefined;
+  const record = await (await services()).sessions.find(session.sessionId);
+  return record && isLive(record, new Date()) ? record.id : undefined;
+}
+
+/** True when no password is configured, or the request carries an open session. */
+export async function hasOwnerSession(): Promise<boolean> {
+  if (!env().APP_PASSWORD) return true;
+  return (await liveSessionId()) !== undefined;
 }

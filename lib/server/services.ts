@@ -11,6 +11,8 @@ import { mediaKindFor, openMediaStore } from "@/lib/media/open-media-store";
 import { createCreateGuard } from "@/lib/limits/create-guard";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
+import { createKyselySessionRepository } from "@/lib/store/kysely-session-repository";
+import type { SessionRepository } from "@/lib/sessions/session-record";
 import { observeWrites } from "@/lib/store/observed-repository";
 import { openStore, storeKindFor } from "@/lib/store/open-store";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
@@ -33,6 +35,7 @@ export interface Services {
   uploads: UploadService;
   events: GenerationEvents;
   viewContext: ViewContext;
+  sessions: SessionRepository;
 }
 
 /** Demo tasks run on this machine, so following them closely costs nothing. */
@@ -122,7 +125,7 @@ async function createServices(): Promise<Services> {
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
-  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl } };
+  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db) };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

@@ -68,6 +68,31 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("generations").dropColumn("claimed_by").execute();
     },
   },
+  "2026-11-30-004-sessions": {
+    // Sign-in sessions kept on the server, so signing out (or out everywhere) ends them at once.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("client", "text", (col) => col.notNull())
+        .addColumn("created_at", "text", (col) => col.notNull())
+        .addColumn("expires_at", "text", (col) => col.notNull())
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema.createIndex("sessions_client_idx").on("sessions").columns(["client", "created_at"]).execute();
+      await db.schema.createIndex("sessions_expires_idx").on("sessions").column("expires_at").execute();
+      // The key that seals session cookies, shared by every instance on this database.
+      await db.schema
+        .createTable("app_secrets")
+        .addColumn("name", "text", (col) => col.primaryKey())
+        .addColumn("value", "text", (col) => col.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table app_secrets`.execute(db);
+      await sql`drop table sessions`.execute(db);
+    },
+  },
   "2026-11-30-005-submit-outcome": {
     // A create whose answer never came may still have made (and billed) a task: the ledger
     // counts it at the estimate until the provider reports a cost, and a provider

@@ -59,10 +59,28 @@ export interface UsageLedgerTable {
   awaiting_cost: Generated<number>;
 }
 
+/** A sign-in: the sealed cookie carries its id; revoking the row ends it everywhere. */
+export interface SessionsTable {
+  id: string;
+  /** The client key it was opened from (lets that address past a paused sign-in). */
+  client: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** Keys the app makes for itself once and shares between instances (e.g. the cookie-sealing key). */
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   generations: GenerationsTable;
   usage_ledger: UsageLedgerTable;
   uploads: UploadsTable;
+  sessions: SessionsTable;
+  app_secrets: AppSecretsTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;

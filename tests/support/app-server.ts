@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+const SERVER_SCRIPT = path.join(ROOT, "scripts", "server.mjs");
 
 export interface AppServer {
   url: string;
@@ -30,7 +30,7 @@ export async function freePort(): Promise<number> {
 export const newDataDir = () => mkdtempSync(path.join(os.tmpdir(), "portrait-live-test-"));
 
 /**
- * Starts the real, built app (`next start`) as its own process, with only the
+ * Starts the real, built app (`npm start`'s server) as its own process, with only the
  * environment given here (nothing leaks in from the developer's shell). It is ready when
  * health answers 200, or with `ready: "answering"` when health answers at all (for tests
  * of an unhealthy server).
@@ -41,7 +41,8 @@ export async function startApp(
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? newDataDir();
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", options.host ?? "127.0.0.1"], {
+  // Through the front-door server, as `npm start` runs it.
+  const child: ChildProcess = spawn(process.execPath, [SERVER_SCRIPT], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -50,6 +51,8 @@ export async function startApp(
       NEXT_TELEMETRY_DISABLED: "1",
       ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
       DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: options.host ?? "127.0.0.1",
       LOG_LEVEL: "debug",
       // Suites that are not about limits must not trip them; limit tests set their own.
       CREATE_LIMIT_PER_CLIENT_PER_MINUTE: "1000",

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp, type AppServer } from "../support/app-server";
+import { startPostgres, type PostgresServer } from "../support/postgres-server";
+
+// Two instances on one Postgres database, each with its own DATA_DIR, as behind a load balancer.
+const PASSWORD = "correct horse battery staple";
+let postgres: PostgresServer;
+let first: AppServer;
+let second: AppServer;
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+  const env = { APP_PASSWORD: PASSWORD, DATABASE_URL: postgres.url, DEMO_DURATION_MS: "60000" };
+  first = await startApp({ env });
+  second = await startApp({ env });
+});
+
+afterAll(async () => {
+  await first?.stop();
+  await second?.stop();
+  await postgres?.stop();
+});
+
+async function signIn(app: AppServer): Promise<string> {
+  const response = await fetch(`${app.url}/api/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ password: PASSWORD }),
+  });
+  expect(response.status).toBe(204);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+const history = (app: AppServer, cookie: string) => fetch(`${app.url}/api/generations`, { headers: { Cookie: cookie } });
+
+describe("sessions across instances", () => {
+  it("a session opened on one instance works on the other, and signing out on either ends it on both", async () => {
+    const cookie = await signIn(first);
+    expect((await history(second, cookie)).status).toBe(200);
+    expect((await fetch(`${second.url}/api/session`, { method: "DELETE", headers: { Cookie: cookie } })).status).toBe(204);
+    expect((await history(first, cookie)).status).toBe(401);
+    expect((await history(second, cookie)).status).toBe(401);
+  });
+
+  it("signing out everywhere on one instance ends the sessions opened on the other", async () => {
+    const here = await signIn(first);
+    const there = await signIn(second);
+    expect((await fetch(`${first.url}/api/sessions`, { method: "DELETE", headers: { Cookie: here } })).status).toBe(204);
+    expect((await history(second, there)).status).toBe(401);
+    expect((await history(first, there)).status).toBe(401);
+  });
+});
