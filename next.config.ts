@@ -17,8 +17,6 @@ const standalone: NextConfig =
         output: "standalone",
         // This folder, not a parent that happens to hold another lockfile: server.js lands at the top.
         outputFileTracingRoot: fileURLToPath(new URL(".", import.meta.url)),
-        // The demo's ffmpeg binary is found by path at run time, which the tracer cannot see.
-        outputFileTracingIncludes: { "/*": ["./node_modules/@ffmpeg-installer/*/{ffmpeg,package.json}"] },
       }
     : {};
 

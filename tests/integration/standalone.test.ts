@@ -17,7 +17,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSchema } from "@/lib/contracts/generation";
 import { createGeneration, waitForFinal } from "../support/api";
-import { freePort, startApp } from "../support/app-server";
+import { freePort } from "../support/app-server";
 import { ROOT, healthcheckArgv, imageBuildCommand, imageFiles, readDockerfile, stageEnv } from "../support/container-image";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
 import { makePortrait, toDataUrl } from "../support/portraits";
@@ -65,11 +65,10 @@ beforeAll(async () => {
   // The build stage's own command (it sets NEXT_OUTPUT=standalone), into a folder of its own.
   const [command, ...args] = imageBuildCommand().split(" ");
   expect(command).toBe("node");
-  const build = spawnSync(process.execPath, args, {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  // As in the build stage, NODE_ENV is not set (vitest sets it to "test").
+  const buildEnv: Record<string, string | undefined> = { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" };
+  delete buildEnv.NODE_ENV;
+  const build = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: buildEnv as NodeJS.ProcessEnv });
   if (build.status !== 0) throw new Error(`standalone build failed:\n${build.stdout}\n${build.stderr}`);
 
   workDir = mkdtempSync(path.join(os.tmpdir(), "portrait-live-image-"));
@@ -126,6 +125,11 @@ describe("the image's files", () => {
       name.startsWith("@") ? readdirSync(path.join(appDir, "node_modules", name)).map((sub) => `${name}/${sub}`) : [name],
     );
     expect(installed).toEqual(expect.arrayContaining(["next", "sharp", "better-sqlite3", "pg", "@ffmpeg-installer/ffmpeg"]));
+    // Native parts the server loads or runs by path: the tracer must have found them.
+    const platform = `${process.platform}-${process.arch}`;
+    expect(lstatSync(path.join(appDir, "node_modules/@ffmpeg-installer", platform, "ffmpeg")).mode & 0o111).not.toBe(0);
+    expect(existsSync(path.join(appDir, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"))).toBe(true);
+    expect(readdirSync(path.join(appDir, "node_modules/@img")).filter((name) => name.includes(platform))).not.toEqual([]);
     expect(installed.filter((name) => lockfile.packages[`node_modules/${name}`]?.dev === true)).toEqual([]);
   });
 
