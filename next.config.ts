@@ -1,11 +1,27 @@
 import type { NextConfig } from "next";
+import { fileURLToPath } from "node:url";
 import { parseEnv } from "./lib/env";
 import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from "./lib/security/content-security-policy";
 
 // Fail fast: a wrong environment value stops `next build` / `next start` with a clear message.
 parseEnv();
 
+/**
+ * NEXT_OUTPUT=standalone (set by the Dockerfile and the standalone test only): a self-contained
+ * server folder for the image. Off otherwise, because `next start` (what `npm start` runs)
+ * does not serve a standalone build.
+ */
+const standalone: NextConfig =
+  process.env.NEXT_OUTPUT === "standalone"
+    ? {
+        output: "standalone",
+        // This folder, not a parent that happens to hold another lockfile: server.js lands at the top.
+        outputFileTracingRoot: fileURLToPath(new URL(".", import.meta.url)),
+      }
+    : {};
+
 const nextConfig: NextConfig = {
+  ...standalone,
   // Lets parallel builds (e.g. a test run beside a dev session) use separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,

@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import nextEnv from "@next/env";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const distDir = path.join(root, process.env.NEXT_DIST_DIR || ".next");
@@ -10,6 +11,8 @@ const buildId = path.join(distDir, "BUILD_ID");
 const sources = ["app", "components", "lib", "public", "next.config.ts", "tailwind.config.ts", "package-lock.json", "instrumentation.ts"];
 const next = path.join(root, "node_modules", ".bin", "next");
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+// .env as Next.js reads it (variables already set win), so PORT and HOST may come from it too.
+nextEnv.loadEnvConfig(root, false, { info: () => {}, error: console.error });
 
 function newestMtime(entry) {
   if (!existsSync(entry)) return 0;

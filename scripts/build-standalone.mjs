@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The image's build (Dockerfile and tests/integration/standalone.test.ts): `next build` with
+// standalone output, then what the tracer copied but the server never runs is dropped:
+// - source files beside the bundle (Turbopack copies the folder of a module that opens files
+//   by a computed path; the server runs only the bundle);
+// - packages only dev dependencies need (npm's `dev: true`), which a production install would
+//   not have (the tracer follows thread-stream's own tests to why-is-node-running).
+// `npm start` never uses this: it serves a normal build.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const distDir = process.env.NEXT_DIST_DIR || ".next";
+const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
+
+const build = spawnSync(process.execPath, [next, "build"], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, NEXT_OUTPUT: "standalone", NEXT_TELEMETRY_DISABLED: "1" },
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const SOURCE = /\.(ts|tsx|mts|cts)$/;
+const standalone = path.join(root, distDir, "standalone");
+const removed = [];
+
+/** Removes sources outside node_modules (links are left alone); true when the folder ends up empty. */
+function prune(dir) {
+  let left = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== "node_modules") {
+      if (prune(file)) rmdirSync(file);
+      else left += 1;
+    } else if (entry.isFile() && SOURCE.test(entry.name) && !entry.name.endsWith(".d.ts")) {
+      rmSync(file);
+      removed.push(path.relative(standalone, file));
+    } else {
+      left += 1;
+    }
+  }
+  return left === 0;
+}
+
+prune(standalone);
+
+const lock = JSON.parse(readFileSync(path.join(root, "package-lock.json"), "utf8"));
+for (const [key, info] of Object.entries(lock.packages)) {
+  if (!info.dev || !key.startsWith("node_modules/") || !existsSync(path.join(standalone, key))) continue;
+  rmSync(path.join(standalone, key), { recursive: true });
+  removed.push(key);
+}
+if (removed.length > 0) console.log(`Dropped what the server never runs: ${removed.join(", ")}`);
