@@ -90,6 +90,8 @@ export const generationViewSchema = z.object({
   /** USD as the provider reported it (decimal string), null until known. */
   cost: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Why an unfinished generation is waiting (e.g. the server's storage is full); null otherwise. */
+  notice: z.object({ code: z.string(), message: z.string() }).nullable().default(null),
   mode: z.enum(["live", "demo"]),
 });
 export type GenerationView = z.infer<typeof generationViewSchema>;
