@@ -22,6 +22,7 @@ export const API_ERROR_STATUS = {
   rate_limited: 429,
   budget_exceeded: 402,
   upstream_unavailable: 502,
+  storage_full: 507,
   internal: 500,
 } as const;
 

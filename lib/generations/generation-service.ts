@@ -2,6 +2,7 @@ import type { CreateGenerationInput, GenerationStatus, Totals } from "@/lib/cont
 import { ApiError, notFound } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
 import { inputKeyFor, type MediaStore } from "@/lib/media/media-store";
+import { isStorageFull } from "@/lib/media/storage-full";
 import type { CreateGuard } from "@/lib/limits/create-guard";
 import { decodeCursor } from "@/lib/store/cursor";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
@@ -18,6 +19,9 @@ export interface GenerationServiceDeps {
   now?: () => Date;
 }
 
+const storageFull = () =>
+  new ApiError("storage_full", "The server's storage is full, so no new generation can be started. Try again once space has been freed.");
+
 /** The generation use cases; route handlers call these and only shape the answers. */
 export function createGenerationService(deps: GenerationServiceDeps) {
   const { repository, media, tracker } = deps;
@@ -29,8 +33,12 @@ export function createGenerationService(deps: GenerationServiceDeps) {
   ): Promise<{ record: GenerationRecord; created: boolean }> {
     const id = newGenerationId();
     const inputKey = inputKeyFor(id);
-    await media.putBuffer(inputKey, input.image);
-    const result = await repository.insert(
+    if (!(await media.hasRoom(input.image.length))) throw storageFull();
+    await media.putBuffer(inputKey, input.image).catch((error: unknown) => {
+      throw isStorageFull(error) ? storageFull() : error;
+    });
+    const result = await repository
+      .insert(
       newGenerationRecord({
         id,
         shareToken: newShareToken(),
@@ -45,7 +53,12 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         idempotencyKey: idempotencyKey ?? null,
         createdAt: now().toISOString(),
       }),
-    );
+      )
+      .catch(async (error: unknown) => {
+        // Not recorded: the portrait stored for it would be an orphan.
+        await media.delete(inputKey).catch(() => undefined);
+        throw isStorageFull(error) ? storageFull() : error;
+      });
     if (result.created) tracker.kick(id);
     // Lost a race with the same idempotency key: the other request's record stands.
     else await media.delete(inputKey);

@@ -57,6 +57,8 @@ interface Followed {
   wantFreshLink: boolean;
   /** A fresh link was already fetched once; a second expiry is final. */
   linkRefreshed: boolean;
+  /** The result's size as its link declared it, so a full disk is noticed without opening the link again. */
+  resultBytes: number;
 }
 
 const MAX_BACKOFF_MS = 60_000;
@@ -112,7 +114,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   function entry(id: string): Followed {
     let state = followed.get(id);
     if (!state) {
-      state = { timer: null, running: null, rerun: false, failures: 0, resultFailures: 0, storageWaits: 0, wantFreshLink: false, linkRefreshed: false };
+      state = { timer: null, running: null, rerun: false, failures: 0, resultFailures: 0, storageWaits: 0, wantFreshLink: false, linkRefreshed: false, resultBytes: 0 };
       followed.set(id, state);
     }
     return state;
@@ -305,8 +307,9 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     const key = videoKeyFor(record.id);
     try {
       // A full disk would only be found after downloading the whole file: look first.
-      if (!(await media.hasRoom())) return await waitForSpace(record, null);
+      if (!(await media.hasRoom(state.resultBytes))) return await waitForSpace(record, null);
       const download = await provider.openResult(videoUrl);
+      state.resultBytes = download.contentLength ?? state.resultBytes;
       if (download.contentLength !== null && !(await media.hasRoom(download.contentLength))) {
         await download.body.cancel().catch(() => undefined);
         return await waitForSpace(record, null);
