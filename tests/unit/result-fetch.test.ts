@@ -85,6 +85,16 @@ describe("the test switch (ALLOW_INSECURE_RESULT_URLS)", () => {
     expect(download.contentLength).toBe(4);
     expect(Buffer.from(await new Response(download.body).arrayBuffer()).toString()).toBe("abcd");
   });
+
+  it("resolves a host name through the guarding lookup and connects to its loopback address", async () => {
+    const { url } = await httpServer((_request, response) => {
+      response.writeHead(200, { "Content-Length": "2" });
+      response.end("ok");
+    });
+    const byName = url.replace("127.0.0.1", "localhost");
+    const download = await openResultUrl(`${byName}/video.mp4`, policy(true));
+    expect(Buffer.from(await new Response(download.body).arrayBuffer()).toString()).toBe("ok");
+  });
 });
 
 describe("classifyAddress", () => {
