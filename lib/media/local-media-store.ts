@@ -114,8 +114,9 @@ export function createLocalMediaStore(root: string, options: LocalMediaOptions =
       await chmod(root, DIR_MODE);
       for (const folder of ["inputs", "videos"]) {
         const dir = path.join(root, folder);
-        const names = await readdir(dir).catch(() => [] as string[]);
-        if (names.length > 0 || (await stat(dir).catch(() => null))) await chmod(dir, DIR_MODE);
+        const names = await readdir(dir).catch(() => null);
+        if (names === null) continue;
+        await chmod(dir, DIR_MODE);
         for (const name of names) {
           const file = path.join(dir, name);
           if (name.endsWith(PARTIAL_SUFFIX)) {

@@ -198,7 +198,8 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     const state = entry(record.id);
     if (!record.resultUrl && record.submitState === "submitted" && record.upstreamTaskId) {
       const snapshot = await provider.getTask(record.upstreamTaskId).catch((error: unknown) => {
-        log.warn({ generationId: record.id, kind: error instanceof UpstreamError ? error.kind : errorCodeOf(error) ?? "unknown" }, "last poll before the deadline failed");
+        const kind = error instanceof UpstreamError ? error.kind : (errorCodeOf(error) ?? "unknown");
+        log.warn({ generationId: record.id, kind }, "last poll before the deadline failed");
         return null;
       });
       if (snapshot && (snapshot.state === "failed" || (snapshot.state === "succeeded" && snapshot.videoUrl))) {
@@ -265,8 +266,8 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
         return fail(record, "upstream_not_found", error.userMessage);
       }
       state.failures++;
-      const kind = error instanceof UpstreamError ? error.kind : "unknown";
-      log.warn({ generationId: record.id, kind, failures: state.failures }, "poll failed; backing off");
+      const kind = error instanceof UpstreamError ? error.kind : (errorCodeOf(error) ?? "unknown");
+      log.warn({ err: error instanceof UpstreamError ? undefined : error, generationId: record.id, kind, failures: state.failures }, "poll failed; backing off");
       const retryAfter = error instanceof UpstreamError ? error.options.retryAfterMs : undefined;
       return schedule(record.id, retryAfter ?? backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS));
     }
