@@ -99,6 +99,11 @@ export const envSchema = z.object({
   TRACKER_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /** Time limit for each upstream request. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  /**
+   * Local media: below this much free disk space (MB) the store counts as full: health is
+   * not ok, creates answer 507 and finished videos wait to be saved.
+   */
+  MEDIA_MIN_FREE_MB: z.coerce.number().int().min(0).max(10_000_000).default(100),
   /** Largest result video we will download. */
   MAX_RESULT_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
   /** Tests only: let result downloads use http:// (the fake upstream's CDN runs on loopback). */

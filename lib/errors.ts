@@ -23,6 +23,7 @@ export const API_ERROR_STATUS = {
   rate_limited: 429,
   budget_exceeded: 402,
   upstream_unavailable: 502,
+  storage_full: 507,
   internal: 500,
 } as const;
 
@@ -54,3 +55,6 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what = "generation") => new ApiError("not_found", `No such ${what}.`);
+
+export const storageFull = () =>
+  new ApiError("storage_full", "The server's storage is full, so nothing new can be stored. Try again once space has been freed.");

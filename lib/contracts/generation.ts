@@ -90,6 +90,8 @@ export const generationViewSchema = z.object({
   /** USD as the provider reported it (decimal string), null until known. */
   cost: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Why an unfinished generation is waiting (e.g. the server's storage is full); null otherwise. */
+  notice: z.object({ code: z.string(), message: z.string() }).nullable().default(null),
   mode: z.enum(["live", "demo"]),
 });
 export type GenerationView = z.infer<typeof generationViewSchema>;
@@ -148,7 +150,8 @@ export const healthSchema = z.object({
   ok: z.boolean(),
   mode: z.enum(["live", "demo"]),
   store: z.object({ ok: z.boolean(), kind: z.enum(["sqlite", "postgres"]) }),
-  media: z.object({ ok: z.boolean(), kind: z.enum(["local", "s3"]) }),
+  /** `problem` says why media is not ok: unreachable, or less free space than MEDIA_MIN_FREE_MB. */
+  media: z.object({ ok: z.boolean(), kind: z.enum(["local", "s3"]), problem: z.enum(["unreachable", "low_space"]).optional() }),
   upstream: z.object({ configured: z.boolean(), baseUrl: z.string() }),
 });
 export type Health = z.infer<typeof healthSchema>;

@@ -1,7 +1,8 @@
 import { isFinalStatus, type CreateGenerationInput, type GenerationStatus, type Totals } from "@/lib/contracts/generation";
-import { ApiError, notFound } from "@/lib/errors";
+import { ApiError, notFound, storageFull } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
 import type { MediaStore } from "@/lib/media/media-store";
+import { isStorageFull } from "@/lib/media/storage-full";
 import type { CreateGuard } from "@/lib/limits/create-guard";
 import { decodeCursor } from "@/lib/store/cursor";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
@@ -60,6 +61,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         }),
       );
     } catch (error) {
+      if (isStorageFull(error)) throw storageFull();
       // The upload was swept between our look and the insert: the foreign key refused the insert.
       await uploads.usable(upload.id);
       throw error;
@@ -106,8 +108,12 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       const image = await prepareUploadImage(decodeDataUrl(input.image));
       return deps.guard.admit(request.clientKey, async () => {
         const upload = await uploads.store(image);
-        const result = await insertGeneration(upload, options, idempotencyKey);
-        // Lost a race with the same idempotency key: the other request's generation stands, ours is not needed.
+        // Not recorded (e.g. the database is full), or lost a race with the same idempotency key
+        // (the other request's generation stands): this request's upload is not needed.
+        const result = await insertGeneration(upload, options, idempotencyKey).catch(async (error: unknown) => {
+          await uploads.release(upload.id).catch(() => undefined);
+          throw error;
+        });
         if (!result.created) await uploads.release(upload.id);
         return result;
       });

@@ -1,4 +1,4 @@
-import type { GenerationView } from "@/lib/contracts/generation";
+import { isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
 import type { GenerationRecord } from "./generation-record";
 
 export interface ViewContext {
@@ -36,6 +36,7 @@ export function toGenerationView(record: GenerationRecord, context: ViewContext)
     hidePrompt: record.hidePrompt,
     cost: record.costUsd,
     error: record.status === "failed" ? { code: record.errorCode ?? "unknown", message: record.errorMessage ?? "The generation failed." } : null,
+    notice: !isFinalStatus(record.status) && record.errorCode ? { code: record.errorCode, message: record.errorMessage ?? "" } : null,
     mode: record.mode,
   };
 }

@@ -1,5 +1,5 @@
 import { constants, createReadStream, createWriteStream } from "node:fs";
-import { access, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -16,21 +16,34 @@ import { createWriteGuard } from "./write-guard";
  */
 const READ_CHUNK_BYTES = 256 * 1024;
 
+/** Portraits and videos are private: only the server's own user may read them. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+const PARTIAL_SUFFIX = ".partial";
+
+export interface LocalMediaOptions {
+  /** Below this much free space on the folder's disk the store counts as full. */
+  minFreeBytes?: number;
+}
+
 /** MediaStore in a local folder (the embedded default: DATA_DIR/media). */
-export function createLocalMediaStore(root: string): MediaStore {
+export function createLocalMediaStore(root: string, options: LocalMediaOptions = {}): MediaStore {
+  const minFreeBytes = options.minFreeBytes ?? 0;
   const fileOf = (key: string) => {
     assertMediaKey(key);
     return path.join(root, key);
   };
+  const partialOf = (file: string) => `${file}.${nanoid(8)}${PARTIAL_SUFFIX}`;
+  const folderFor = (file: string) => mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
 
   return {
     async putStream(key, body, { maxBytes, checkHead }) {
       const file = fileOf(key);
-      await mkdir(path.dirname(file), { recursive: true });
-      const partial = `${file}.${nanoid(8)}.partial`;
+      await folderFor(file);
+      const partial = partialOf(file);
       const guard = createWriteGuard({ maxBytes, checkHead });
       try {
-        await pipeline(Readable.fromWeb(body as WebReadableStream), guard, createWriteStream(partial));
+        await pipeline(Readable.fromWeb(body as WebReadableStream), guard, createWriteStream(partial, { mode: FILE_MODE }));
         await rename(partial, file);
         return { bytes: guard.bytes };
       } catch (error) {
@@ -41,10 +54,16 @@ export function createLocalMediaStore(root: string): MediaStore {
 
     async putBuffer(key, data) {
       const file = fileOf(key);
-      await mkdir(path.dirname(file), { recursive: true });
-      const partial = `${file}.${nanoid(8)}.partial`;
-      await writeFile(partial, data);
-      await rename(partial, file);
+      await folderFor(file);
+      const partial = partialOf(file);
+      try {
+        await writeFile(partial, data, { mode: FILE_MODE });
+        await rename(partial, file);
+      } catch (error) {
+        // A full disk leaves a short (often empty) file behind: never keep it.
+        await rm(partial, { force: true });
+        throw error;
+      }
     },
 
     async stat(key) {
@@ -70,12 +89,47 @@ export function createLocalMediaStore(root: string): MediaStore {
 
     async ping() {
       try {
-        await mkdir(root, { recursive: true });
+        await mkdir(root, { recursive: true, mode: DIR_MODE });
         await access(root, constants.W_OK);
         return true;
       } catch {
         return false;
       }
+    },
+
+    async hasRoom(bytes = 0) {
+      try {
+        await mkdir(root, { recursive: true, mode: DIR_MODE });
+        const disk = await statfs(root);
+        return disk.bavail * disk.bsize - bytes >= minFreeBytes;
+      } catch {
+        // Cannot measure: let the write itself find out.
+        return true;
+      }
+    },
+
+    async sweep() {
+      let removed = 0;
+      await mkdir(root, { recursive: true, mode: DIR_MODE });
+      await chmod(root, DIR_MODE);
+      for (const folder of ["inputs", "videos"]) {
+        const dir = path.join(root, folder);
+        const names = await readdir(dir).catch(() => null);
+        if (names === null) continue;
+        await chmod(dir, DIR_MODE);
+        for (const name of names) {
+          const file = path.join(dir, name);
+          if (name.endsWith(PARTIAL_SUFFIX)) {
+            // Left by a write the process never finished (it stopped mid-download).
+            await rm(file, { force: true });
+            removed++;
+          } else {
+            // Files written before they were made private.
+            await chmod(file, FILE_MODE).catch(() => undefined);
+          }
+        }
+      }
+      return { removed };
     },
   };
 }

@@ -23,6 +23,13 @@ export interface MediaStore {
   delete(key: string): Promise<void>;
   /** Whether the store can be used right now (for health checks); never throws. */
   ping(): Promise<boolean>;
+  /**
+   * Whether `bytes` more would still leave the configured free-space floor (true where the
+   * store cannot tell, as on S3); never throws.
+   */
+  hasRoom(bytes?: number): Promise<boolean>;
+  /** Removes what interrupted writes left behind (called once at start). */
+  sweep(): Promise<{ removed: number }>;
 }
 
 export class MediaWriteError extends Error {

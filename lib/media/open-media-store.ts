@@ -37,5 +37,5 @@ export function openMediaStore(
     return { media: createS3MediaStore(s3, { onPingFailure }), location: where };
   }
   const root = path.join(dataDir, "media");
-  return { media: createLocalMediaStore(root), location: root };
+  return { media: createLocalMediaStore(root, { minFreeBytes: config.MEDIA_MIN_FREE_MB * 1024 * 1024 }), location: root };
 }

@@ -140,5 +140,11 @@ export function createS3MediaStore(
         return false;
       }
     },
+
+    // A bucket has no free space to measure.
+    hasRoom: async () => true,
+
+    // Interrupted multipart uploads are aborted by lib-storage, or by the bucket's lifecycle rule.
+    sweep: async () => ({ removed: 0 }),
   };
 }

@@ -13,19 +13,21 @@ export async function checkHealth(): Promise<Health> {
   const config = env();
   let mode: Health["mode"] = config.VTRIX_API_KEY ? "live" : "demo";
   let storeOk = false;
-  let mediaOk = false;
+  let reachable = false;
+  let room = false;
   try {
     const app = await services();
     mode = app.mode;
-    [storeOk, mediaOk] = await Promise.all([app.repository.ping().catch(() => false), app.media.ping()]);
+    [storeOk, reachable, room] = await Promise.all([app.repository.ping().catch(() => false), app.media.ping(), app.media.hasRoom()]);
   } catch {
     // services() failed to start: report not ok.
   }
+  const mediaOk = reachable && room;
   return {
     ok: storeOk && mediaOk,
     mode,
     store: { ok: storeOk, kind: storeKindFor(config) },
-    media: { ok: mediaOk, kind: mediaKindFor(config) },
+    media: { ok: mediaOk, kind: mediaKindFor(config), ...(mediaOk ? {} : { problem: reachable ? "low_space" : "unreachable" }) },
     upstream: { configured: mode === "live", baseUrl: config.VTRIX_BASE_URL },
   };
 }

@@ -15,7 +15,7 @@ export async function instanceIdIn(dataDir: string): Promise<string> {
   const existing = await readFile(file, "utf8").then((text) => text.trim(), () => "");
   if (ID_PATTERN.test(existing)) return existing;
   const id = nanoid(16);
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // "wx": two processes starting at once on one DATA_DIR agree on the first one written.
   await writeFile(file, `${id}\n`, { flag: "wx" }).catch(() => undefined);
   return (await readFile(file, "utf8")).trim();

@@ -52,6 +52,11 @@ async function createServices(): Promise<Services> {
   const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
     log().warn({ reason }, "media store check failed"),
   );
+  const swept = await media.sweep().catch((error: unknown) => {
+    log().warn({ err: error }, "could not sweep unfinished media writes");
+    return { removed: 0 };
+  });
+  if (swept.removed > 0) log().info({ removed: swept.removed }, "removed files left by interrupted media writes");
   const provider =
     config.VTRIX_API_KEY !== undefined
       ? createVtrixProvider({

@@ -1,11 +1,14 @@
 import type { Logger } from "pino";
 import type { GenerationRecord, GenerationRepository } from "@/lib/generations/generation-record";
 import { mp4HeadProblem } from "@/lib/media/is-mp4";
-import { MediaWriteError, videoKeyFor, type MediaStore } from "@/lib/media/media-store";
+import { videoKeyFor, type MediaStore } from "@/lib/media/media-store";
+import { errorCodeOf } from "@/lib/media/storage-full";
 import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
 import { backoffDelay } from "./backoff";
 import { submitTask } from "./submit-task";
 import { confirmCreate } from "./unconfirmed-create";
+import { TRACKER_MESSAGES } from "./failure-messages";
+import { classifyResultFailure } from "./result-failure";
 
 export interface TrackerOptions {
   repository: GenerationRepository;
@@ -27,6 +30,8 @@ export interface TrackerOptions {
    * of it; an instance that stops renewing loses its generations to the others after it.
    */
   leaseMs: number;
+  /** Downloads of a finished result that fail for a passing reason: how often, and how far apart at most. */
+  resultRetry?: { maxAttempts?: number; maxDelayMs?: number };
   now?: () => number;
 }
 
@@ -44,10 +49,23 @@ interface Followed {
   timer: NodeJS.Timeout | null;
   running: Promise<void> | null;
   rerun: boolean;
+  /** Poll failures in a row. */
   failures: number;
+  /** Failed downloads of the result, not reset by polls that work. */
+  resultFailures: number;
+  /** Attempts to store the result while our storage was full. */
+  storageWaits: number;
+  /** The result link expired: the next step re-reads the task for a fresh one. */
+  wantFreshLink: boolean;
+  /** A fresh link was already fetched once; a second expiry is final. */
+  linkRefreshed: boolean;
+  /** The result's size as its link declared it, so a full disk is noticed without opening the link again. */
+  resultBytes: number;
 }
 
 const MAX_BACKOFF_MS = 60_000;
+const RESULT_MAX_ATTEMPTS = 8;
+const RESULT_MAX_DELAY_MS = 5 * 60_000;
 /** A result already paid for gets extra time to be copied before we give up on it. */
 const RESULT_GRACE_MS = 60 * 60_000;
 
@@ -98,7 +116,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   function entry(id: string): Followed {
     let state = followed.get(id);
     if (!state) {
-      state = { timer: null, running: null, rerun: false, failures: 0 };
+      state = { timer: null, running: null, rerun: false, failures: 0, resultFailures: 0, storageWaits: 0, wantFreshLink: false, linkRefreshed: false, resultBytes: 0 };
       followed.set(id, state);
     }
     return state;
@@ -162,19 +180,33 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
 
     const age = now() - Date.parse(record.createdAt);
     const deadline = options.deadlineMs + (record.resultUrl ? RESULT_GRACE_MS : 0);
-    if (age > deadline) {
-      const minutes = Math.round(options.deadlineMs / 60_000);
-      return fail(
-        record,
-        "deadline_exceeded",
-        record.resultUrl
-          ? "The video finished at the provider but could not be saved in time."
-          : `The provider did not finish the video within ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-      );
-    }
+    if (age > deadline) return deadlineReached(record);
 
     if (record.submitState === "pending") return submit(record);
+    // A finished task's result is fetched again from the link we have; the task is re-read only for a fresh link.
+    if (record.resultUrl && !entry(id).wantFreshLink) return storeResult(record, record.resultUrl);
     return poll(record);
+  }
+
+  /** Before failing at the deadline, one last look at the task: polls may have failed while it finished. */
+  async function deadlineReached(record: GenerationRecord) {
+    const state = entry(record.id);
+    if (!record.resultUrl && record.submitState === "submitted" && record.upstreamTaskId) {
+      const snapshot = await provider.getTask(record.upstreamTaskId).catch((error: unknown) => {
+        const kind = error instanceof UpstreamError ? error.kind : (errorCodeOf(error) ?? "unknown");
+        log.warn({ generationId: record.id, kind }, "last poll before the deadline failed");
+        return null;
+      });
+      if (snapshot && (snapshot.state === "failed" || (snapshot.state === "succeeded" && snapshot.videoUrl))) {
+        return apply(record, snapshot);
+      }
+    }
+    const message = !record.resultUrl
+      ? TRACKER_MESSAGES.deadline_exceeded(options.deadlineMs)
+      : state.storageWaits > 0
+        ? TRACKER_MESSAGES.result_not_saved_storage_full
+        : TRACKER_MESSAGES.result_not_saved;
+    return fail(record, "deadline_exceeded", message);
   }
 
   async function submit(record: GenerationRecord) {
@@ -249,8 +281,8 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
         return fail(record, "upstream_not_found", error.userMessage);
       }
       state.failures++;
-      const kind = error instanceof UpstreamError ? error.kind : "unknown";
-      log.warn({ generationId: record.id, kind, failures: state.failures }, "poll failed; backing off");
+      const kind = error instanceof UpstreamError ? error.kind : (errorCodeOf(error) ?? "unknown");
+      log.warn({ err: error instanceof UpstreamError ? undefined : error, generationId: record.id, kind, failures: state.failures }, "poll failed; backing off");
       const retryAfter = error instanceof UpstreamError ? error.options.retryAfterMs : undefined;
       return schedule(record.id, retryAfter ?? backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS));
     }
@@ -267,6 +299,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       return fail(record, snapshot.error?.code ?? "provider_error", snapshot.error?.message ?? "The provider could not generate the video.");
     }
     if (snapshot.state === "succeeded" && snapshot.videoUrl) {
+      entry(record.id).wantFreshLink = false;
       const updated = await repository.update(record.id, {
         status: "processing",
         progress: 1,
@@ -289,7 +322,14 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     const state = entry(record.id);
     const key = videoKeyFor(record.id);
     try {
+      // A full disk would only be found after downloading the whole file: look first.
+      if (!(await media.hasRoom(state.resultBytes))) return await waitForSpace(record, null);
       const download = await provider.openResult(videoUrl);
+      state.resultBytes = download.contentLength ?? state.resultBytes;
+      if (download.contentLength !== null && !(await media.hasRoom(download.contentLength))) {
+        await download.body.cancel().catch(() => undefined);
+        return await waitForSpace(record, null);
+      }
       const { bytes } = await media.putStream(key, download.body, {
         maxBytes: options.maxResultBytes,
         checkHead: mp4HeadProblem,
@@ -299,6 +339,8 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
         resultKey: key,
         resultBytes: bytes,
         progress: 1,
+        errorCode: null,
+        errorMessage: null,
         completedAt: new Date(now()).toISOString(),
       });
       // Deleted while downloading: do not leave an orphaned file behind.
@@ -306,18 +348,53 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       log.info({ generationId: record.id, bytes }, "result stored");
       done(record.id);
     } catch (error) {
-      state.failures++;
-      if (error instanceof MediaWriteError && error.reason === "rejected") {
-        return fail(record, "result_invalid", "The provider's result is not a playable MP4 video.");
+      const failure = classifyResultFailure(error);
+      const kind = error instanceof UpstreamError ? error.kind : (errorCodeOf(error) ?? "unknown");
+      if (failure.action === "fail") {
+        log.warn({ generationId: record.id, kind, code: failure.code }, "result refused");
+        return fail(record, failure.code, failure.message);
       }
-      if (error instanceof MediaWriteError && error.reason === "too_large") {
-        return fail(record, "result_too_large", "The provider's video is larger than this server accepts.");
+      if (failure.action === "wait_for_space") return waitForSpace(record, error);
+      if (failure.action === "refresh_link") {
+        if (state.linkRefreshed) {
+          log.warn({ generationId: record.id, kind }, "fresh result link expired too");
+          return fail(record, "result_expired", TRACKER_MESSAGES.result_expired);
+        }
+        log.info({ generationId: record.id }, "result link expired; re-reading the task for a fresh one");
+        state.linkRefreshed = true;
+        state.wantFreshLink = true;
+        return schedule(record.id, 0);
       }
-      const kind = error instanceof UpstreamError ? error.kind : "unknown";
-      log.warn({ generationId: record.id, kind, failures: state.failures }, "result download failed; will retry");
-      // The next step re-reads the task, which may carry a fresh link.
-      schedule(record.id, backoffDelay(options.pollIntervalMs, state.failures, MAX_BACKOFF_MS));
+      state.resultFailures++;
+      const maxAttempts = options.resultRetry?.maxAttempts ?? RESULT_MAX_ATTEMPTS;
+      if (state.resultFailures >= maxAttempts) {
+        log.warn({ generationId: record.id, kind, attempts: state.resultFailures }, "result download failed; giving up");
+        return fail(record, "result_download_failed", TRACKER_MESSAGES.result_download_failed(state.resultFailures));
+      }
+      log.warn({ err: error, generationId: record.id, kind, failures: state.resultFailures }, "result download failed; will retry");
+      await notice(record, "result_download_retrying");
+      schedule(record.id, backoffDelay(options.pollIntervalMs, state.resultFailures, options.resultRetry?.maxDelayMs ?? RESULT_MAX_DELAY_MS));
     }
+  }
+
+  /** Our storage is full: say so on the generation, back off, and try again until space returns. */
+  async function waitForSpace(record: GenerationRecord, error: unknown) {
+    const state = entry(record.id);
+    state.storageWaits++;
+    log.error(
+      { err: error ?? undefined, code: error ? errorCodeOf(error) : "below_free_space_floor", generationId: record.id, waits: state.storageWaits },
+      "media storage is full; the result will be saved once space returns",
+    );
+    await notice(record, "storage_full");
+    schedule(record.id, backoffDelay(options.pollIntervalMs, state.storageWaits, MAX_BACKOFF_MS));
+  }
+
+  /** A notice on an unfinished generation: why it is waiting (cleared once it succeeds). */
+  async function notice(record: GenerationRecord, code: "storage_full" | "result_download_retrying") {
+    if (record.errorCode === code) return;
+    await repository.update(record.id, { errorCode: code, errorMessage: TRACKER_MESSAGES[code] }).catch((error: unknown) =>
+      log.warn({ err: error, generationId: record.id }, "could not record the notice"),
+    );
   }
 
   return {

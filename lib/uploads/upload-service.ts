@@ -1,7 +1,8 @@
-import { ApiError } from "@/lib/errors";
+import { ApiError, storageFull } from "@/lib/errors";
 import { newUploadId } from "@/lib/generations/ids";
 import { prepareUploadImage, type PreparedImage } from "@/lib/images/prepare-upload-image";
 import { inputKeyFor, type MediaStore } from "@/lib/media/media-store";
+import { isStorageFull } from "@/lib/media/storage-full";
 import type { UploadGuard } from "./upload-guard";
 import type { UploadRecord, UploadRepository } from "./upload-record";
 
@@ -47,12 +48,15 @@ export function createUploadService(deps: UploadServiceDeps) {
       createdAt: createdAt.toISOString(),
       expiresAt: new Date(createdAt.getTime() + deps.ttlMs).toISOString(),
     };
-    await media.putBuffer(record.mediaKey, image.jpeg);
+    if (!(await media.hasRoom(image.jpeg.length))) throw storageFull();
+    await media.putBuffer(record.mediaKey, image.jpeg).catch((error: unknown) => {
+      throw isStorageFull(error) ? storageFull() : error;
+    });
     try {
       await uploads.insert(record);
     } catch (error) {
       await dropFile(record.mediaKey);
-      throw error;
+      throw isStorageFull(error) ? storageFull() : error;
     }
     return record;
   }

@@ -21,6 +21,8 @@ export interface Faults {
   statusSpelling?: "standard" | "alternate";
   unknownStatus?: string;
   expireResults?: boolean;
+  /** Result links the app must refuse: a non-http scheme, credentials in the link, or a redirect loop. */
+  refusedResultLinks?: "ftp" | "credentials" | "redirect-loop";
   resultLinkTtlMs?: number;
   costAsNumber?: boolean;
   callbackChallenge?: boolean;
@@ -142,7 +144,17 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     }
     if (phase === "completed" && !faults.unknownStatus) {
       const expires = Date.now() + (faults.resultLinkTtlMs ?? 10 * 60_000);
-      const content = [{ type: "video", url: `${baseUrl}/cdn/${task.id}.mp4?expires=${expires}&sig=${sign(task.id, expires)}` }];
+      const link = `${baseUrl}/cdn/${task.id}.mp4?expires=${expires}&sig=${sign(task.id, expires)}`;
+      const refused = faults.refusedResultLinks;
+      const url =
+        refused === "ftp"
+          ? link.replace(/^http:/, "ftp:")
+          : refused === "credentials"
+            ? link.replace("://", "://user:secret@")
+            : refused === "redirect-loop"
+              ? `${baseUrl}/cdn-loop/${task.id}`
+              : link;
+      const content = [{ type: "video", url }];
       body.output = faults.outputShape === "object" ? { content } : [{ content }];
       body.usage = { cost: faults.costAsNumber ? Number(task.cost) : task.cost, discount: 0 };
     }
@@ -348,6 +360,11 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       const poll = /^\/model\/v1\/generation\/task\/([^/]+)$/.exec(url.pathname);
       if (request.method === "GET" && poll?.[1]) return handlePoll(request, response, decodeURIComponent(poll[1]));
       if (request.method === "GET" && url.pathname.startsWith("/cdn/")) return handleCdn(response, url);
+      if (request.method === "GET" && url.pathname.startsWith("/cdn-loop/")) {
+        stats.cdn.denied++;
+        response.writeHead(302, { Location: url.pathname });
+        return response.end();
+      }
       if (url.pathname.startsWith("/__control/")) return handleControl(request, response, url);
       json(response, 404, { error: { code: "not_found", message: "no such route" } });
     };

@@ -135,14 +135,48 @@ describe("provider failures while polling", () => {
     expect(app.output()).toContain("warming_up");
   });
 
-  it("an expired result link is retried and never marked succeeded without the file", async () => {
+  it("an expired result link is re-read once for a fresh link, then fails clearly instead of retrying for an hour", async () => {
     upstream.setFaults({ expireResults: true });
+    const denied = upstream.stats().cdn.denied;
     const created = await createGeneration(app.url, { image });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const stuck = await (await fetch(`${app.url}/api/generations/${created.id}`)).json();
-    expect(stuck.status).toBe("processing");
-    expect(stuck.videoUrl).toBeNull();
-    expect(upstream.stats().cdn.denied).toBeGreaterThanOrEqual(2);
+    const done = await waitForFinal(app.url, created.id, 20_000);
+    expect(done.status).toBe("failed");
+    expect(done.error?.code).toBe("result_expired");
+    expect(done.error?.message).toMatch(/expired/);
+    expect(done.videoUrl).toBeNull();
+    // The first link and the fresh one from one re-read: nothing more.
+    expect(upstream.stats().cdn.denied - denied).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(upstream.stats().cdn.denied - denied).toBe(2);
+  });
+
+  it.each([
+    ["a non-http scheme", "ftp", "will not follow"],
+    ["credentials in the link", "credentials", "will not follow"],
+    ["a redirect loop", "redirect-loop", "redirected too many times"],
+  ] as const)("a result link with %s fails at once with a clear message", async (_name, refusedResultLinks, text) => {
+    upstream.setFaults({ refusedResultLinks });
+    const before = upstream.stats().cdn;
+    const created = await createGeneration(app.url, { image });
+    const done = await waitForFinal(app.url, created.id, 20_000);
+    expect(done.status).toBe("failed");
+    expect(done.error?.code).toBe("result_refused");
+    expect(done.error?.message).toContain(text);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = upstream.stats().cdn;
+    expect(after.downloads - before.downloads).toBe(0);
+    // One try (a redirect loop follows its three allowed hops once): no retries.
+    expect(after.denied - before.denied).toBeLessThanOrEqual(4);
+  });
+
+  it("polls failing past the deadline get one last look: a task that finished is saved", { timeout: 90_000 }, async () => {
+    // Every poll fails from the start; the provider finishes the task at once.
+    upstream.setFaults({ pollHttpStatus: { status: 500, times: 1_000 } });
+    const tasksBefore = upstream.stats().tasks.length;
+    const created = await createGeneration(app.url, { image });
+    // Past the 8 s deadline, counted from the generation's creation.
+    await new Promise((resolve) => setTimeout(resolve, 8500));
+    expect(upstream.stats().tasks.length).toBe(tasksBefore + 1);
     upstream.resetFaults();
     const done = await waitForFinal(app.url, created.id, 70_000);
     expect(done.status).toBe("succeeded");

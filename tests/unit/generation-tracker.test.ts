@@ -66,10 +66,21 @@ interface TrackerOverrides {
 
 const withCallbacks: TrackerOverrides = { callbackUrlFor: (record) => `https://clips.example.com/api/callbacks/vtrix/${record.callbackSecret}` };
 
-async function setup(provider: GenerationProvider, record: Partial<GenerationRecord> = {}, defaults: TrackerOverrides = {}) {
+interface SetupOptions extends TrackerOverrides {
+  /** Wraps the real local store, e.g. to make it report a full disk. */
+  wrapMedia?: (media: MediaStore) => MediaStore;
+  resultRetry?: { maxAttempts?: number; maxDelayMs?: number };
+  /** Collects every log line the tracker writes. */
+  logLines?: string[];
+}
+
+async function setup(provider: GenerationProvider, record: Partial<GenerationRecord> = {}, options: SetupOptions = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tracker-test-"));
   const repository: GenerationRepository = createKyselyGenerationRepository(await openSqlite(path.join(dir, "db.sqlite")));
-  const media = createLocalMediaStore(path.join(dir, "media"));
+  const local = createLocalMediaStore(path.join(dir, "media"));
+  const media = options.wrapMedia ? options.wrapMedia(local) : local;
+  const logLines = options.logLines;
+  const log = logLines ? pino({ level: "debug" }, { write: (line: string) => void logLines.push(line) }) : pino({ level: "silent" });
   await media.putBuffer("inputs/gen1.jpg", Buffer.from([0xff, 0xd8, 0xff]));
   const fresh = newGenerationRecord({
     id: "gen1", shareToken: null, mode: "live", prompt: "p", promptOptimizer: true, watermark: false, inputKey: "inputs/gen1.jpg",
@@ -79,23 +90,24 @@ async function setup(provider: GenerationProvider, record: Partial<GenerationRec
   /** Another app instance on the same store (a restart when `instanceId` is the same). */
   const startTracker = (instanceId = "instance-a", overrides: TrackerOverrides = {}) => {
     const started = createGenerationTracker({
-      repository, media: overrides.media ?? media, provider: overrides.provider ?? provider, log: pino({ level: "silent" }), pollIntervalMs: 50,
-      deadlineMs: overrides.deadlineMs ?? 60_000, maxResultBytes: 1024 * 1024, instanceId, leaseMs: overrides.leaseMs ?? 60_000,
-      callbackUrlFor: overrides.callbackUrlFor,
+      repository, media: overrides.media ?? media, provider: overrides.provider ?? provider, log, pollIntervalMs: 50,
+      deadlineMs: overrides.deadlineMs ?? options.deadlineMs ?? 60_000, maxResultBytes: 1024 * 1024, instanceId, leaseMs: overrides.leaseMs ?? 60_000,
+      callbackUrlFor: overrides.callbackUrlFor ?? options.callbackUrlFor,
+      resultRetry: options.resultRetry,
     });
     trackers.push(started);
     return started;
   };
-  const tracker = startTracker("instance-a", defaults);
-  const final = async () => {
-    for (let i = 0; i < 200; i++) {
+  const tracker = startTracker("instance-a", options);
+  const final = async (timeoutMs = 4000) => {
+    for (let i = 0; i < timeoutMs / 20; i++) {
       const found = await repository.findById("gen1");
       if (found && (found.status === "succeeded" || found.status === "failed")) return found;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     throw new Error("not final in time");
   };
-  return { repository, media, tracker, startTracker, final };
+  return { repository, media, tracker, startTracker, final, dir };
 }
 
 describe("generation tracker", () => {
@@ -162,7 +174,7 @@ describe("generation tracker", () => {
       ...provider,
       async openResult(url) {
         downloads++;
-        if (downloads < 3) throw new UpstreamError("result_expired", "expired", { httpStatus: 403, taskMayExist: true });
+        if (downloads < 3) throw new UpstreamError("network", "could not connect", { taskMayExist: true });
         return provider.openResult(url);
       },
     };
@@ -273,6 +285,219 @@ describe("generation tracker", () => {
       await tracker.start();
       expect(await final()).toMatchObject({ status: "succeeded", upstreamTaskId: "t1" });
       expect(calls.create).toBe(0);
+    });
+  });
+
+  describe("when the result cannot be fetched (faults)", () => {
+    const submitted = { submitState: "submitted", upstreamTaskId: "t1", status: "processing" } as const;
+
+    it.each([
+      ["a link we will not follow", "The provider sent a video link we will not follow."],
+      ["a link that redirected too many times", "The provider's video link redirected too many times."],
+      ["a link to a private address", "The provider's video link points to a private or local network address."],
+    ])("fails at once, with a clear message, on %s", async (_name, userMessage) => {
+      let downloads = 0;
+      const { provider, calls } = scriptedProvider({});
+      const refusing: GenerationProvider = {
+        ...provider,
+        async openResult() {
+          downloads++;
+          throw new UpstreamError("result_invalid", userMessage, { taskMayExist: true });
+        },
+      };
+      const { tracker, final } = await setup(refusing, submitted);
+      await tracker.start();
+      const failed = await final();
+      expect(failed).toMatchObject({ status: "failed", errorCode: "result_refused" });
+      expect(failed.errorMessage).toContain(userMessage);
+      expect(downloads).toBe(1);
+      expect(calls.get).toBe(1);
+    });
+
+    it("re-reads the task once for a fresh link when the link expired, then fails clearly", async () => {
+      let downloads = 0;
+      let link = 0;
+      const { provider, calls, snapshot } = scriptedProvider({
+        get: async () => snapshot("succeeded", { videoUrl: `https://cdn/x.mp4?v=${++link}`, costUsd: "0.28", progress: 1 }),
+      });
+      const urls: string[] = [];
+      const expiring: GenerationProvider = {
+        ...provider,
+        async openResult(url) {
+          downloads++;
+          urls.push(url);
+          throw new UpstreamError("result_expired", "The provider's video link has expired or was refused.", { httpStatus: 403, taskMayExist: true });
+        },
+      };
+      const { tracker, final } = await setup(expiring, submitted);
+      await tracker.start();
+      const failed = await final();
+      expect(failed).toMatchObject({ status: "failed", errorCode: "result_expired" });
+      expect(failed.errorMessage).toMatch(/expired/);
+      expect(downloads).toBe(2);
+      expect(calls.get).toBe(2);
+      // The second try used the fresh link from the re-read.
+      expect(urls).toEqual(["https://cdn/x.mp4?v=1", "https://cdn/x.mp4?v=2"]);
+    });
+
+    it("stores the result when the re-read brings a link that works", async () => {
+      let downloads = 0;
+      let link = 0;
+      const { provider, snapshot } = scriptedProvider({
+        get: async () => snapshot("succeeded", { videoUrl: `https://cdn/x.mp4?v=${++link}`, costUsd: "0.28", progress: 1 }),
+      });
+      const expiringOnce: GenerationProvider = {
+        ...provider,
+        async openResult(url) {
+          downloads++;
+          if (downloads === 1) throw new UpstreamError("result_expired", "expired", { httpStatus: 403, taskMayExist: true });
+          return provider.openResult(url);
+        },
+      };
+      const { tracker, final } = await setup(expiringOnce, submitted);
+      await tracker.start();
+      expect(await final()).toMatchObject({ status: "succeeded", errorCode: null });
+      expect(downloads).toBe(2);
+    });
+
+    it("backs off between download attempts (successful polls do not reset it) and stops at a cap", async () => {
+      const attempts: number[] = [];
+      const { provider } = scriptedProvider({});
+      const unreachable: GenerationProvider = {
+        ...provider,
+        async openResult() {
+          attempts.push(Date.now());
+          throw new UpstreamError("network", "The finished video could not be downloaded from the provider.", { taskMayExist: true });
+        },
+      };
+      const { tracker, final } = await setup(unreachable, submitted, { resultRetry: { maxAttempts: 5 } });
+      await tracker.start();
+      const failed = await final(15_000);
+      expect(failed).toMatchObject({ status: "failed", errorCode: "result_download_failed" });
+      expect(failed.errorMessage).toContain("5 attempts");
+      expect(attempts).toHaveLength(5);
+      // Exponential backoff with jitter from a 50 ms base: at least 50 + 100 + 200 + 400 ms between the five.
+      expect(attempts[4]! - attempts[0]!).toBeGreaterThanOrEqual(750);
+      for (let i = 2; i < attempts.length; i++) {
+        expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThanOrEqual(50 * 2 ** (i - 1));
+      }
+    });
+
+    it("shows that it is retrying while a download fails, and clears it once stored", async () => {
+      let downloads = 0;
+      const { provider } = scriptedProvider({});
+      const flaky: GenerationProvider = {
+        ...provider,
+        async openResult(url) {
+          downloads++;
+          if (downloads < 3) throw new UpstreamError("network", "could not connect", { taskMayExist: true });
+          if (downloads === 3) await new Promise((resolve) => setTimeout(resolve, 300));
+          return provider.openResult(url);
+        },
+      };
+      const { tracker, repository, final } = await setup(flaky, submitted);
+      await tracker.start();
+      let seen: GenerationRecord | undefined;
+      for (let i = 0; i < 100 && !seen?.errorCode; i++) {
+        seen = await repository.findById("gen1");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(seen).toMatchObject({ status: "processing", errorCode: "result_download_retrying" });
+      expect(seen?.errorMessage).toMatch(/trying again/i);
+      expect(await final()).toMatchObject({ status: "succeeded", errorCode: null, errorMessage: null });
+    });
+  });
+
+  describe("at the deadline", () => {
+    it("looks at the task once more before giving up, and keeps a result finished meanwhile", async () => {
+      const createdAt = Date.now();
+      const deadlineMs = 400;
+      const { provider, calls, snapshot } = scriptedProvider({
+        get: async () => {
+          // The provider finished long ago, but every poll failed until the deadline passed.
+          if (Date.now() <= createdAt + deadlineMs) throw new UpstreamError("server_error", "down", { httpStatus: 502, taskMayExist: true });
+          return snapshot("succeeded", { videoUrl: "https://cdn/x.mp4", costUsd: "0.28", progress: 1 });
+        },
+      });
+      const { tracker, final } = await setup(provider, { submitState: "submitted", upstreamTaskId: "t1", status: "processing", createdAt: new Date(createdAt).toISOString() }, { deadlineMs });
+      await tracker.start();
+      expect(await final()).toMatchObject({ status: "succeeded", resultKey: "videos/gen1.mp4" });
+      expect(calls.get).toBeGreaterThan(1);
+    });
+
+    it("fails a task still running after one last look, naming the time limit in words", async () => {
+      const { provider, calls, snapshot } = scriptedProvider({ get: async () => snapshot("processing", { progress: 0.5 }) });
+      const createdAt = new Date(Date.now() - 5_000).toISOString();
+      const { tracker, final } = await setup(provider, { submitState: "submitted", upstreamTaskId: "t1", status: "processing", createdAt }, { deadlineMs: 1_000 });
+      await tracker.start();
+      const failed = await final();
+      expect(failed).toMatchObject({ status: "failed", errorCode: "deadline_exceeded" });
+      expect(failed.errorMessage).toBe("The provider did not finish the video within 1 second.");
+      expect(calls.get).toBe(1);
+    });
+  });
+
+  describe("when the media store is full", () => {
+    const submitted = { submitState: "submitted", upstreamTaskId: "t1", status: "processing" } as const;
+    const enospc = () =>
+      Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+
+    it("shows a clear notice, logs ENOSPC, backs off, and stores the result once space returns", async () => {
+      let full = true;
+      let writes = 0;
+      const logLines: string[] = [];
+      const { provider } = scriptedProvider({});
+      const { tracker, repository, final } = await setup(provider, submitted, {
+        logLines,
+        wrapMedia: (media) => ({
+          ...media,
+          async putStream(key, body, options) {
+            writes++;
+            if (full) {
+              await body.cancel();
+              throw enospc();
+            }
+            return media.putStream(key, body, options);
+          },
+        }),
+      });
+      await tracker.start();
+      let seen: GenerationRecord | undefined;
+      for (let i = 0; i < 100 && !seen?.errorCode; i++) {
+        seen = await repository.findById("gen1");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(seen).toMatchObject({ status: "processing", errorCode: "storage_full" });
+      expect(seen?.errorMessage).toMatch(/storage is full/i);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Backing off from a 50 ms base: a handful of writes in a second, not one every poll.
+      expect(writes).toBeLessThanOrEqual(6);
+      expect(logLines.join("\n")).toContain("ENOSPC");
+      full = false;
+      expect(await final(15_000)).toMatchObject({ status: "succeeded", errorCode: null, errorMessage: null });
+    });
+
+    it("does not download while the store reports less free space than its floor", async () => {
+      let room = false;
+      let downloads = 0;
+      const { provider } = scriptedProvider({});
+      const counting: GenerationProvider = {
+        ...provider,
+        async openResult(url) {
+          downloads++;
+          return provider.openResult(url);
+        },
+      };
+      const { tracker, repository, final } = await setup(counting, submitted, {
+        wrapMedia: (media) => ({ ...media, hasRoom: async () => room }),
+      });
+      await tracker.start();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(downloads).toBe(0);
+      expect(await repository.findById("gen1")).toMatchObject({ status: "processing", errorCode: "storage_full" });
+      room = true;
+      expect(await final(15_000)).toMatchObject({ status: "succeeded", errorCode: null });
+      expect(downloads).toBe(1);
     });
   });
 

@@ -75,8 +75,9 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
     async createTask(request: CreateTaskRequest) {
       const taskId = `demo-${Date.now().toString(36)}-${randomPart()}`;
       const base64 = request.imageDataUrl.slice(request.imageDataUrl.indexOf(",") + 1);
-      await mkdir(options.workDir, { recursive: true });
-      await writeFile(imagePath(taskId), Buffer.from(base64, "base64"));
+      // The portrait is private, as in the media folder.
+      await mkdir(options.workDir, { recursive: true, mode: 0o700 });
+      await writeFile(imagePath(taskId), Buffer.from(base64, "base64"), { mode: 0o600 });
       return snapshot(taskId);
     },
 
