@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { testImages } from "../support/images";
 import { GenerationPage } from "./pages/generation-page";
 import { StudioPage } from "./pages/studio-page";

@@ -39,7 +39,7 @@ function send(method: string, target: string): Promise<{ status: number; headers
 const PAGES = ["/", "/history", `/g/${ID}`, `/s/${TOKEN}`, "/login", "/no-such-page", "/icon.svg"];
 
 describe("pages take GET and HEAD only", () => {
-  for (const method of ["TRACE", "TRACK", "PROPFIND", "MKCOL", "POST", "PUT", "PATCH", "DELETE"]) {
+  for (const method of ["TRACE", "PROPFIND", "MKCOL", "POST", "PUT", "PATCH", "DELETE"]) {
     it(`${method} on every page is a 405`, async () => {
       for (const page of PAGES) {
         const answer = await send(method, page);
@@ -68,7 +68,7 @@ describe("API routes answer 405 with their own Allow", () => {
     ["TRACE", "/api/health", "GET, HEAD, OPTIONS"],
     ["TRACE", "/api/generations", "GET, HEAD, OPTIONS, POST"],
     ["TRACE", `/api/generations/${ID}`, "DELETE, GET, HEAD, OPTIONS, PATCH"],
-    ["TRACK", `/api/generations/${ID}/video`, "GET, HEAD, OPTIONS"],
+    ["TRACE", `/api/generations/${ID}/video`, "GET, HEAD, OPTIONS"],
     ["PROPFIND", "/api/generations/totals", "GET, HEAD, OPTIONS"],
     ["PROPFIND", `/api/share/${TOKEN}/video`, "GET, HEAD, OPTIONS"],
     ["MKCOL", "/api/session", "DELETE, OPTIONS, POST"],
@@ -100,6 +100,13 @@ describe("API routes answer 405 with their own Allow", () => {
   it("a supported method still reaches the route", async () => {
     expect((await send("GET", "/api/health")).status).toBe(200);
     expect((await send("GET", "/api/generations")).status).toBe(401);
+  });
+});
+
+describe("methods Node's HTTP parser does not know", () => {
+  it("TRACK is refused by Node itself before the app, with nothing logged", async () => {
+    for (const target of ["/", "/api/health"]) expect((await send("TRACK", target)).status).toBe(400);
+    expect((await send("GET", "/api/health")).status).toBe(200);
   });
 });
 
