@@ -8,10 +8,14 @@ const PINO_ERROR_LEVEL = 50;
 /** Next prints render and route errors itself, as ` ⨯ <error>` or a bare `Error: ...` / `TypeError: ...`. */
 const NEXT_ERROR_PRINT = /^(?:⨯|[A-Za-z]*Error:|Unhandled Rejection|uncaughtException)/;
 
+/** Colour codes: Next colours its prints when it thinks a terminal is watching (Playwright sets FORCE_COLOR). */
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
+
 export function errorLines(text: string): string[] {
   const found: string[] = [];
   for (const raw of text.split("\n")) {
-    const line = raw.trim();
+    const line = raw.replace(ANSI_ESCAPE, "").trim();
     if (!line) continue;
     if (line.startsWith("{")) {
       try {

@@ -12,6 +12,8 @@ describe("the test log sink's judgement", () => {
     "TypeError: 'TRACE' HTTP method is unsupported.",
     "Error: connect ECONNREFUSED",
     "▲ Next.js 16.4.6",
+    "\x1b[31m\x1b[1m⨯\x1b[22m\x1b[39m TypeError: coloured",
+    "\x1b[32m\x1b[1m✓\x1b[22m\x1b[39m Ready in 697ms",
     "{not json",
   ].join("\n");
 
@@ -22,6 +24,7 @@ describe("the test log sink's judgement", () => {
       "⨯ ReferenceError: window is not defined",
       "TypeError: 'TRACE' HTTP method is unsupported.",
       "Error: connect ECONNREFUSED",
+      "⨯ TypeError: coloured",
     ]);
   });
 
