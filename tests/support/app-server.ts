@@ -45,7 +45,7 @@ export function expectServerErrors(app: AppServer, ...patterns: RegExp[]): void 
 
 /** Called for every answer a test received over fetch; 5xx answers from our apps count as errors. */
 export function noteAnswer(url: string, method: string, status: number): void {
-  if (status < 500) return;
+  if (status < 500 || !URL.canParse(url)) return;
   const parsed = new URL(url);
   // A restarted server may reuse its port: the answer is the running one's.
   const entry = watched.findLast((candidate) => candidate.app.url === parsed.origin && !candidate.stopped) ??
