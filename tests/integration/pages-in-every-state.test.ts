@@ -111,10 +111,12 @@ describe("owner pages, rendered on the server", () => {
     expectInHtml(html, "Bring a portrait to life", "Drop a portrait, paste one, or click to choose", 'data-testid="drop-zone"');
   });
 
-  it("the history", async () => {
+  it("the history, with its newest videos", async () => {
+    const done = await succeeded(open, "in the history");
     const { status, html } = await page(open, "/history");
     expect(status).toBe(200);
-    expectInHtml(html, "Your videos", "Animate a portrait");
+    expectInHtml(html, "Your videos", 'data-testid="history-card"', `href="/g/${done.id}"`, "in the history", "Ready");
+    expect(html).not.toContain("Loading your videos");
   });
 
   it("a generation waiting for the provider to start", async () => {
