@@ -65,8 +65,10 @@ export async function takeServerErrors(): Promise<string | null> {
   for (const entry of [...watched]) {
     const { url } = entry.app;
     const text = entry.app.output();
-    const fresh = text.slice(entry.checkedTo);
-    entry.checkedTo = text.length;
+    // Whole lines only: the rest of a line still being written is read at the next check.
+    const end = entry.stopped ? text.length : text.lastIndexOf("\n") + 1;
+    const fresh = text.slice(entry.checkedTo, Math.max(end, entry.checkedTo));
+    entry.checkedTo = Math.max(end, entry.checkedTo);
     const { unexpected, unseen } = judge([...errorLines(fresh), ...entry.answers], entry.allowed);
     entry.answers = [];
     entry.allowed = [];
