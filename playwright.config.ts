@@ -9,6 +9,12 @@ const PASSWORD_PORT = PORT_BASE + 3;
 export const E2E_PASSWORD = "e2e correct horse battery";
 export const FAKE_UPSTREAM_URL = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
 
+/**
+ * Each app server's output, kept for the log sink: tests/e2e/fixtures.ts fails a test
+ * that leaves an error-level line here.
+ */
+export const SERVER_LOGS = { live: "test-results/logs/live.log", demo: "test-results/logs/demo.log" } as const;
+
 const chromiumFromDebian = {
   executablePath: "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -16,8 +22,9 @@ const chromiumFromDebian = {
 
 // Browser tests must not trip the abuse limits; those have their own integration tests.
 const generousLimits = "CREATE_LIMIT_PER_CLIENT_PER_MINUTE=1000 CREATE_LIMIT_GLOBAL_PER_MINUTE=1000 MAX_IN_FLIGHT=100";
-const nextStart = (port: number, env: string, dataDir: string) =>
-  `rm -rf ${dataDir} && env NEXT_TELEMETRY_DISABLED=1 DATA_DIR=${dataDir} PORT=${port} HOST=127.0.0.1 ${generousLimits} ${env} node scripts/server.mjs`;
+const nextStart = (port: number, env: string, dataDir: string, logFile: string) =>
+  `rm -rf ${dataDir} && mkdir -p test-results/logs && env NEXT_TELEMETRY_DISABLED=1 DATA_DIR=${dataDir} PORT=${port} HOST=127.0.0.1 ${generousLimits} ${env} ` +
+  `node scripts/server.mjs 2>&1 | tee ${logFile}`;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -51,13 +58,14 @@ export default defineConfig({
         LIVE_PORT,
         `VTRIX_API_KEY=e2e-secret-key VTRIX_BASE_URL=${FAKE_UPSTREAM_URL} ALLOW_INSECURE_RESULT_URLS=1 POLL_INTERVAL_MS=500 PUBLIC_BASE_URL=http://127.0.0.1:${LIVE_PORT}`,
         "test-results/e2e-data-live",
+        SERVER_LOGS.live,
       ),
       url: `http://127.0.0.1:${LIVE_PORT}/api/health`,
       reuseExistingServer: false,
       timeout: 60_000,
     },
     {
-      command: nextStart(DEMO_PORT, "DEMO_DURATION_MS=4000", "test-results/e2e-data-demo"),
+      command: nextStart(DEMO_PORT, "DEMO_DURATION_MS=4000", "test-results/e2e-data-demo", SERVER_LOGS.demo),
       url: `http://127.0.0.1:${DEMO_PORT}/api/health`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -18,6 +18,8 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts", "tests/fake-upstream/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/ensure-build.ts"],
+          // The log sink: fail a test on any 5xx answer or error-level server log line.
+          setupFiles: ["tests/support/fail-on-server-errors.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           // Integration suites start real servers; keep them from competing for 2 cores.

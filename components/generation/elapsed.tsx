@@ -13,5 +13,6 @@ export function Elapsed({ since, until }: { since: string; until?: string | null
     return () => clearInterval(timer);
   }, [until]);
   const end = until ? Date.parse(until) : now;
-  return <span className="tabular-nums">{format(Math.max(0, Math.round((end - Date.parse(since)) / 1000)))}</span>;
+  // The server's clock and the browser's differ by the time the page took to arrive.
+  return <span className="tabular-nums" suppressHydrationWarning>{format(Math.max(0, Math.round((end - Date.parse(since)) / 1000)))}</span>;
 }

@@ -64,7 +64,10 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
           {title}
         </p>
         <p className="text-xs text-neutral-600 dark:text-neutral-400">
-          <time dateTime={generation.createdAt}>{formatAge(generation.createdAt)}</time>
+          {/* "3 minutes ago" may read differently by the time the browser takes over from the server. */}
+          <time dateTime={generation.createdAt} suppressHydrationWarning>
+            {formatAge(generation.createdAt)}
+          </time>
           {generation.cost ? <span data-testid="history-cost"> · {formatUsd(generation.cost)}</span> : null}
         </p>
         <div className="mt-auto flex flex-wrap gap-1">

@@ -3,19 +3,24 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import type { GenerationStatus } from "@/lib/contracts/generation";
+import type { GenerationList, GenerationStatus } from "@/lib/contracts/generation";
 import { generationsApi } from "@/lib/client/generations-api";
 import { GenerationCard } from "./generation-card";
+import { HISTORY_PAGE_SIZE } from "./page-size";
 import { StatusFilter } from "./status-filter";
 import { TotalsBar } from "./totals-bar";
 
-/** Every generation, newest first, loaded page by page as the list scrolls. */
-export function HistoryView() {
+/**
+ * Every generation, newest first, loaded page by page as the list scrolls. `initial` is
+ * the first unfiltered page as the server rendered it.
+ */
+export function HistoryView({ initial }: { initial?: GenerationList }) {
   const [status, setStatus] = useState<GenerationStatus | undefined>(undefined);
   const history = useInfiniteQuery({
     queryKey: ["generations", "list", status ?? "all"],
-    queryFn: ({ pageParam }) => generationsApi.list({ cursor: pageParam, status }),
+    queryFn: ({ pageParam }) => generationsApi.list({ cursor: pageParam, status, limit: HISTORY_PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
+    initialData: status === undefined && initial ? { pages: [initial], pageParams: [undefined] } : undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     // Keep statuses fresh while anything is still in flight.
     refetchInterval: (query) =>

@@ -3,8 +3,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { GenerationView } from "@/lib/contracts/generation";
-import { absoluteUrl, generationsApi } from "@/lib/client/generations-api";
+import { generationsApi } from "@/lib/client/generations-api";
 import { useCopy } from "@/components/history/use-copy";
+import { shareLinkFor, useBrowserOrigin, useCanShareNatively } from "./use-browser-capabilities";
 
 const button =
   "rounded-lg border border-neutral-300 px-3 py-1.5 text-sm font-medium text-neutral-800 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 disabled:opacity-50 dark:border-neutral-700 dark:text-neutral-100 dark:hover:bg-neutral-800";
@@ -31,9 +32,10 @@ export function ShareControls({ generation }: { generation: GenerationView }) {
     },
     onSettled: () => setPendingShowPrompt(null),
   });
-  const link = generation.shareUrl ? absoluteUrl(generation.shareUrl) : null;
+  const origin = useBrowserOrigin();
+  const link = generation.shareUrl ? shareLinkFor(generation.shareUrl, origin) : null;
   const showsPrompt = pendingShowPrompt ?? !generation.hidePrompt;
-  const canShareNatively = typeof navigator !== "undefined" && typeof navigator.share === "function";
+  const canShareNatively = useCanShareNatively();
 
   return (
     <section aria-labelledby="share-heading" className="flex flex-col gap-3" data-testid="share-controls">

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { FAKE_UPSTREAM_URL } from "../../playwright.config";
 import { fakeControl } from "../fake-upstream/control-client";
 import { testImages } from "../support/images";
@@ -90,4 +91,20 @@ test("a failed generation explains why and retries with the same photo and promp
   const stats = await fake.stats();
   expect(stats.creates.accepted - before).toBe(1);
   expect(stats.creates.requests.filter((request) => request.params.prompt === "retry after failure")).toHaveLength(2);
+});
+
+test("a finished generation's page is complete before any script runs", async ({ page, browser }) => {
+  const { id } = await finishedGeneration(page, "rendered on the server");
+  const link = await new GenerationPage(page).shareLink().inputValue();
+  // What a slow phone shows before the scripts arrive: only the server's HTML.
+  const noScripts = await browser.newContext({ javaScriptEnabled: false });
+  const early = await noScripts.newPage();
+  expect((await early.goto(`/g/${id}`))?.status()).toBe(200);
+  await expect(early.getByTestId("generation-heading")).toHaveText("Your video is ready");
+  await expect(early.getByTestId("result-video")).toHaveAttribute("src", `/api/generations/${id}/video`);
+  await expect(early.getByTestId("download")).toHaveAttribute("href", `/api/generations/${id}/video?download=1`);
+  // PUBLIC_BASE_URL is set for this server, so the link is whole before the browser helps.
+  await expect(early.getByTestId("share-link")).toHaveValue(link);
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]{24}$/);
+  await noScripts.close();
 });

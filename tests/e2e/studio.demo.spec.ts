@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { testImages } from "../support/images";
 import { GenerationPage } from "./pages/generation-page";
 import { StudioPage } from "./pages/studio-page";
@@ -20,4 +20,6 @@ test("demo mode says so and runs the whole flow to a playable video", async ({ p
   const size = await generation.video().evaluate((element: HTMLVideoElement) => [element.videoWidth, element.videoHeight]);
   expect(size).toEqual([720, 720]);
   await expect(page.getByText("simulated in demo mode")).toBeVisible();
+  // No PUBLIC_BASE_URL here: the server sends a path, and the browser shows it whole.
+  await expect(generation.shareLink()).toHaveValue(new RegExp(`^${new URL(page.url()).origin}/s/[A-Za-z0-9_-]{24}$`));
 });

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { FAKE_UPSTREAM_URL } from "../../playwright.config";
 import { fakeControl } from "../fake-upstream/control-client";
 import sharp from "sharp";

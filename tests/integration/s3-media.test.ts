@@ -6,7 +6,7 @@ import { healthSchema } from "@/lib/contracts/generation";
 import { createS3Client } from "@/lib/media/s3-client";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitForFinal } from "../support/api";
-import { newDataDir, startApp, type AppServer } from "../support/app-server";
+import { expectServerErrors, newDataDir, startApp, type AppServer } from "../support/app-server";
 import { makePortrait, toDataUrl } from "../support/portraits";
 import { startS3Server, type S3Server } from "../support/s3-server";
 
@@ -128,6 +128,13 @@ describe("the app pointed at S3 (S3_BUCKET)", () => {
   it("with a wrong secret key: health reports media not ok (503), and the secret shows up nowhere", async () => {
     const wrongSecret = `wrong-${s3.secretAccessKey}`;
     const app = await start({ dataDir: newDataDir(), env: s3Env({ S3_SECRET_ACCESS_KEY: wrongSecret }), ready: "answering" });
+    // The bucket refuses every request: health says so, and the create that needs it fails.
+    expectServerErrors(
+      app,
+      /^answered 503 to GET \/api\/health$/,
+      /^answered 500 to POST \/api\/generations$/,
+      /"message":"The request signature we calculated does not match the signature you provided\.".*"msg":"unhandled error in route handler"/,
+    );
     const response = await fetch(`${app.url}/api/health`);
     expect(response.status).toBe(503);
     const text = await response.text();

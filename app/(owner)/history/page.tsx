@@ -1,12 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { HistoryView } from "@/components/history/history-view";
+import { HISTORY_PAGE_SIZE } from "@/components/history/page-size";
+import type { GenerationList } from "@/lib/contracts/generation";
+import { toGenerationView } from "@/lib/generations/generation-view";
 import { requireOwnerPage } from "@/lib/security/access";
+import { services } from "@/lib/server/services";
 
 export const metadata: Metadata = { title: "History · Portrait Live" };
 
 export default async function HistoryPage() {
   await requireOwnerPage("/history");
+  // The newest videos come with the page, so it shows them before any script runs.
+  const { generations, viewContext } = await services();
+  const first = await generations.list({ limit: HISTORY_PAGE_SIZE });
+  const initial: GenerationList = { items: first.items.map((record) => toGenerationView(record, viewContext)), nextCursor: first.nextCursor };
   return (
     <main className="mx-auto flex w-full max-w-6xl flex-col gap-6 px-4 py-8">
       <div className="flex items-center justify-between gap-4">
@@ -18,7 +26,7 @@ export default async function HistoryPage() {
           Animate a portrait
         </Link>
       </div>
-      <HistoryView />
+      <HistoryView initial={initial} />
     </main>
   );
 }
