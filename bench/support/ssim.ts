@@ -1,8 +1,8 @@
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 import { ssim } from "ssim.js";
 
 /** RGBA pixels of an encoded image, optionally resized (Lanczos) to exactly width × height. */
-async function pixels(input: Buffer | sharp.Sharp, size?: { width: number; height: number }) {
+async function pixels(input: Buffer | Sharp, size?: { width: number; height: number }) {
   let image = Buffer.isBuffer(input) ? sharp(input) : input.clone();
   if (size) image = image.resize(size.width, size.height, { fit: "fill", kernel: "lanczos3" });
   const { data, info } = await image.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -15,7 +15,7 @@ async function pixels(input: Buffer | sharp.Sharp, size?: { width: number; heigh
  * Not downsampled first (ssim.js's default follows the paper's viewing-distance
  * downsampling, which would hide exactly the fine detail in question).
  */
-export async function meanSsim(reference: sharp.Sharp, candidate: Buffer, size: { width: number; height: number }): Promise<number> {
+export async function meanSsim(reference: Sharp, candidate: Buffer, size: { width: number; height: number }): Promise<number> {
   const [a, b] = await Promise.all([pixels(reference, size), pixels(candidate, size)]);
   return ssim(a, b, { ssim: "weber", downsample: false }).mssim;
 }
