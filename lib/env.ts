@@ -94,6 +94,14 @@ export const envSchema = z.object({
   MAX_SPEND_USD_MONTH: optionalString.pipe(decimal.optional()),
   /** What one generation is assumed to cost until the provider reports it. */
   COST_ESTIMATE_USD: decimal.default("0.30"),
+  /** An upload no generation uses is deleted after this many hours (fractions allowed). */
+  UPLOAD_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  /** Uploads one client may send per minute (each is decoded: this bounds CPU as well). */
+  UPLOAD_LIMIT_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Uploads all clients together may send per minute. */
+  UPLOAD_LIMIT_GLOBAL_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Room for uploads no generation uses yet, in MB: bounds what an upload flood can fill the disk with. */
+  UPLOAD_UNUSED_MAX_MB: z.coerce.number().int().min(1).default(1024),
   /** Login attempts allowed per client per 15 minutes. */
   LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
   /** Demo mode: how long the simulated generation takes. */

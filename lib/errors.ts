@@ -15,6 +15,7 @@ export const API_ERROR_STATUS = {
   unsupported_media_type: 415,
   idempotency_conflict: 409,
   not_found: 404,
+  upload_expired: 410,
   not_ready: 409,
   range_not_satisfiable: 416,
   forbidden: 403,

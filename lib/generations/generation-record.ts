@@ -10,6 +10,7 @@ export interface GenerationRecord {
   prompt: string;
   promptOptimizer: boolean;
   watermark: boolean;
+  /** The stored portrait the tracker sends upstream (the upload's file). */
   inputKey: string;
   inputWidth: number;
   inputHeight: number;
@@ -26,6 +27,8 @@ export interface GenerationRecord {
   resultBytes: number | null;
   callbackSecret: string;
   idempotencyKey: string | null;
+  /** The upload behind inputKey; several generations may share it. */
+  uploadId: string | null;
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
@@ -35,12 +38,13 @@ export interface GenerationRecord {
 export type NewGenerationFields = Pick<
   GenerationRecord,
   "id" | "shareToken" | "mode" | "prompt" | "promptOptimizer" | "watermark" | "inputKey" | "inputWidth" | "inputHeight" | "callbackSecret" | "idempotencyKey"
-> & { createdAt: string };
+> & { createdAt: string; uploadId?: string | null };
 
 /** A generation as it starts: queued, not yet sent to the provider, nothing measured. */
 export function newGenerationRecord(fields: NewGenerationFields): GenerationRecord {
   return {
     ...fields,
+    uploadId: fields.uploadId ?? null,
     hidePrompt: false,
     status: "queued",
     submitState: "pending",
@@ -57,7 +61,7 @@ export function newGenerationRecord(fields: NewGenerationFields): GenerationReco
   };
 }
 
-export type GenerationPatch = Partial<Omit<GenerationRecord, "id" | "createdAt" | "callbackSecret">>;
+export type GenerationPatch = Partial<Omit<GenerationRecord, "id" | "createdAt" | "callbackSecret" | "uploadId">>;
 
 export interface TrackerClaim {
   owner: string;

@@ -1,10 +1,12 @@
 import type { CreateGenerationInput, GenerationStatus, Totals } from "@/lib/contracts/generation";
 import { ApiError, notFound } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
-import { inputKeyFor, type MediaStore } from "@/lib/media/media-store";
+import type { MediaStore } from "@/lib/media/media-store";
 import type { CreateGuard } from "@/lib/limits/create-guard";
 import { decodeCursor } from "@/lib/store/cursor";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
+import type { UploadRecord } from "@/lib/uploads/upload-record";
+import type { UploadService } from "@/lib/uploads/upload-service";
 import { newGenerationRecord, type GenerationPage, type GenerationPatch, type GenerationRecord, type GenerationRepository } from "./generation-record";
 import { newCallbackSecret, newGenerationId, newShareToken } from "./ids";
 import { sumCosts } from "./sum-costs";
@@ -12,43 +14,52 @@ import { sumCosts } from "./sum-costs";
 export interface GenerationServiceDeps {
   repository: GenerationRepository;
   media: MediaStore;
+  uploads: Pick<UploadService, "store" | "usable" | "release">;
   tracker: Pick<GenerationTracker, "kick" | "forget">;
   guard: CreateGuard;
   mode: "live" | "demo";
   now?: () => Date;
 }
 
+type GenerationOptions = { prompt: string; promptOptimizer: boolean; watermark: boolean };
+
 /** The generation use cases; route handlers call these and only shape the answers. */
 export function createGenerationService(deps: GenerationServiceDeps) {
-  const { repository, media, tracker } = deps;
+  const { repository, media, tracker, uploads } = deps;
   const now = deps.now ?? (() => new Date());
 
+  /** Records a generation made from an upload (no copy: re-runs and takes share the file). */
   async function insertGeneration(
-    input: { prompt: string; promptOptimizer: boolean; watermark: boolean; image: Buffer; width: number; height: number },
+    upload: UploadRecord,
+    options: GenerationOptions,
     idempotencyKey: string | undefined,
   ): Promise<{ record: GenerationRecord; created: boolean }> {
     const id = newGenerationId();
-    const inputKey = inputKeyFor(id);
-    await media.putBuffer(inputKey, input.image);
-    const result = await repository.insert(
-      newGenerationRecord({
-        id,
-        shareToken: newShareToken(),
-        mode: deps.mode,
-        prompt: input.prompt,
-        promptOptimizer: input.promptOptimizer,
-        watermark: input.watermark,
-        inputKey,
-        inputWidth: input.width,
-        inputHeight: input.height,
-        callbackSecret: newCallbackSecret(),
-        idempotencyKey: idempotencyKey ?? null,
-        createdAt: now().toISOString(),
-      }),
-    );
+    let result: { record: GenerationRecord; created: boolean };
+    try {
+      result = await repository.insert(
+        newGenerationRecord({
+          id,
+          shareToken: newShareToken(),
+          mode: deps.mode,
+          prompt: options.prompt,
+          promptOptimizer: options.promptOptimizer,
+          watermark: options.watermark,
+          inputKey: upload.mediaKey,
+          inputWidth: upload.width,
+          inputHeight: upload.height,
+          uploadId: upload.id,
+          callbackSecret: newCallbackSecret(),
+          idempotencyKey: idempotencyKey ?? null,
+          createdAt: now().toISOString(),
+        }),
+      );
+    } catch (error) {
+      // The upload was swept between our look and the insert: the foreign key refused the insert.
+      await uploads.usable(upload.id);
+      throw error;
+    }
     if (result.created) tracker.kick(id);
-    // Lost a race with the same idempotency key: the other request's record stands.
-    else await media.delete(inputKey);
     return result;
   }
 
@@ -80,15 +91,24 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       // A replay (double click, retry after a dropped connection) skips the image work.
       const existing = await replayOf(idempotencyKey);
       if (existing) return { record: existing, created: false };
-      // POST /api/uploads and creates from an uploadId are being built; until then only data URLs.
-      if (input.image === undefined) throw new ApiError("invalid_body", "Creating from an upload is not available yet.", "uploadId");
+      const options = { prompt: input.prompt, promptOptimizer: input.promptOptimizer, watermark: input.watermark };
+      if (input.uploadId !== undefined) {
+        const upload = await uploads.usable(input.uploadId);
+        return deps.guard.admit(request.clientKey, () => insertGeneration(upload, options, idempotencyKey));
+      }
+      if (input.image === undefined) throw new ApiError("invalid_body", "Send uploadId or image.", "uploadId");
+      // Scripts may still send a data URL: it becomes an upload like any other, stored only once admitted.
       const image = await prepareUploadImage(decodeDataUrl(input.image));
-      return deps.guard.admit(request.clientKey, () =>
-        insertGeneration({ ...input, image: image.jpeg, width: image.width, height: image.height }, idempotencyKey),
-      );
+      return deps.guard.admit(request.clientKey, async () => {
+        const upload = await uploads.store(image);
+        const result = await insertGeneration(upload, options, idempotencyKey);
+        // Lost a race with the same idempotency key: the other request's generation stands, ours is not needed.
+        if (!result.created) await uploads.release(upload.id);
+        return result;
+      });
     },
 
-    /** Same portrait, prompt and options; a new provider task. */
+    /** Same portrait (the same upload, not a copy), prompt and options; a new provider task. */
     async rerun(
       id: string,
       request: { idempotencyKey?: string; clientKey: string },
@@ -97,20 +117,11 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       const existing = await replayOf(idempotencyKey);
       if (existing) return { record: existing, created: false };
       const source = await mustFind(id);
-      const image = await media.readBuffer(source.inputKey);
-      return deps.guard.admit(request.clientKey, () =>
-        insertGeneration(
-          {
-            prompt: source.prompt,
-            promptOptimizer: source.promptOptimizer,
-            watermark: source.watermark,
-            image,
-            width: source.inputWidth,
-            height: source.inputHeight,
-          },
-          idempotencyKey,
-        ),
-      );
+      if (!source.uploadId) throw new ApiError("not_ready", "This generation's portrait is no longer stored; start a new generation.");
+      // The source uses the upload, so it is usable whatever its age.
+      const upload = await uploads.usable(source.uploadId);
+      const options = { prompt: source.prompt, promptOptimizer: source.promptOptimizer, watermark: source.watermark };
+      return deps.guard.admit(request.clientKey, () => insertGeneration(upload, options, idempotencyKey));
     },
 
     get: mustFind,
@@ -126,7 +137,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       const record = await mustFind(id);
       tracker.forget(id);
       await repository.delete(id);
-      await media.delete(record.inputKey);
+      // The portrait stays while another generation (a re-run, another take) uses it.
+      if (record.uploadId) await uploads.release(record.uploadId);
+      else await media.delete(record.inputKey);
       if (record.resultKey) await media.delete(record.resultKey);
     },
 

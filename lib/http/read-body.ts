@@ -9,8 +9,22 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (!/^application\/json\b/i.test(contentType)) {
     throw new ApiError("unsupported_media_type", "Send the request body as application/json.");
   }
+  const text = (await readBodyBytes(request, maxBytes)).toString("utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError("invalid_body", "The request body is not valid JSON.");
+  }
+}
+
+/** The whole body, counted as it streams in: refused (and the stream cancelled) past `maxBytes`. */
+export async function readBodyBytes(
+  request: Request,
+  maxBytes: number,
+  tooLarge: () => ApiError = () => bodyTooLarge(maxBytes),
+): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   if (!request.body) throw new ApiError("invalid_body", "The request body is empty.");
 
   const reader = request.body.getReader();
@@ -22,20 +36,15 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     received += value.byteLength;
     if (received > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
+      throw tooLarge();
     }
     chunks.push(value);
   }
   if (received === 0) throw new ApiError("invalid_body", "The request body is empty.");
-  const text = Buffer.concat(chunks).toString("utf8");
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ApiError("invalid_body", "The request body is not valid JSON.");
-  }
+  return Buffer.concat(chunks);
 }
 
-function tooLarge(maxBytes: number) {
+function bodyTooLarge(maxBytes: number) {
   return new ApiError(
     "body_too_large",
     `The request body is larger than ${Math.round(maxBytes / (1024 * 1024))} MB.`,

@@ -10,12 +10,16 @@ import type { MediaStore } from "@/lib/media/media-store";
 import { mediaKindFor, openMediaStore } from "@/lib/media/open-media-store";
 import { createCreateGuard } from "@/lib/limits/create-guard";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
+import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
 import { observeWrites } from "@/lib/store/observed-repository";
 import { openStore, storeKindFor } from "@/lib/store/open-store";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
 import type { GenerationProvider } from "@/lib/upstream/provider";
 import { createVtrixProvider } from "@/lib/upstream/vtrix/vtrix-provider";
+import { createUploadGuard } from "@/lib/uploads/upload-guard";
+import { createUploadService, type UploadService } from "@/lib/uploads/upload-service";
+import { createUploadSweeper, sweepIntervalFor } from "@/lib/uploads/upload-sweeper";
 import { appMode } from "./app-mode";
 import { instanceIdIn } from "./instance-id";
 
@@ -26,6 +30,7 @@ export interface Services {
   provider: GenerationProvider;
   tracker: GenerationTracker;
   generations: GenerationService;
+  uploads: UploadService;
   events: GenerationEvents;
   viewContext: ViewContext;
 }
@@ -38,7 +43,9 @@ async function createServices(): Promise<Services> {
   const mode = appMode();
   const dataDir = path.resolve(config.DATA_DIR);
   const events = createGenerationEvents();
-  const repository = observeWrites(createKyselyGenerationRepository(await openStore(config, dataDir)), events.emit);
+  const db = await openStore(config, dataDir);
+  const repository = observeWrites(createKyselyGenerationRepository(db), events.emit);
+  const uploadRepository = createKyselyUploadRepository(db);
   const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
     log().warn({ reason }, "media store check failed"),
   );
@@ -83,13 +90,29 @@ async function createServices(): Promise<Services> {
     },
     repository,
   );
-  const generations = createGenerationService({ repository, media, tracker, guard, mode });
+  const uploadTtlMs = config.UPLOAD_TTL_HOURS * 3_600_000;
+  const uploads = createUploadService({
+    uploads: uploadRepository,
+    media,
+    guard: createUploadGuard(
+      {
+        perClientPerMinute: config.UPLOAD_LIMIT_PER_CLIENT_PER_MINUTE,
+        globalPerMinute: config.UPLOAD_LIMIT_GLOBAL_PER_MINUTE,
+        unusedMaxBytes: config.UPLOAD_UNUSED_MAX_MB * 1024 * 1024,
+      },
+      uploadRepository.unusedBytes,
+    ),
+    ttlMs: uploadTtlMs,
+    warn: (details, message) => log().warn(details, message),
+  });
+  const generations = createGenerationService({ repository, media, uploads, tracker, guard, mode });
   await tracker.start();
+  createUploadSweeper({ sweep: uploads.sweep, intervalMs: sweepIntervalFor(uploadTtlMs), log: log().child({ component: "upload-sweep" }) }).start();
   log().info(
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
-  return { mode, repository, media, provider, tracker, generations, events, viewContext: { publicBaseUrl } };
+  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl } };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

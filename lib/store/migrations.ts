@@ -68,6 +68,35 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("generations").dropColumn("claimed_by").execute();
     },
   },
+  "2026-11-30-007-uploads": {
+    // Inputs become their own resource: one upload can back any number of generations. Every
+    // existing generation gets an upload of its own (same id, same file), so one rule applies to all.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("uploads")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("media_key", "text", (col) => col.notNull())
+        .addColumn("width", "integer", (col) => col.notNull())
+        .addColumn("height", "integer", (col) => col.notNull())
+        .addColumn("bytes", "integer")
+        .addColumn("created_at", "text", (col) => col.notNull())
+        .addColumn("expires_at", "text", (col) => col.notNull())
+        .execute();
+      await db.schema.createIndex("uploads_expires_idx").on("uploads").column("expires_at").execute();
+      // The foreign key makes the database refuse to drop an upload a generation still uses, even
+      // when a sweep and a create race on different instances.
+      await db.schema.alterTable("generations").addColumn("upload_id", "text", (col) => col.references("uploads.id")).execute();
+      await db.schema.createIndex("generations_upload_idx").on("generations").column("upload_id").execute();
+      await sql`insert into uploads (id, media_key, width, height, bytes, created_at, expires_at)
+        select id, input_key, input_width, input_height, null, created_at, created_at from generations`.execute(db);
+      await sql`update generations set upload_id = id`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex("generations_upload_idx").execute();
+      await db.schema.alterTable("generations").dropColumn("upload_id").execute();
+      await sql`drop table uploads`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

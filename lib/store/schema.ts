@@ -33,6 +33,20 @@ export interface GenerationsTable {
   /** The tracker instance following this generation, and until when its claim holds. */
   claimed_by: string | null;
   claim_expires_at: string | null;
+  /** The upload this generation was made from (shared by re-runs and takes). */
+  upload_id: string | null;
+}
+
+/** A stored input portrait; kept while a generation uses it, swept after expires_at otherwise. */
+export interface UploadsTable {
+  id: string;
+  media_key: string;
+  width: number;
+  height: number;
+  /** Null for inputs stored before uploads were a table of their own. */
+  bytes: number | null;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface UsageLedgerTable {
@@ -44,8 +58,10 @@ export interface UsageLedgerTable {
 export interface Database {
   generations: GenerationsTable;
   usage_ledger: UsageLedgerTable;
+  uploads: UploadsTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;
 export type NewGenerationRow = Insertable<GenerationsTable>;
 export type GenerationRowUpdate = Updateable<GenerationsTable>;
+export type UploadRow = Selectable<UploadsTable>;

@@ -1,0 +1,109 @@
+import { ApiError } from "@/lib/errors";
+import { newUploadId } from "@/lib/generations/ids";
+import { prepareUploadImage, type PreparedImage } from "@/lib/images/prepare-upload-image";
+import { inputKeyFor, type MediaStore } from "@/lib/media/media-store";
+import type { UploadGuard } from "./upload-guard";
+import type { UploadRecord, UploadRepository } from "./upload-record";
+
+export interface UploadServiceDeps {
+  uploads: UploadRepository;
+  media: MediaStore;
+  guard: UploadGuard;
+  /** How long an upload no generation uses is kept. */
+  ttlMs: number;
+  now?: () => Date;
+  warn?: (details: object, message: string) => void;
+}
+
+/** Sweeps look at this many uploads per query, and at most this many queries per run. */
+const SWEEP_BATCH = 100;
+const SWEEP_MAX_BATCHES = 20;
+
+/** The one way an input portrait is stored, found for a generation, and let go of. */
+export function createUploadService(deps: UploadServiceDeps) {
+  const { uploads, media } = deps;
+  const now = deps.now ?? (() => new Date());
+  const warn = deps.warn ?? (() => undefined);
+
+  async function dropFile(key: string) {
+    try {
+      await media.delete(key);
+    } catch (error) {
+      // The record is gone already; a file left behind is only wasted space.
+      warn({ err: error, key }, "could not delete an upload's file");
+    }
+  }
+
+  /** Stores a checked image (file first, then the record, so a record always has its file). */
+  async function store(image: PreparedImage): Promise<UploadRecord> {
+    const id = newUploadId();
+    const createdAt = now();
+    const record: UploadRecord = {
+      id,
+      mediaKey: inputKeyFor(id),
+      width: image.width,
+      height: image.height,
+      bytes: image.jpeg.length,
+      createdAt: createdAt.toISOString(),
+      expiresAt: new Date(createdAt.getTime() + deps.ttlMs).toISOString(),
+    };
+    await media.putBuffer(record.mediaKey, image.jpeg);
+    try {
+      await uploads.insert(record);
+    } catch (error) {
+      await dropFile(record.mediaKey);
+      throw error;
+    }
+    return record;
+  }
+
+  return {
+    store,
+
+    /** POST /api/uploads: limits first (before the body is read), then every image check, then storage. */
+    async accept(readImage: () => Promise<Buffer>, request: { clientKey: string }): Promise<UploadRecord> {
+      await deps.guard.admitRequest(request.clientKey);
+      const image = await prepareUploadImage(await readImage());
+      return deps.guard.withRoom(image.jpeg.length, () => store(image));
+    },
+
+    /** An upload a new generation may be made from: it exists, and is in use or has not expired. */
+    async usable(id: string): Promise<UploadRecord> {
+      const upload = await uploads.findById(id);
+      if (!upload) {
+        throw new ApiError("not_found", "No such upload (uploads no generation uses expire). Upload the image again.", "uploadId");
+      }
+      if (Date.parse(upload.expiresAt) <= now().getTime() && !(await uploads.isInUse(id))) {
+        throw new ApiError("upload_expired", "This upload has expired and is being deleted. Upload the image again.", "uploadId");
+      }
+      return upload;
+    },
+
+    /** After a generation is deleted: the upload and its file go when no generation uses it any more. */
+    async release(id: string): Promise<void> {
+      const deleted = await uploads.deleteIfUnused(id);
+      if (deleted) await dropFile(deleted.mediaKey);
+    },
+
+    /** Deletes expired uploads no generation uses; safe to run on several instances at once. */
+    async sweep(): Promise<number> {
+      let swept = 0;
+      for (let batch = 0; batch < SWEEP_MAX_BATCHES; batch++) {
+        const at = now().toISOString();
+        const expired = await uploads.listExpiredUnused(at, SWEEP_BATCH);
+        for (const upload of expired) {
+          // Another instance may sweep it too, or a create may take it: only the one delete that wins drops the file.
+          const deleted = await uploads.deleteIfUnused(upload.id, { expiredBefore: at });
+          if (deleted) {
+            await dropFile(deleted.mediaKey);
+            swept++;
+          }
+        }
+        if (expired.length < SWEEP_BATCH) break;
+      }
+      return swept;
+    },
+  };
+}
+
+export type UploadService = ReturnType<typeof createUploadService>;
