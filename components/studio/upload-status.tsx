@@ -22,7 +22,13 @@ export function UploadStatus({ state }: { state: UploadState }) {
             : `This framing could not be uploaded: ${state.error.message}`;
   const fraction = state.phase === "uploading" && state.total > 0 ? state.loaded / state.total : null;
   return (
-    <div className="flex items-center gap-3 text-sm" data-testid="upload-status" data-phase={state.phase}>
+    <div
+      className="flex items-center gap-3 text-sm"
+      data-testid="upload-status"
+      data-phase={state.phase}
+      // Which framing this is about (its area in source pixels), for tests and benchmarks.
+      data-area={state.key.split("#")[1]}
+    >
       <p
         role="status"
         className={state.phase === "failed" ? "font-medium text-red-700 dark:text-red-400" : "text-neutral-600 dark:text-neutral-400"}
