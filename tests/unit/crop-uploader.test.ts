@@ -6,13 +6,14 @@ import type { UploadView } from "@/lib/contracts/upload";
 const DAY = 24 * 3600_000;
 
 /** A scripted server: each upload waits until the test answers it. */
-function scriptedServer() {
+function scriptedServer(options: { answersDespiteAbort?: boolean } = {}) {
   const calls: Array<{ image: Blob; signal: AbortSignal; answer: (result: UploadView | Error) => void }> = [];
   let n = 0;
-  const upload = (image: Blob, options: { signal: AbortSignal }) =>
+  const upload = (image: Blob, { signal }: { signal: AbortSignal }) =>
     new Promise<UploadView>((resolve, reject) => {
-      options.signal.addEventListener("abort", () => reject(options.signal.reason));
-      calls.push({ image, signal: options.signal, answer: (result) => (result instanceof Error ? reject(result) : resolve(result)) });
+      // A real answer can race the abort (it was already on its way back).
+      if (!options.answersDespiteAbort) signal.addEventListener("abort", () => reject(signal.reason));
+      calls.push({ image, signal, answer: (result) => (result instanceof Error ? reject(result) : resolve(result)) });
     });
   const view = (text: string): UploadView => ({
     id: `upload-${String(++n).padStart(14, "0")}`,
@@ -49,7 +50,7 @@ describe("CropUploader", () => {
   });
 
   it("aborts a stale upload, and never hands out the old framing's upload even if its answer comes last", async () => {
-    const server = scriptedServer();
+    const server = scriptedServer({ answersDespiteAbort: true });
     const uploader = new CropUploader({ upload: server.upload, debounceMs: 10 });
     uploader.setFraming(framing("old"));
     await vi.advanceTimersByTimeAsync(10);
@@ -59,8 +60,10 @@ describe("CropUploader", () => {
     const ready = uploader.ready();
     await vi.advanceTimersByTimeAsync(0);
     expect(server.calls).toHaveLength(2);
-    // The old request's answer arriving anyway changes nothing.
+    // The old request's answer arriving anyway, before the new one, changes nothing.
     server.calls[0]!.answer(server.view("old"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(uploader.getState()).toMatchObject({ phase: "uploading", key: "new" });
     server.calls[1]!.answer(server.view("new"));
     const upload = await ready;
     expect(upload.id).toBe("upload-00000000000002");
