@@ -1,9 +1,9 @@
 import { launchChromium, median } from "../chromium";
 import type { Figure } from "../report";
 import { startFakeUpstream, type FakeUpstream } from "../../tests/fake-upstream/fake-upstream";
-import { createGeneration, waitFor } from "../../tests/support/api";
-import { freePort, startApp } from "../../tests/support/app-server";
-import { makePortrait, toDataUrl } from "../../tests/support/portraits";
+import { createGeneration, waitFor } from "../support/api";
+import { freePort, startApp } from "../support/app-server";
+import { drawPortrait, toDataUrl } from "../support/photos";
 
 const RUNS = 3;
 const POLL_INTERVAL_MS = 5000;
@@ -24,7 +24,7 @@ async function completionToVisible(upstream: FakeUpstream, withCallback: boolean
   });
   const browser = await launchChromium();
   try {
-    const image = toDataUrl(await makePortrait());
+    const image = toDataUrl(await drawPortrait());
     const timings: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const created = await createGeneration(app.url, { image, prompt: `p4 ${withCallback} ${run}` });

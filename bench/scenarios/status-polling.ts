@@ -2,9 +2,9 @@ import autocannon from "autocannon";
 import type { Figure } from "../report";
 import { pacedLoad, type PacedLoadResult } from "../paced-load";
 import { startFakeUpstream } from "../../tests/fake-upstream/fake-upstream";
-import { createGeneration } from "../../tests/support/api";
-import { startApp } from "../../tests/support/app-server";
-import { makePortrait, toDataUrl } from "../../tests/support/portraits";
+import { createGeneration } from "../support/api";
+import { startApp } from "../support/app-server";
+import { drawPortrait, toDataUrl } from "../support/photos";
 
 const CLIENTS = 200;
 /** The studio polls a generation's status every 2 s. */
@@ -39,7 +39,7 @@ export async function measureStatusPolling(): Promise<Figure[]> {
     },
   });
   try {
-    const image = toDataUrl(await makePortrait());
+    const image = toDataUrl(await drawPortrait());
     const ids: string[] = [];
     for (let i = 0; i < TASKS; i++) ids.push((await createGeneration(app.url, { image })).id);
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -33,6 +33,9 @@ export interface CropUploaderOptions {
   now?: () => number;
 }
 
+/** Quiet time after the last pan, zoom or shape change before the crop is encoded and sent. */
+export const UPLOAD_SETTLE_MS = 400;
+
 /** Only a refusal that will not change when sent again ends the retries. */
 export const isDefinitiveUploadRefusal = (error: unknown) =>
   error instanceof ApiRequestError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
@@ -63,7 +66,7 @@ export class CropUploader {
 
   constructor(options: CropUploaderOptions) {
     this.options = {
-      debounceMs: 400,
+      debounceMs: UPLOAD_SETTLE_MS,
       retryDelaysMs: [1000, 2000, 4000, 8000, 15000],
       triesWhileWaiting: 3,
       expiryMarginMs: 5 * 60_000,
