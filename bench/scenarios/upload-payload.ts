@@ -49,7 +49,7 @@ export async function measureUploadPayload(): Promise<Figure[]> {
         await page.getByTestId("file-input").waitFor({ state: "attached" });
         await page.evaluate(INSTRUMENT);
         await page.getByTestId("file-input").setInputFiles(file);
-        await page.waitForFunction("window.benchMarks.sent !== undefined", null, { timeout: 60_000 });
+        await page.waitForFunction(() => (window as unknown as { benchMarks: { sent?: number } }).benchMarks.sent !== undefined, null, { timeout: 60_000 });
         const marks = (await page.evaluate("window.benchMarks")) as { dropped: number; sent: number; bytes: number };
         times.push(marks.sent - marks.dropped - UPLOAD_SETTLE_MS);
         payloadBytes = marks.bytes;
