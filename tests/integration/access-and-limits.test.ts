@@ -51,6 +51,7 @@ describe("password mode", () => {
       const routes: Array<[string, string]> = [
         ["GET", "/api/generations"],
         ["POST", "/api/generations"],
+        ["POST", "/api/uploads"],
         ["GET", `/api/generations/${id}`],
         ["DELETE", `/api/generations/${id}`],
         ["PATCH", `/api/generations/${id}`],

@@ -1,11 +1,11 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema } from "@/lib/contracts/generation";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { postGeneration } from "../support/api";
 import { startApp, type AppServer } from "../support/app-server";
+import { hostileImageCases } from "../support/image-corpus";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-validation-secret-3b7f";
@@ -47,13 +47,13 @@ function storedNothing() {
   expect(upstream.stats().creates.accepted + upstream.stats().creates.rejected).toBe(0);
 }
 
-const svgAsPng = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="800"><rect width="800" height="800"/></svg>');
-
 describe("POST /api/generations refuses bad input with a specific error and changes nothing", () => {
   it.each<[string, () => Promise<Response>, { status: number; code: string; field?: string; message?: RegExp }]>([
     ["not JSON", () => postGeneration(app.url, "{nope"), { status: 400, code: "invalid_body", message: /not valid JSON/ }],
     ["no content type", () => fetch(`${app.url}/api/generations`, { method: "POST", body: "{}" }), { status: 415, code: "unsupported_media_type" }],
-    ["missing image", () => postGeneration(app.url, { prompt: "hi" }), { status: 400, code: "invalid_body", field: "image" }],
+    ["neither uploadId nor image", () => postGeneration(app.url, { prompt: "hi" }), { status: 400, code: "invalid_body", field: "uploadId" }],
+    ["both uploadId and image", () => postGeneration(app.url, { uploadId: "A".repeat(21), image: toDataUrl(good) }), { status: 400, code: "invalid_body", field: "image" }],
+    ["malformed uploadId", () => postGeneration(app.url, { uploadId: "../../etc/passwd" }), { status: 400, code: "invalid_body", field: "uploadId" }],
     ["image not a data URL", () => postGeneration(app.url, { image: "https://example.com/a.jpg" }), { status: 400, code: "invalid_body", field: "image" }],
     ["unknown field", () => postGeneration(app.url, { image: toDataUrl(good), model: "other" }), { status: 400, code: "invalid_body" }],
     ["prompt wrong type", () => postGeneration(app.url, { image: toDataUrl(good), prompt: 42 }), { status: 400, code: "invalid_body", field: "prompt" }],
@@ -62,35 +62,16 @@ describe("POST /api/generations refuses bad input with a specific error and chan
     ["prompt of 2001 emoji", () => postGeneration(app.url, { image: toDataUrl(good), prompt: "😀".repeat(2001) }), { status: 400, code: "invalid_body", field: "prompt" }],
     ["control characters in the prompt", () => postGeneration(app.url, { image: toDataUrl(good), prompt: "smile\u0000" }), { status: 400, code: "invalid_body", field: "prompt" }],
     ["broken base64", () => postGeneration(app.url, { image: "data:image/jpeg;base64,@@@@" }), { status: 422, code: "invalid_image", field: "image" }],
-    ["text claiming to be a PNG", () => postGeneration(app.url, { image: toDataUrl(Buffer.from("hello world, not an image"), "image/png") }), { status: 415, code: "image_type", field: "image" }],
-    ["SVG disguised as PNG", () => postGeneration(app.url, { image: toDataUrl(svgAsPng, "image/png") }), { status: 415, code: "image_type", message: /markup/ }],
-    ["a GIF", async () => postGeneration(app.url, { image: toDataUrl(await sharp({ create: { width: 400, height: 400, channels: 3, background: "#888" } }).gif().toBuffer(), "image/gif") }), { status: 415, code: "image_type", message: /GIF/ }],
-    ["short side of 300 px", async () => postGeneration(app.url, { image: toDataUrl(await makePortrait({ width: 300, height: 400, format: "png" }), "image/png") }), { status: 422, code: "image_too_small", message: /300×400/ }],
-    ["aspect wider than 5:2", async () => postGeneration(app.url, { image: toDataUrl(await makePortrait({ width: 1300, height: 500 })) }), { status: 422, code: "image_aspect" }],
-    ["truncated JPEG", () => postGeneration(app.url, { image: toDataUrl(good.subarray(0, Math.floor(good.length / 2))) }), { status: 422, code: "invalid_image", message: /truncated|damaged/ }],
     ["bad idempotency key", () => postGeneration(app.url, { image: toDataUrl(good) }, { "Idempotency-Key": "../../etc" }), { status: 400, code: "invalid_param" }],
   ])("%s", async (_name, send, expected) => {
     await expectRefused(await send(), expected);
     storedNothing();
   });
 
-  it("a tiny file declaring 100000×100000 px is refused from its header", async () => {
-    // A PNG header claiming a gigantic canvas, with no pixel data behind it.
-    const header = await sharp({ create: { width: 400, height: 400, channels: 3, background: "#888" } }).png().toBuffer();
-    const forged = Buffer.from(header);
-    forged.writeUInt32BE(100_000, 16);
-    forged.writeUInt32BE(100_000, 20);
-    await expectRefused(await postGeneration(app.url, { image: toDataUrl(forged, "image/png") }), {
-      status: 413,
-      code: "image_too_large",
-      message: /100000×100000/,
-    });
-    storedNothing();
-  });
-
-  it("an image of 20 MB or more is refused before decoding", async () => {
-    const huge = `data:image/jpeg;base64,${Buffer.alloc(20 * 1024 * 1024 + 3, 1).toString("base64")}`;
-    await expectRefused(await postGeneration(app.url, { image: huge }), { status: 413, code: "image_too_large", field: "image" });
+  // The image corpus every route that takes a portrait refuses alike (POST /api/uploads too).
+  it.each(hostileImageCases().map((item) => [item.name, item] as const))("image: %s", async (_name, item) => {
+    const { bytes, mime } = await item.make();
+    await expectRefused(await postGeneration(app.url, { image: toDataUrl(bytes, mime) }), { ...item.expected, field: "image" });
     storedNothing();
   });
 

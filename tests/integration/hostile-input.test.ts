@@ -6,6 +6,7 @@ import { apiErrorBodySchema } from "@/lib/contracts/generation";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitForFinal } from "../support/api";
 import { startApp, type AppServer } from "../support/app-server";
+import { animatedWebp } from "../support/image-corpus";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-hostile-secret-1f0b";
@@ -67,10 +68,7 @@ describe("hostile requests across routes get a clear 4xx and change nothing", ()
     [
       "create with an animated WebP",
       "/api/generations",
-      async () => {
-        const frames = await Promise.all(["#f00", "#0f0"].map((background) => sharp({ create: { width: 400, height: 500, channels: 3, background } }).png().toBuffer()));
-        return json("POST", { image: toDataUrl(await sharp(frames, { join: { animated: true } }).webp().toBuffer(), "image/webp") });
-      },
+      async () => json("POST", { image: toDataUrl(await animatedWebp(), "image/webp") }),
       422,
     ],
   ])("%s", async (_name, route, init, status) => {

@@ -129,13 +129,16 @@ describe("a generation against the provider", () => {
   });
 
   it("deletes a generation with its files", async () => {
+    const inputs = () => readdirSync(path.join(app.dataDir, "media", "inputs")).sort();
+    const inputsBefore = inputs();
     const done = await waitForFinal(app.url, (await createGeneration(app.url, { image })).id);
+    expect(inputs()).toHaveLength(inputsBefore.length + 1);
     const response = await fetch(`${app.url}/api/generations/${done.id}`, { method: "DELETE" });
     expect(response.status).toBe(204);
     expect((await fetch(`${app.url}/api/generations/${done.id}`)).status).toBe(404);
     expect((await fetch(`${app.url}${done.videoUrl}`)).status).toBe(404);
     expect(existsSync(path.join(app.dataDir, "media", "videos", `${done.id}.mp4`))).toBe(false);
-    expect(existsSync(path.join(app.dataDir, "media", "inputs", `${done.id}.jpg`))).toBe(false);
+    expect(inputs()).toEqual(inputsBefore);
   });
 
   it("sends the options and an upright, metadata-free JPEG upstream", async () => {

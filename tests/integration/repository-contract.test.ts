@@ -1,19 +1,26 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Kysely } from "kysely";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newGenerationRecord, type GenerationRecord, type GenerationRepository } from "@/lib/generations/generation-record";
 import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
+import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
+import { migrate, migrationProvider } from "@/lib/store/migrations";
 import { openPostgres } from "@/lib/store/open-postgres";
 import { openSqlite } from "@/lib/store/open-sqlite";
 import type { Database } from "@/lib/store/schema";
+import type { UploadRecord, UploadRepository } from "@/lib/uploads/upload-record";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
 
 /** One store, opened twice over the same data (a restart), then cleaned up. */
 interface StoreUnderTest {
   open(): Promise<Kysely<Database>>;
+  /** The same database without bringing its schema up to date (for migration tests). */
+  openUnmigrated(): Kysely<Database>;
   cleanup(): Promise<void>;
 }
 
@@ -23,14 +30,24 @@ let databases = 0;
 const stores: Record<string, () => Promise<StoreUnderTest>> = {
   "SQLite file": async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "portrait-live-sqlite-"));
+    const file = path.join(dir, "portrait-live.sqlite");
     return {
-      open: () => openSqlite(path.join(dir, "portrait-live.sqlite")),
+      open: () => openSqlite(file),
+      openUnmigrated: () => {
+        const database = new SqliteDatabase(file);
+        database.pragma("foreign_keys = ON");
+        return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+      },
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },
   "Postgres server": async () => {
     const url = await postgres.createDatabase(`contract_${++databases}`);
-    return { open: () => openPostgres(url), cleanup: async () => undefined };
+    return {
+      open: () => openPostgres(url),
+      openUnmigrated: () => new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) }),
+      cleanup: async () => undefined,
+    };
   },
 };
 
@@ -189,3 +206,196 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     }
   });
 });
+
+function upload(overrides: Partial<UploadRecord> = {}): UploadRecord {
+  const id = newGenerationId();
+  const createdAt = new Date((clock += 1000)).toISOString();
+  return {
+    id,
+    mediaKey: `inputs/${id}.jpg`,
+    width: 720,
+    height: 960,
+    bytes: 123_456,
+    createdAt,
+    expiresAt: new Date(Date.parse(createdAt) + 86_400_000).toISOString(),
+    ...overrides,
+  };
+}
+
+const fromUpload = (source: UploadRecord) =>
+  record({ uploadId: source.id, inputKey: source.mediaKey, inputWidth: source.width, inputHeight: source.height });
+
+describe.each(Object.keys(stores))("the upload store on a %s", (kind) => {
+  let store: StoreUnderTest;
+  let generations: GenerationRepository;
+  let uploads: UploadRepository;
+
+  beforeAll(async () => {
+    store = await (stores[kind] as () => Promise<StoreUnderTest>)();
+    const db = await store.open();
+    generations = createKyselyGenerationRepository(db);
+    uploads = createKyselyUploadRepository(db);
+  });
+  afterAll(async () => {
+    await generations?.close();
+    await store?.cleanup();
+  });
+
+  it("keeps every field as it was written, and a generation made from it says so", async () => {
+    const written = upload();
+    await uploads.insert(written);
+    expect(await uploads.findById(written.id)).toEqual(written);
+    expect(await uploads.findById("no-such-upload")).toBeUndefined();
+    const generation = fromUpload(written);
+    await generations.insert(generation);
+    expect((await generations.findById(generation.id))?.uploadId).toBe(written.id);
+  });
+
+  it("is kept while any generation uses it, and deleted once none does", async () => {
+    const shared = upload();
+    await uploads.insert(shared);
+    const [first, second] = [fromUpload(shared), fromUpload(shared)];
+    for (const generation of [first, second]) await generations.insert(generation);
+    expect(await uploads.isInUse(shared.id)).toBe(true);
+
+    await generations.delete(first.id);
+    expect(await uploads.deleteIfUnused(shared.id)).toBeUndefined();
+    expect(await uploads.findById(shared.id)).toEqual(shared);
+
+    await generations.delete(second.id);
+    expect(await uploads.isInUse(shared.id)).toBe(false);
+    expect(await uploads.deleteIfUnused(shared.id)).toEqual(shared);
+    expect(await uploads.deleteIfUnused(shared.id)).toBeUndefined();
+    expect(await uploads.findById(shared.id)).toBeUndefined();
+  });
+
+  it("lists for the sweep only uploads that are past their time and unused, and counts the bytes unused ones hold", async () => {
+    const isolated = await (stores[kind] as () => Promise<StoreUnderTest>)();
+    const db = await isolated.open();
+    const [ownGenerations, ownUploads] = [createKyselyGenerationRepository(db), createKyselyUploadRepository(db)];
+    try {
+      const at = (iso: string) => ({ createdAt: "2026-11-29T00:00:00.000Z", expiresAt: iso });
+      const expiredUnused = upload({ ...at("2026-11-30T08:00:00.000Z"), bytes: 1_000 });
+      const expiredEarlier = upload({ ...at("2026-11-30T07:00:00.000Z"), bytes: 2_000 });
+      const expiredInUse = upload({ ...at("2026-11-30T06:00:00.000Z"), bytes: 4_000 });
+      const fresh = upload({ ...at("2026-11-30T12:00:00.000Z"), bytes: 8_000 });
+      for (const item of [expiredUnused, expiredEarlier, expiredInUse, fresh]) await ownUploads.insert(item);
+      await ownGenerations.insert(fromUpload(expiredInUse));
+
+      const now = "2026-11-30T10:00:00.000Z";
+      expect((await ownUploads.listExpiredUnused(now, 10)).map((item) => item.id)).toEqual([expiredEarlier.id, expiredUnused.id]);
+      expect((await ownUploads.listExpiredUnused(now, 1)).map((item) => item.id)).toEqual([expiredEarlier.id]);
+      expect(await ownUploads.unusedBytes()).toBe(1_000 + 2_000 + 8_000);
+
+      // The sweep's delete re-checks the time: a fresh upload is not taken, an expired one is.
+      expect(await ownUploads.deleteIfUnused(fresh.id, { expiredBefore: now })).toBeUndefined();
+      expect(await ownUploads.deleteIfUnused(expiredInUse.id, { expiredBefore: now })).toBeUndefined();
+      expect(await ownUploads.deleteIfUnused(expiredUnused.id, { expiredBefore: now })).toEqual(expiredUnused);
+      expect(await ownUploads.unusedBytes()).toBe(2_000 + 8_000);
+    } finally {
+      await ownGenerations.close();
+      await isolated.cleanup();
+    }
+  });
+
+  it("refuses a generation made from an upload it does not hold", async () => {
+    const ghost = upload();
+    await expect(generations.insert(fromUpload(ghost))).rejects.toThrow();
+    expect(await generations.list({ limit: 100 }).then((page) => page.items.some((item) => item.uploadId === ghost.id))).toBe(false);
+  });
+
+  it("lets exactly one of several instances sweep an upload", async () => {
+    const contested = upload({ expiresAt: "2026-11-20T00:00:00.000Z" });
+    await uploads.insert(contested);
+    const attempts = await Promise.all(Array.from({ length: 8 }, () => uploads.deleteIfUnused(contested.id, { expiredBefore: new Date().toISOString() })));
+    expect(attempts.filter(Boolean)).toEqual([contested]);
+  });
+
+  it("never leaves a generation without its upload when a create and a sweep race", async () => {
+    // A second connection pool on Postgres (another instance); the same file on SQLite.
+    const otherDb = await store.open();
+    const other = createKyselyUploadRepository(otherDb);
+    try {
+      for (let round = 0; round < 12; round++) {
+        const contested = upload({ expiresAt: "2026-11-20T00:00:00.000Z" });
+        await uploads.insert(contested);
+        const generation = fromUpload(contested);
+        const [created, swept] = await Promise.allSettled([
+          generations.insert(generation),
+          other.deleteIfUnused(contested.id, { expiredBefore: new Date().toISOString() }),
+        ]);
+        const stored = await generations.findById(generation.id);
+        const kept = await uploads.findById(contested.id);
+        if (stored) {
+          expect(created.status).toBe("fulfilled");
+          expect(kept).toEqual(contested);
+          expect(swept).toEqual({ status: "fulfilled", value: undefined });
+        } else {
+          expect(created.status).toBe("rejected");
+          expect(kept).toBeUndefined();
+        }
+      }
+    } finally {
+      await otherDb.destroy();
+    }
+  });
+
+  it("gives every generation stored before uploads existed an upload of its own, on the same file", async () => {
+    const isolated = await (stores[kind] as () => Promise<StoreUnderTest>)();
+    const db = isolated.openUnmigrated();
+    try {
+      const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo("2026-11-25-003-tracker-claims");
+      expect(error).toBeUndefined();
+      const old = record();
+      await (db as unknown as Kysely<Record<string, Record<string, unknown>>>).insertInto("generations").values(rowOf(old)).execute();
+      await migrate(db);
+      const migrated = await createKyselyGenerationRepository(db).findById(old.id);
+      expect(migrated).toEqual({ ...old, uploadId: old.id });
+      expect(await createKyselyUploadRepository(db).findById(old.id)).toEqual({
+        id: old.id,
+        mediaKey: old.inputKey,
+        width: old.inputWidth,
+        height: old.inputHeight,
+        bytes: null,
+        createdAt: old.createdAt,
+        expiresAt: old.createdAt,
+      });
+    } finally {
+      await db.destroy();
+      await isolated.cleanup();
+    }
+  });
+});
+
+/** A generation as the row the first migrations knew. */
+function rowOf(generation: GenerationRecord) {
+  return {
+    id: generation.id,
+    share_token: generation.shareToken,
+    hide_prompt: 0,
+    status: generation.status,
+    mode: generation.mode,
+    prompt: generation.prompt,
+    prompt_optimizer: generation.promptOptimizer ? 1 : 0,
+    watermark: generation.watermark ? 1 : 0,
+    input_key: generation.inputKey,
+    input_width: generation.inputWidth,
+    input_height: generation.inputHeight,
+    submit_state: generation.submitState,
+    upstream_task_id: null,
+    progress: null,
+    cost_usd: null,
+    error_code: null,
+    error_message: null,
+    result_url: null,
+    result_key: null,
+    result_bytes: null,
+    callback_secret: generation.callbackSecret,
+    idempotency_key: null,
+    created_at: generation.createdAt,
+    updated_at: generation.updatedAt,
+    completed_at: null,
+    claimed_by: null,
+    claim_expires_at: null,
+  };
+}

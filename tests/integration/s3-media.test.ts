@@ -90,9 +90,11 @@ describe("the app pointed at S3 (S3_BUCKET)", () => {
 
     const done = await waitForFinal(app.url, (await createGeneration(app.url, { image, prompt: "she smiles" })).id);
     expect(done.status).toBe("succeeded");
-    const inputKey = `${PREFIX}inputs/${done.id}.jpg`;
     const videoKey = `${PREFIX}videos/${done.id}.mp4`;
-    expect(await bucketKeys()).toEqual([inputKey, videoKey]);
+    // The input is stored as an upload, under the upload's id.
+    const [inputKey = "", ...rest] = await bucketKeys();
+    expect(inputKey).toMatch(new RegExp(`^${PREFIX}inputs/[A-Za-z0-9_-]{21}\\.jpg$`));
+    expect(rest).toEqual([videoKey]);
     const stored = await objectBytes(videoKey);
     expect(stored.subarray(4, 8).toString("latin1")).toBe("ftyp");
 

@@ -2,6 +2,8 @@ import { generationViewSchema, type GenerationView } from "@/lib/contracts/gener
 
 export interface CreateOptions {
   image?: string;
+  /** From POST /api/uploads; send either this or image. */
+  uploadId?: string;
   prompt?: string;
   promptOptimizer?: boolean;
   watermark?: boolean;
@@ -16,7 +18,7 @@ export async function postGeneration(baseUrl: string, body: unknown, headers: Re
   });
 }
 
-export async function createGeneration(baseUrl: string, options: CreateOptions & { image: string }): Promise<GenerationView> {
+export async function createGeneration(baseUrl: string, options: CreateOptions & ({ image: string } | { uploadId: string })): Promise<GenerationView> {
   const { idempotencyKey, ...body } = options;
   const response = await postGeneration(baseUrl, body, idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {});
   const json: unknown = await response.json();

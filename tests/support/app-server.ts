@@ -55,6 +55,8 @@ export async function startApp(
       CREATE_LIMIT_PER_CLIENT_PER_MINUTE: "1000",
       CREATE_LIMIT_GLOBAL_PER_MINUTE: "1000",
       MAX_IN_FLIGHT: "100",
+      UPLOAD_LIMIT_PER_CLIENT_PER_MINUTE: "1000",
+      UPLOAD_LIMIT_GLOBAL_PER_MINUTE: "1000",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
