@@ -1,9 +1,9 @@
 import autocannon from "autocannon";
 import type { Figure } from "../report";
 import { pacedLoad, type PacedLoadResult } from "../paced-load";
-import { startFakeUpstream } from "../../tests/fake-upstream/fake-upstream";
 import { createGeneration } from "../support/api";
 import { startApp } from "../support/app-server";
+import { startFakeProvider } from "../support/fake-provider";
 import { drawPortrait, toDataUrl } from "../support/photos";
 
 const CLIENTS = 200;
@@ -28,7 +28,7 @@ const periodFor = (rate: number) => (CLIENTS * 1000) / rate;
 export async function measureStatusPolling(): Promise<Figure[]> {
   const apiKey = "bench-key";
   // Tasks that stay in flight for the whole window.
-  const upstream = await startFakeUpstream({ apiKey, timeline: { pendingMs: 1000, processingMs: 300_000 } });
+  const upstream = await startFakeProvider({ apiKey, timeline: { pendingMs: 1000, processingMs: 300_000 } });
   const app = await startApp({
     env: {
       VTRIX_API_KEY: apiKey,
@@ -46,10 +46,10 @@ export async function measureStatusPolling(): Promise<Figure[]> {
     const statusUrl = (client: number) => `${app.url}/api/generations/${ids[client % TASKS]}`;
     const healthUrl = () => `${app.url}/api/health`;
 
-    const pollsBefore = upstream.stats().polls.total;
+    const pollsBefore = (await upstream.stats()).polls.total;
     const windowStart = Date.now();
     const status = await pacedLoad(statusUrl, { clients: CLIENTS, periodMs: CLIENT_PERIOD_MS, durationMs: WINDOW_MS });
-    const upstreamGets = upstream.stats().polls.total - pollsBefore;
+    const upstreamGets = (await upstream.stats()).polls.total - pollsBefore;
     const intervals = (Date.now() - windowStart) / POLL_INTERVAL_MS;
     // N requests spaced at least one interval apart fit in a window of W intervals when
     // N − 1 ≤ W: count the gaps, not the requests, so the window's edges do not count twice.
