@@ -5,12 +5,28 @@ import { measureCompletionLatency } from "./scenarios/completion-latency";
 import { measureFirstLoad } from "./scenarios/first-load";
 import { measureMediaStreams } from "./scenarios/media-streams";
 import { measureStatusPolling } from "./scenarios/status-polling";
+import { measureUploadFirst } from "./scenarios/upload-first";
 import { measureUploadPayload } from "./scenarios/upload-payload";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
-/** `npm run bench`: builds, measures every figure in one run, prints one table. */
+const SCENARIOS: Array<{ name: string; ids: string[]; measure: () => Promise<Figure[]> }> = [
+  { name: "upload payload", ids: ["P1"], measure: measureUploadPayload },
+  { name: "status polling", ids: ["P2", "P3"], measure: measureStatusPolling },
+  { name: "completion latency", ids: ["P4"], measure: measureCompletionLatency },
+  { name: "media streams", ids: ["P5"], measure: measureMediaStreams },
+  { name: "first load and start", ids: ["P6"], measure: measureFirstLoad },
+  { name: "upload first", ids: ["P7", "P8", "P9", "P10"], measure: measureUploadFirst },
+];
+
+/**
+ * `npm run bench`: builds, measures every figure in one run, prints one table.
+ * `npm run bench -- P8 P10`: only the scenarios that measure those figures.
+ */
 async function main() {
+  const only = process.argv.slice(2).map((id) => id.toUpperCase());
+  const scenarios = only.length ? SCENARIOS.filter((scenario) => scenario.ids.some((id) => only.includes(id))) : SCENARIOS;
+  if (scenarios.length === 0) throw new Error(`No scenario measures ${only.join(", ")}.`);
   console.log("Building…");
   const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
     cwd: ROOT,
@@ -19,16 +35,9 @@ async function main() {
   });
   if (build.status !== 0) throw new Error("next build failed");
 
-  const scenarios: Array<[string, () => Promise<Figure[]>]> = [
-    ["upload payload (P1)", measureUploadPayload],
-    ["status polling (P2, P3)", measureStatusPolling],
-    ["completion latency (P4)", measureCompletionLatency],
-    ["media streams (P5)", measureMediaStreams],
-    ["first load and start (P6)", measureFirstLoad],
-  ];
   const figures: Figure[] = [];
-  for (const [name, measure] of scenarios) {
-    console.log(`Measuring ${name}…`);
+  for (const { name, ids, measure } of scenarios) {
+    console.log(`Measuring ${name} (${ids.join(", ")})…`);
     figures.push(...(await measure()));
   }
   console.log();

@@ -1,15 +1,15 @@
 import { launchChromium, median } from "../chromium";
 import type { Figure } from "../report";
-import { startFakeUpstream, type FakeUpstream } from "../../tests/fake-upstream/fake-upstream";
-import { createGeneration, waitFor } from "../../tests/support/api";
-import { freePort, startApp } from "../../tests/support/app-server";
-import { makePortrait, toDataUrl } from "../../tests/support/portraits";
+import { createGeneration, waitFor } from "../support/api";
+import { freePort, startApp } from "../support/app-server";
+import { startFakeProvider, type FakeProvider } from "../support/fake-provider";
+import { drawPortrait, toDataUrl } from "../support/photos";
 
 const RUNS = 3;
 const POLL_INTERVAL_MS = 5000;
 
 /** Opens the generation page, completes the task upstream, and times until the video shows. */
-async function completionToVisible(upstream: FakeUpstream, withCallback: boolean): Promise<number[]> {
+async function completionToVisible(upstream: FakeProvider, withCallback: boolean): Promise<number[]> {
   const port = await freePort();
   const app = await startApp({
     port,
@@ -24,18 +24,18 @@ async function completionToVisible(upstream: FakeUpstream, withCallback: boolean
   });
   const browser = await launchChromium();
   try {
-    const image = toDataUrl(await makePortrait());
+    const image = toDataUrl(await drawPortrait());
     const timings: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const created = await createGeneration(app.url, { image, prompt: `p4 ${withCallback} ${run}` });
       const page = await browser.newPage();
       await page.goto(`${app.url}/g/${created.id}`);
       await page.getByTestId("progress-panel").waitFor();
-      const taskId = await waitFor(async () => upstream.stats().creates.requests.find((request) => request.params.prompt === `p4 ${withCallback} ${run}`)?.taskId);
+      const taskId = await waitFor(async () => (await upstream.stats()).creates.requests.find((request) => request.params.prompt === `p4 ${withCallback} ${run}`)?.taskId);
       // Land at a random point of the poll cycle, as real completions do.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * POLL_INTERVAL_MS));
       const started = performance.now();
-      upstream.completeTask(taskId);
+      await upstream.completeTask(taskId);
       await page.getByTestId("result-video").waitFor({ state: "visible", timeout: 30_000 });
       timings.push(performance.now() - started);
       await page.close();
@@ -50,7 +50,7 @@ async function completionToVisible(upstream: FakeUpstream, withCallback: boolean
 /** P4: provider completion → video visible in the page, with and without callbacks. */
 export async function measureCompletionLatency(): Promise<Figure[]> {
   // Tasks that never finish on their own: only completeTask ends them.
-  const upstream = await startFakeUpstream({ apiKey: "bench-key", timeline: { pendingMs: 200, processingMs: 3_600_000 } });
+  const upstream = await startFakeProvider({ apiKey: "bench-key", timeline: { pendingMs: 200, processingMs: 3_600_000 } });
   try {
     const withCallback = median(await completionToVisible(upstream, true));
     const withoutCallback = median(await completionToVisible(upstream, false));

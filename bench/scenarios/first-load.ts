@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Figure } from "../report";
-import { freePort, newDataDir } from "../../tests/support/app-server";
+import { freePort, newDataDir } from "../support/app-server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 

@@ -3,9 +3,9 @@ import path from "node:path";
 import { startLoopbackFileServer } from "../loopback-file-server";
 import type { Figure } from "../report";
 import { sampleRss, rssBytes } from "../process-memory";
-import { createGeneration, waitForFinal } from "../../tests/support/api";
-import { startApp } from "../../tests/support/app-server";
-import { makePortrait, toDataUrl } from "../../tests/support/portraits";
+import { createGeneration, waitForFinal } from "../support/api";
+import { startApp } from "../support/app-server";
+import { drawPortrait, toDataUrl } from "../support/photos";
 
 const CLIP_BYTES = 20 * 1024 * 1024;
 const STREAMS = 50;
@@ -25,7 +25,7 @@ async function streamInRanges(url: string): Promise<number> {
 export async function measureMediaStreams(): Promise<Figure[]> {
   const app = await startApp({ env: { DEMO_DURATION_MS: "500", LOG_LEVEL: "warn" } });
   try {
-    const created = await createGeneration(app.url, { image: toDataUrl(await makePortrait()) });
+    const created = await createGeneration(app.url, { image: toDataUrl(await drawPortrait()) });
     const done = await waitForFinal(app.url, created.id);
     // Swap the demo clip for a 20 MB file: an MP4 header and filler is all the server sees.
     const clip = Buffer.alloc(CLIP_BYTES, 7);

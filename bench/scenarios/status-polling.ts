@@ -1,10 +1,10 @@
 import autocannon from "autocannon";
 import type { Figure } from "../report";
 import { pacedLoad, type PacedLoadResult } from "../paced-load";
-import { startFakeUpstream } from "../../tests/fake-upstream/fake-upstream";
-import { createGeneration } from "../../tests/support/api";
-import { startApp } from "../../tests/support/app-server";
-import { makePortrait, toDataUrl } from "../../tests/support/portraits";
+import { createGeneration } from "../support/api";
+import { startApp } from "../support/app-server";
+import { startFakeProvider } from "../support/fake-provider";
+import { drawPortrait, toDataUrl } from "../support/photos";
 
 const CLIENTS = 200;
 /** The studio polls a generation's status every 2 s. */
@@ -28,7 +28,7 @@ const periodFor = (rate: number) => (CLIENTS * 1000) / rate;
 export async function measureStatusPolling(): Promise<Figure[]> {
   const apiKey = "bench-key";
   // Tasks that stay in flight for the whole window.
-  const upstream = await startFakeUpstream({ apiKey, timeline: { pendingMs: 1000, processingMs: 300_000 } });
+  const upstream = await startFakeProvider({ apiKey, timeline: { pendingMs: 1000, processingMs: 300_000 } });
   const app = await startApp({
     env: {
       VTRIX_API_KEY: apiKey,
@@ -39,17 +39,17 @@ export async function measureStatusPolling(): Promise<Figure[]> {
     },
   });
   try {
-    const image = toDataUrl(await makePortrait());
+    const image = toDataUrl(await drawPortrait());
     const ids: string[] = [];
     for (let i = 0; i < TASKS; i++) ids.push((await createGeneration(app.url, { image })).id);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const statusUrl = (client: number) => `${app.url}/api/generations/${ids[client % TASKS]}`;
     const healthUrl = () => `${app.url}/api/health`;
 
-    const pollsBefore = upstream.stats().polls.total;
+    const pollsBefore = (await upstream.stats()).polls.total;
     const windowStart = Date.now();
     const status = await pacedLoad(statusUrl, { clients: CLIENTS, periodMs: CLIENT_PERIOD_MS, durationMs: WINDOW_MS });
-    const upstreamGets = upstream.stats().polls.total - pollsBefore;
+    const upstreamGets = (await upstream.stats()).polls.total - pollsBefore;
     const intervals = (Date.now() - windowStart) / POLL_INTERVAL_MS;
     // N requests spaced at least one interval apart fit in a window of W intervals when
     // N − 1 ≤ W: count the gaps, not the requests, so the window's edges do not count twice.

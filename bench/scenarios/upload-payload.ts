@@ -1,58 +1,32 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import sharp from "sharp";
+import { UPLOAD_SETTLE_MS } from "@/lib/client/crop-uploader";
 import { launchChromium, median } from "../chromium";
 import type { Figure } from "../report";
-import { startApp } from "../../tests/support/app-server";
-import { makePortrait } from "../../tests/support/portraits";
+import { startApp } from "../support/app-server";
+import { cameraPhoto } from "../support/photos";
 
 const RUNS = 5;
 
 // Plain JavaScript (a string) so the bundler's helpers never leak into the page.
+// Marks the drop and the moment the crop's upload is handed to the network, with its size.
 const INSTRUMENT = `(() => {
   const marks = {};
   window.benchMarks = marks;
   document.addEventListener("change", () => { marks.dropped ??= performance.now(); }, true);
-  document.addEventListener("click", (event) => {
-    if (event.target.closest('[data-testid="generate"]')) marks.clicked = performance.now();
-  }, true);
-  const waitForFrame = () => {
-    if (document.querySelector('[data-testid="crop-stage"] img')) marks.framed = performance.now();
-    else requestAnimationFrame(waitForFrame);
-  };
-  requestAnimationFrame(waitForFrame);
-  const realFetch = window.fetch.bind(window);
-  window.fetch = (input, init) => {
-    if (init && init.method === "POST" && String(input).endsWith("/api/generations")) marks.sent = performance.now();
-    return realFetch(input, init);
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (body) {
+    if (body instanceof Blob && marks.sent === undefined) {
+      marks.sent = performance.now();
+      marks.bytes = body.size;
+    }
+    return send.call(this, body);
   };
 })()`;
 
-async function photo(width: number, height: number): Promise<string> {
-  const dir = path.join(os.tmpdir(), "portrait-live-bench");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `photo-${width}x${height}.jpg`);
-  // Resized from a drawn portrait, with grain like a camera sensor's so the JPEG is as
-  // heavy as a real photo of that size (a few MB), not a smooth drawing.
-  const base = await sharp(await makePortrait({ width: Math.round(width / 4), height: Math.round(height / 4) })).resize(width, height).raw().toBuffer({ resolveWithObject: true });
-  let seed = 0x2545f491;
-  for (let i = 0; i < base.data.length; i++) {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    base.data[i] = Math.min(255, Math.max(0, (base.data[i] ?? 0) + ((seed >>> 24) % 25) - 12));
-  }
-  writeFileSync(file, await sharp(base.data, { raw: base.info }).jpeg({ quality: 92 }).toBuffer());
-  return file;
-}
-
 /**
- * P1: from the drop to the upload body being ready, in the real studio in headless
- * Chromium, framed 9:16: the machine's time (drop → frame on screen, plus Generate →
- * request sent), not the automation's clicks. The request is intercepted (and refused)
- * so nothing is created.
- * Baseline: sending the original file as a base64 data URL.
+ * P1: from the drop to the crop's upload leaving, in the real studio in headless Chromium,
+ * with the frame it starts with (3:4): decode, frame on screen and encode — the machine's
+ * time, less the studio's deliberate wait for the framing to settle (UPLOAD_SETTLE_MS).
+ * Baseline: reading the original file as a base64 data URL.
  */
 export async function measureUploadPayload(): Promise<Figure[]> {
   const app = await startApp({ env: { LOG_LEVEL: "warn" } });
@@ -60,28 +34,25 @@ export async function measureUploadPayload(): Promise<Figure[]> {
   const figures: Figure[] = [];
   try {
     for (const [label, width, height] of [["24 MP (6000×4000)", 6000, 4000], ["12 MP (4000×3000)", 4000, 3000]] as const) {
-      const file = await photo(width, height);
+      const file = await cameraPhoto(width, height);
       const times: number[] = [];
       const baselineTimes: number[] = [];
       let payloadBytes = 0;
       let baselineBytes = 0;
       for (let run = 0; run < RUNS; run++) {
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        await page.route("**/api/generations", async (route) => {
-          payloadBytes = Buffer.byteLength(route.request().postData() ?? "");
-          await route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"code":"bench","message":"benchmark"}}' });
-        });
+        // Nothing is stored: the upload is answered here.
+        await page.route("**/api/uploads", (route) =>
+          route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"code":"bench","message":"benchmark"}}' }),
+        );
         await page.goto(`${app.url}/`);
         await page.getByTestId("file-input").waitFor({ state: "attached" });
-        // Machine time only, measured in the page: drop → frame on screen, and click → request sent.
         await page.evaluate(INSTRUMENT);
         await page.getByTestId("file-input").setInputFiles(file);
-        await page.getByText("9:16", { exact: true }).click();
-        await page.getByTestId("generate").click();
-        await page.getByTestId("generate-error").getByText("benchmark").waitFor();
-        const marks = (await page.evaluate("window.benchMarks")) as Record<string, number>;
-        if (process.env.BENCH_DEBUG) console.log("framing", (marks.framed ?? 0) - (marks.dropped ?? 0), "export", (marks.sent ?? 0) - (marks.clicked ?? 0));
-        times.push((marks.framed ?? NaN) - (marks.dropped ?? NaN) + ((marks.sent ?? NaN) - (marks.clicked ?? NaN)));
+        await page.waitForFunction(() => (window as unknown as { benchMarks: { sent?: number } }).benchMarks.sent !== undefined, null, { timeout: 60_000 });
+        const marks = (await page.evaluate("window.benchMarks")) as { dropped: number; sent: number; bytes: number };
+        times.push(marks.sent - marks.dropped - UPLOAD_SETTLE_MS);
+        payloadBytes = marks.bytes;
 
         // Baseline: the original file read as a data URL, in the same page.
         await page.evaluate(() => {
@@ -110,7 +81,7 @@ export async function measureUploadPayload(): Promise<Figure[]> {
       figures.push(
         {
           id: "P1",
-          what: `drop → upload payload ready, ${label}, 9:16 (median of ${RUNS})`,
+          what: `drop → crop's upload sent (less the ${UPLOAD_SETTLE_MS} ms settle), ${label}, 3:4 (median of ${RUNS})`,
           value: ms,
           unit: "ms",
           baseline: median(baselineTimes),

@@ -9,7 +9,9 @@ import { inspectImageFile, type InspectedImage } from "@/lib/client/inspect-imag
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
 import { MotionPrompt, type MotionSettings } from "./motion-prompt";
 import { PortraitDropZone } from "./portrait-drop-zone";
+import { UploadStatus } from "./upload-status";
 import { prepareToCreate, useCreateGeneration } from "./use-create-generation";
+import { prepareToUpload, useCropUpload } from "./use-crop-upload";
 import { useFrameEditor } from "./use-frame-editor";
 import { usePasteImage } from "./use-paste-image";
 
@@ -45,7 +47,7 @@ export function Studio() {
   const [settings, setSettings] = useState<MotionSettings>({ prompt: "", promptOptimizer: true, watermark: false });
   const create = useCreateGeneration();
   const FrameEditor = useFrameEditor();
-  const { inputsChanged } = create;
+  const upload = useCropUpload(portrait, area);
 
   // The photo on screen: a slow detection for an earlier photo must not frame a later one.
   const currentFile = useRef<Blob | null>(null);
@@ -54,6 +56,7 @@ export function Studio() {
     setReading(true);
     setDropError(null);
     prepareToCreate();
+    prepareToUpload();
     const inspected = await inspectImageFile(file);
     setReading(false);
     if (!inspected.ok) {
@@ -67,13 +70,12 @@ export function Studio() {
     });
     setFace(undefined);
     setArea(null);
-    inputsChanged();
     // Let the frame paint first: the detector competes for the same cores.
     await afterPaintAndIdle();
     if (currentFile.current !== file) return;
     const found = await detectFace(inspected).catch(() => null);
     if (currentFile.current === file) setFace(found);
-  }, [inputsChanged]);
+  }, []);
   usePasteImage(acceptFile);
 
   // Free the photo's preview and pixels when the studio closes.
@@ -86,10 +88,13 @@ export function Studio() {
   const fieldError = (field: string) => (serverError instanceof ApiRequestError && serverError.field === field ? serverError.message : null);
   const generalError = serverError && !fieldError("prompt") && !fieldError("image") ? serverError.message : null;
 
+  const waitingForUpload = create.isPending && upload.state.phase !== "ready";
+  const uploadPercent = upload.state.phase === "uploading" && upload.state.total > 0 ? Math.floor((100 * upload.state.loaded) / upload.state.total) : null;
+
   const generate = () => {
     if (!portrait || !area || promptTooLong || create.isPending) return;
     create.mutate(
-      { image: portrait, area, settings },
+      { upload: () => upload.uploader.ready(), invalidateUpload: (id) => upload.uploader.invalidate(id), settings },
       { onSuccess: (generation) => router.push(`/g/${generation.id}`) },
     );
   };
@@ -112,12 +117,12 @@ export function Studio() {
                   // The cropper re-reports the same area on resizes; only a real change is a new request.
                   if (area && sameArea(area, next)) return;
                   setArea(next);
-                  inputsChanged();
                 }}
               />
             ) : (
               <div className="h-[min(65dvh,520px)] min-h-72 w-full animate-pulse rounded-3xl bg-neutral-200 dark:bg-neutral-800" />
             )}
+            <UploadStatus state={upload.state} />
             <button
               type="button"
               onClick={() => {
@@ -149,7 +154,6 @@ export function Studio() {
           value={settings}
           onChange={(next) => {
             setSettings(next);
-            inputsChanged();
           }}
           error={fieldError("prompt")}
         />
@@ -160,9 +164,16 @@ export function Studio() {
           className="rounded-2xl bg-indigo-600 px-6 py-3 text-lg font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-neutral-400 dark:disabled:bg-neutral-700"
           data-testid="generate"
         >
-          {create.isPending ? "Sending your portrait…" : "Generate video"}
+          {!create.isPending
+            ? "Generate video"
+            : waitingForUpload
+              ? `Finishing the upload…${uploadPercent === null ? "" : ` ${uploadPercent}%`}`
+              : "Starting your video…"}
         </button>
         {!portrait ? <p className="text-sm text-neutral-600 dark:text-neutral-400">Add a portrait to start.</p> : null}
+        <p role="status" className="text-sm text-neutral-600 dark:text-neutral-400" data-testid="generate-wait">
+          {waitingForUpload ? "Your portrait is still uploading; the video starts as soon as it is there." : null}
+        </p>
         <p role="alert" className="text-sm font-medium text-red-700 dark:text-red-400" data-testid="generate-error">
           {generalError}
         </p>

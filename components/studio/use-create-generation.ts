@@ -1,10 +1,8 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useCallback, useRef } from "react";
-import type { Area } from "@/lib/client/crop-math";
-import type { WorkingImage } from "@/lib/client/decode-portrait";
-import { blobToDataUrl, exportCrop } from "@/lib/client/export-crop";
+import { useRef } from "react";
+import type { UploadView } from "@/lib/contracts/upload";
 import { ApiRequestError } from "@/lib/client/api-request-error";
 import type { MotionSettings } from "./motion-prompt";
 
@@ -19,30 +17,47 @@ export const prepareToCreate = () => void loadGenerationsApi();
 /** A 4xx is the server's final word on that request: nothing was created. */
 const isDefinitiveRefusal = (error: unknown) => error instanceof ApiRequestError && error.status >= 400 && error.status < 500;
 
+/** The server does not know (any more) the upload the request named. */
+const isUnknownUpload = (error: unknown) => error instanceof ApiRequestError && error.field === "uploadId";
+
+export interface CreateInput {
+  /** The upload of the framing on screen; waits for it when it is still on its way. */
+  upload: () => Promise<UploadView>;
+  /** The ready upload turned out to be gone on the server: make it again. */
+  invalidateUpload: (uploadId: string) => void;
+  settings: MotionSettings;
+}
+
 /**
- * Sends the crop with an Idempotency-Key that is kept until the server gives a
- * definitive answer: a double click, or a retry after a dropped connection, a time-out
- * or a 5xx (the task may exist even so), can only return the same generation, never
- * start a second paid task.
+ * Creates the generation from the studio's upload. Each distinct request (upload and
+ * settings) has its own Idempotency-Key, kept until the server gives a definitive answer:
+ * a double click, or a retry after a dropped connection, a time-out or a 5xx (the task
+ * may exist even so), can only return the same generation, never start a second paid
+ * task — and a changed framing or prompt is a new request, never a replay of the old one.
  */
 export function useCreateGeneration() {
-  const idempotencyKey = useRef<string | null>(null);
-  const mutation = useMutation({
-    mutationFn: async (input: { image: WorkingImage; area: Area; settings: MotionSettings }) => {
-      idempotencyKey.current ??= `studio-${crypto.randomUUID()}`;
-      const [crop, { generationsApi }] = await Promise.all([exportCrop(input.image, input.area), loadGenerationsApi()]);
-      return generationsApi.create({ image: await blobToDataUrl(crop), ...input.settings }, idempotencyKey.current);
-    },
-    onSuccess: () => {
-      idempotencyKey.current = null;
-    },
-    onError: (error) => {
-      if (isDefinitiveRefusal(error)) idempotencyKey.current = null;
+  const sent = useRef<{ body: string; key: string } | null>(null);
+  const keyFor = (body: string) => {
+    if (sent.current?.body !== body) sent.current = { body, key: `studio-${crypto.randomUUID()}` };
+    return sent.current.key;
+  };
+  return useMutation({
+    mutationFn: async (input: CreateInput) => {
+      const { generationsApi } = await loadGenerationsApi();
+      for (let attempt = 0; ; attempt++) {
+        const upload = await input.upload();
+        const body = { uploadId: upload.id, ...input.settings };
+        const key = keyFor(JSON.stringify(body));
+        try {
+          const generation = await generationsApi.create(body, key);
+          sent.current = null;
+          return generation;
+        } catch (error) {
+          if (isDefinitiveRefusal(error)) sent.current = null;
+          if (attempt > 0 || !isUnknownUpload(error)) throw error;
+          input.invalidateUpload(upload.id);
+        }
+      }
     },
   });
-  /** Any edit makes the next click a different request. */
-  const inputsChanged = useCallback(() => {
-    if (!mutation.isPending) idempotencyKey.current = null;
-  }, [mutation.isPending]);
-  return { ...mutation, inputsChanged };
 }

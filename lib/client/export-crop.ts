@@ -77,12 +77,3 @@ async function encodeJpeg(bitmap: ImageBitmap, quality: number): Promise<Blob> {
     canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("The crop could not be encoded as JPEG."))), "image/jpeg", quality),
   );
 }
-
-export function blobToDataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error("could not read the image"));
-    reader.readAsDataURL(blob);
-  });
-}

@@ -138,20 +138,18 @@ test("a 24-megapixel photo is framed and sent small", async ({ page }) => {
     (await fake.stats()).creates.requests.find((request) => request.params.prompt === "huge photo check")?.image;
   await expect.poll(sentImage).toBeTruthy();
   const image = await sentImage();
-  expect(Math.max(image?.width ?? 0, image?.height ?? 0)).toBeLessThanOrEqual(1920);
+  expect(Math.max(image?.width ?? 0, image?.height ?? 0)).toBeLessThanOrEqual(1280);
   expect(image?.bytes ?? Infinity).toBeLessThan(1.5 * 1024 * 1024);
 });
 
-/** The next upload the page sends, decoded: its size and the colour at a point. */
-async function nextUpload(page: Page) {
-  const body = new Promise<string>((resolve) => {
-    void page.route("**/api/generations", async (route) => {
-      resolve(route.request().postData() ?? "");
-      await route.continue();
-    });
-  });
-  const { image } = JSON.parse(await body) as { image: string };
-  const { data, info } = await sharp(Buffer.from(image.split(",")[1] ?? "", "base64")).raw().toBuffer({ resolveWithObject: true });
+/**
+ * The portrait generation `id` was made from, as the server keeps it and the provider got
+ * it (the upload the create named, upright): its size and the colour at a point.
+ */
+async function uploadedImage(page: Page, id: string) {
+  const response = await page.request.get(`/api/generations/${id}/poster`);
+  expect(response.status()).toBe(200);
+  const { data, info } = await sharp(await response.body()).raw().toBuffer({ resolveWithObject: true });
   const colourAt = (x: number, y: number) => {
     const [r = 0, g = 0, b = 0] = data.subarray((Math.round(y) * info.width + Math.round(x)) * info.channels);
     return r > 180 && g > 180 && b > 180 ? "white" : r > g && r > b ? "red" : g > r && g > b ? "green" : "blue";
@@ -166,22 +164,20 @@ test("a large phone photo is decoded at reduced scale yet uploads exactly the fr
   await studio.expectFramed();
   await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-image-width", String(BANDS.width));
   await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-image-height", String(BANDS.height));
-  // 1920 / 4000 = 0.48, rounded up to the decoder's eighths: enough for any frame at zoom 1,
-  // a quarter of the pixels of a full decode.
-  await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-decode-scale", "0.500");
+  // 1280 / 4000 = 0.32, rounded up to the decoder's eighths: enough for any frame at zoom 1,
+  // a seventh of the pixels of a full decode.
+  await expect(page.getByTestId("crop-stage")).toHaveAttribute("data-decode-scale", "0.375");
   await studio.chooseFrame("9:16");
   await studio.describe("reduced-scale decode check");
-  const uploaded = nextUpload(page);
-  await studio.generate();
-  const upload = await uploaded;
-  // No face, so the frame is centred: 3375×6000 source pixels from x = 312, sent as 1080×1920.
-  expect({ width: upload.width, height: upload.height }).toEqual({ width: 1080, height: 1920 });
-  const toUpload = (sourceX: number) => ((sourceX - (BANDS.width - 3375) / 2) * 1080) / 3375;
-  expect(upload.colourAt(toUpload(BANDS.lineX), 960)).toBe("white");
-  expect(upload.colourAt(toUpload(BANDS.lineX) + 12, 960)).toBe("green");
-  expect(upload.colourAt(toUpload(BANDS.lineX) - 12, 960)).toBe("green");
-  expect(upload.colourAt(5, 960)).toBe("red");
-  expect(upload.colourAt(1075, 960)).toBe("blue");
+  const upload = await uploadedImage(page, await studio.generate());
+  // No face, so the frame is centred: 3375×6000 source pixels from x = 312, sent as 720×1280.
+  expect({ width: upload.width, height: upload.height }).toEqual({ width: 720, height: 1280 });
+  const toUpload = (sourceX: number) => ((sourceX - (BANDS.width - 3375) / 2) * 720) / 3375;
+  expect(upload.colourAt(toUpload(BANDS.lineX), 640)).toBe("white");
+  expect(upload.colourAt(toUpload(BANDS.lineX) + 12, 640)).toBe("green");
+  expect(upload.colourAt(toUpload(BANDS.lineX) - 12, 640)).toBe("green");
+  expect(upload.colourAt(5, 640)).toBe("red");
+  expect(upload.colourAt(715, 640)).toBe("blue");
 });
 
 test("a deep zoom into a large photo uploads it at full detail", async ({ page }) => {
@@ -194,9 +190,7 @@ test("a deep zoom into a large photo uploads it at full detail", async ({ page }
   await studio.zoomInWithKeyboard(40);
   await expect(page.getByTestId("frame-hint")).toHaveText(/closest zoom/);
   await studio.describe("full detail decode check");
-  const uploaded = nextUpload(page);
-  await studio.generate();
-  const upload = await uploaded;
+  const upload = await uploadedImage(page, await studio.generate());
   expect({ width: upload.width, height: upload.height }).toEqual({ width: 675, height: 1200 });
   // The white line is 25 source pixels wide: at full detail it is 25 upload pixels wide.
   const centre = 675 / 2;
@@ -303,4 +297,111 @@ test("studio and generation pages have no serious accessibility problems", async
   expect(await serious(), "finished generation").toEqual([]);
   await page.emulateMedia({ colorScheme: "dark" });
   expect(await serious(), "finished generation, dark").toEqual([]);
+});
+
+/**
+ * Holds the page's uploads at the network while `holding` is on, and counts them: lets a
+ * test keep an upload in flight for as long as it needs.
+ */
+async function controlUploads(page: Page) {
+  const control = { holding: false, started: 0, failed: 0, release: () => undefined as void };
+  let released = Promise.resolve();
+  const hold = () => {
+    control.holding = true;
+    released = new Promise<void>((resolve) => (control.release = () => ((control.holding = false), resolve())));
+  };
+  page.on("requestfailed", (request) => {
+    if (request.url().endsWith("/api/uploads")) control.failed += 1;
+  });
+  await page.route("**/api/uploads", async (route) => {
+    control.started += 1;
+    if (control.holding) await released;
+    // An upload the page gave up on meanwhile cannot be continued.
+    await route.continue().catch(() => undefined);
+  });
+  return { control, hold };
+}
+
+const createFor = async (prompt: string) => (await fake.stats()).creates.requests.find((request) => request.params.prompt === prompt);
+
+test("a changed framing never sends the stale crop, even while the old upload is still on its way", async ({ page }) => {
+  const studio = new StudioPage(page);
+  const { control, hold } = await controlUploads(page);
+  await studio.open();
+  await studio.drop(files.bandsRotated);
+  await studio.expectFramed();
+  await studio.expectUploaded();
+
+  // 9:16 at zoom 1 (red and blue at its edges): its upload is kept in flight...
+  hold();
+  const before = control.started;
+  await studio.chooseFrame("9:16");
+  await expect.poll(() => control.started).toBe(before + 1);
+  await expect(studio.uploadStatus()).toHaveAttribute("data-phase", "uploading");
+  // ...while the frame moves on to the deepest zoom: green around the white line only.
+  control.holding = false;
+  await studio.zoomInWithKeyboard(40);
+  await expect(page.getByTestId("frame-hint")).toHaveText(/closest zoom/);
+  await studio.expectUploaded();
+  control.release();
+  // The stale upload was cancelled, not merely ignored.
+  await expect.poll(() => control.failed).toBeGreaterThanOrEqual(1);
+
+  await studio.describe("stale framing check");
+  const id = await studio.generate();
+  await expect.poll(() => createFor("stale framing check")).toBeTruthy();
+  // The provider got the new framing: 675×1200 source pixels at full detail, not 720×1280.
+  expect((await createFor("stale framing check"))?.image).toMatchObject({ width: 675, height: 1200 });
+  const upload = await uploadedImage(page, id);
+  expect(upload.colourAt(675 / 2, 600)).toBe("white");
+  expect(upload.colourAt(5, 600)).toBe("green");
+  expect(upload.colourAt(670, 600)).toBe("green");
+});
+
+test("Generate while the upload is running waits for it, says so, and then goes", async ({ page }) => {
+  const studio = new StudioPage(page);
+  const { control, hold } = await controlUploads(page);
+  const creates: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/api/generations")) creates.push(request.postData() ?? "");
+  });
+  hold();
+  await studio.prepare(files.portrait, "waits for the upload");
+  await expect(studio.uploadStatus().getByRole("status")).toHaveText("Uploading your framing…");
+  await expect(studio.uploadStatus().getByRole("progressbar")).toBeVisible();
+
+  await studio.generateButton().click();
+  await expect(studio.generateButton()).toHaveText(/Finishing the upload/);
+  await expect(page.getByTestId("generate-wait")).toHaveText(/still uploading; the video starts as soon as it is there/);
+  await page.waitForTimeout(1000);
+  expect(creates).toEqual([]);
+
+  control.release();
+  await page.waitForURL(/\/g\/[A-Za-z0-9_-]{21}$/);
+  await new GenerationPage(page).expectInProgress();
+  expect(creates).toHaveLength(1);
+  const body = JSON.parse(creates[0] ?? "{}") as Record<string, unknown>;
+  // Only the upload's id travels with the click, never the image.
+  expect(Object.keys(body).sort()).toEqual(["prompt", "promptOptimizer", "uploadId", "watermark"]);
+  expect(body.uploadId).toMatch(/^[A-Za-z0-9_-]{21}$/);
+  await expect.poll(async () => (await createFor("waits for the upload"))?.image?.width).toBe(900);
+});
+
+test("a failed upload is retried, and the studio says what is happening", async ({ page }) => {
+  const studio = new StudioPage(page);
+  let tries = 0;
+  await page.route("**/api/uploads", async (route) => {
+    tries += 1;
+    if (tries === 1) return route.abort("connectionreset");
+    if (tries === 2) return route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"code":"unavailable","message":"Try again shortly."}}' });
+    await route.continue();
+  });
+  await studio.open();
+  await studio.drop(files.portrait);
+  await expect(studio.uploadStatus().getByRole("status")).toHaveText("The upload was interrupted; trying again…");
+  await studio.expectUploaded();
+  expect(tries).toBe(3);
+  await studio.describe("retried upload check");
+  await studio.generate();
+  await expect.poll(async () => (await createFor("retried upload check"))?.image?.width).toBe(900);
 });

@@ -82,4 +82,13 @@ export class StudioPage {
   dropError() {
     return this.page.getByTestId("drop-error");
   }
+
+  /** The quiet line under the frame saying where the crop's upload is. */
+  uploadStatus() {
+    return this.page.getByTestId("upload-status");
+  }
+
+  async expectUploaded() {
+    await expect(this.uploadStatus().getByRole("status")).toHaveText(/Framing uploaded, ready to generate/);
+  }
 }
