@@ -13,7 +13,7 @@ export const FAKE_UPSTREAM_URL = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
  * Each app server's output, kept for the log sink: tests/e2e/fixtures.ts fails a test
  * that leaves an error-level line here.
  */
-export const SERVER_LOGS = { live: "test-results/logs/live.log", demo: "test-results/logs/demo.log" } as const;
+export const SERVER_LOGS = { live: "test-results/logs/live.log", demo: "test-results/logs/demo.log", password: "test-results/logs/password.log" } as const;
 
 const chromiumFromDebian = {
   executablePath: "/usr/bin/chromium",
@@ -71,7 +71,7 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: nextStart(PASSWORD_PORT, `DEMO_DURATION_MS=4000 APP_PASSWORD='${E2E_PASSWORD}'`, "test-results/e2e-data-password"),
+      command: nextStart(PASSWORD_PORT, `DEMO_DURATION_MS=4000 APP_PASSWORD='${E2E_PASSWORD}'`, "test-results/e2e-data-password", SERVER_LOGS.password),
       url: `http://127.0.0.1:${PASSWORD_PORT}/api/health`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { E2E_PASSWORD } from "../../playwright.config";
 
 async function signIn(page: Page) {
