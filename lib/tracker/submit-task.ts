@@ -29,20 +29,26 @@ export interface SubmitDeps {
  */
 export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Promise<SubmitOutcome> {
   const image = await deps.media.readBuffer(record.inputKey);
+  let gate: "closed" | "passed" | undefined;
   const request: CreateTaskRequest = {
     imageDataUrl: `data:image/jpeg;base64,${image.toString("base64")}`,
     prompt: record.prompt,
     promptOptimizer: record.promptOptimizer,
     watermark: record.watermark,
     callbackUrl: deps.callbackUrl,
+    beforeSend: async () => {
+      gate = (await deps.repository.beginSubmit(record.id, deps.instanceId)) ? "passed" : "closed";
+      if (gate === "closed") throw new GateClosed();
+    },
   };
-
-  if (!(await deps.repository.beginSubmit(record.id, deps.instanceId))) return { kind: "gate_closed" };
 
   let snapshot: TaskSnapshot;
   try {
     snapshot = await deps.provider.createTask(request);
   } catch (error) {
+    if (gate === "closed") return { kind: "gate_closed" };
+    // Failed before the gate: nothing left, the record is untouched.
+    if (gate === undefined) throw error;
     if (!(error instanceof UpstreamError)) {
       // Past the gate, an error we cannot place may have come after the request left.
       const unknown = new UpstreamError("network", "Sending this generation to the provider failed unexpectedly.", { taskMayExist: true });
@@ -58,4 +64,12 @@ export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Pr
     reportedTaskId: null,
   });
   return { kind: "created", record: updated, snapshot };
+}
+
+/** The gate was taken: this request must not leave. */
+class GateClosed extends Error {
+  constructor() {
+    super("another tracker holds this generation's create");
+    this.name = "GateClosed";
+  }
 }

@@ -26,6 +26,12 @@ export interface CreateTaskRequest {
   promptOptimizer: boolean;
   watermark: boolean;
   callbackUrl?: string;
+  /**
+   * Runs once the request is fully built, right before it leaves; a rejection stops it and
+   * is passed on. The tracker marks the generation as sent here, so no time is spent
+   * building the request between that mark and the request leaving.
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface ResultDownload {

@@ -284,7 +284,10 @@ describe("uploads no generation uses", () => {
 
 describe("upload limits", () => {
   it("uploads have a rate of their own and do not take a generation's place", async () => {
-    const limited = await startApp({ env: { ...liveEnv(), UPLOAD_LIMIT_PER_CLIENT_PER_MINUTE: "3", CREATE_LIMIT_PER_CLIENT_PER_MINUTE: "1" } });
+    // The test stands in for a trusted proxy on loopback, so X-Forwarded-For names the client.
+    const limited = await startApp({
+      env: { ...liveEnv(), UPLOAD_LIMIT_PER_CLIENT_PER_MINUTE: "3", CREATE_LIMIT_PER_CLIENT_PER_MINUTE: "1", TRUSTED_PROXIES: "loopback" },
+    });
     extraApps.push(limited);
     const client = { "X-Forwarded-For": "203.0.113.7" };
     const uploads = [];

@@ -30,7 +30,9 @@ function scriptedProvider(script: { create?: () => Promise<TaskSnapshot>; get?: 
   const provider: GenerationProvider = {
     mode: "live",
     taskIdFromNotification: () => null,
-    async createTask() {
+    async createTask(request) {
+      // The request leaves (and counts) only past the tracker's gate, as in the real providers.
+      await request.beforeSend?.();
       calls.create++;
       return script.create ? script.create() : snapshot("queued");
     },

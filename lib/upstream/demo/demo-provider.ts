@@ -73,6 +73,7 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
     mode: "demo",
 
     async createTask(request: CreateTaskRequest) {
+      await request.beforeSend?.();
       const taskId = `demo-${Date.now().toString(36)}-${randomPart()}`;
       const base64 = request.imageDataUrl.slice(request.imageDataUrl.indexOf(",") + 1);
       // The portrait is private, as in the media folder.

@@ -17,9 +17,11 @@ type Method = "GET" | "POST";
 
 /** Raw HTTP against the gateway: one private fetch, reshaped answers. */
 export function createVtrixApi(config: VtrixApiConfig) {
-  async function vtrixFetch(method: Method, path: string, body?: WireCreateBody): Promise<TaskSnapshot> {
+  async function vtrixFetch(method: Method, path: string, body?: WireCreateBody, beforeSend?: () => Promise<void>): Promise<TaskSnapshot> {
     // A create that failed in an unknown way might still have started a paid task.
     const taskMayExistOnDoubt = method === "POST";
+    const payload = body ? JSON.stringify(body) : undefined;
+    await beforeSend?.();
     let response: Response;
     try {
       response = await fetch(`${config.baseUrl}${path}`, {
@@ -29,7 +31,7 @@ export function createVtrixApi(config: VtrixApiConfig) {
           Accept: "application/json",
           ...(body ? { "Content-Type": "application/json" } : {}),
         },
-        body: body ? JSON.stringify(body) : undefined,
+        body: payload,
         signal: AbortSignal.timeout(config.timeoutMs),
         redirect: "error",
       });
@@ -69,8 +71,8 @@ export function createVtrixApi(config: VtrixApiConfig) {
 
   return {
     /** Never retried: a repeated create could start (and charge for) a second task. */
-    createTask(body: WireCreateBody): Promise<TaskSnapshot> {
-      return vtrixFetch("POST", CREATE_PATH, body);
+    createTask(body: WireCreateBody, beforeSend?: () => Promise<void>): Promise<TaskSnapshot> {
+      return vtrixFetch("POST", CREATE_PATH, body, beforeSend);
     },
 
     /** Reads are safe to repeat: transient failures retry with exponential backoff and jitter. */

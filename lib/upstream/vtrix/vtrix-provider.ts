@@ -8,7 +8,7 @@ export function createVtrixProvider(config: VtrixApiConfig & { results: ResultFe
   const api = createVtrixApi(config);
   return {
     mode: "live",
-    createTask: (request) => api.createTask(toCreateBody(request)),
+    createTask: (request) => api.createTask(toCreateBody(request), request.beforeSend),
     getTask: (taskId) => api.getTask(taskId),
     openResult: (videoUrl) => openResultUrl(videoUrl, config.results),
     taskIdFromNotification,
