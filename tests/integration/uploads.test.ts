@@ -266,7 +266,8 @@ describe("uploads no generation uses", () => {
 
     await waitFor(async () => !storedInputs(swept.dataDir).includes(`${unused.id}.jpg`), 30_000);
     expect(uploadRows(swept.dataDir).map((row) => row.id)).toEqual([used.id]);
-    expect(swept.output()).toContain("deleted uploads no generation used");
+    // The sweep logs once its files and rows are gone.
+    await waitFor(async () => swept.output().includes("deleted uploads no generation used"), 5_000);
     expect(await errorOf(await postJson(`${swept.url}/api/generations`, { uploadId: unused.id }))).toMatchObject({ status: 404, field: "uploadId" });
 
     // Past its time but in use: kept, and another take may still be made from it.
