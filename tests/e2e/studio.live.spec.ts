@@ -387,7 +387,9 @@ test("Generate while the upload is running waits for it, says so, and then goes"
   await expect.poll(async () => (await createFor("waits for the upload"))?.image?.width).toBe(900);
 });
 
-test("a failed upload is retried, and the studio says what is happening", async ({ page }) => {
+test("a failed upload is retried, and the studio says what is happening", async ({ page, serverErrors }) => {
+  // The 503 is the test's own stand-in answer, not the server's.
+  serverErrors.expect(/answered 503 to POST .*\/api\/uploads$/);
   const studio = new StudioPage(page);
   let tries = 0;
   await page.route("**/api/uploads", async (route) => {
