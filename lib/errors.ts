@@ -23,6 +23,7 @@ export const API_ERROR_STATUS = {
   rate_limited: 429,
   budget_exceeded: 402,
   upstream_unavailable: 502,
+  storage_unavailable: 503,
   storage_full: 507,
   internal: 500,
 } as const;
@@ -47,8 +48,10 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly field?: string,
+    /** What went wrong underneath, for the server's log only (a 5xx with a cause is logged). */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "ApiError";
     this.status = API_ERROR_STATUS[code];
   }
@@ -58,3 +61,7 @@ export const notFound = (what = "generation") => new ApiError("not_found", `No s
 
 export const storageFull = () =>
   new ApiError("storage_full", "The server's storage is full, so nothing new can be stored. Try again once space has been freed.");
+
+/** The media store failed for a reason other than space (unreachable, credentials refused, ...). */
+export const storageUnavailable = (cause: unknown) =>
+  new ApiError("storage_unavailable", "The server cannot reach its media storage right now. Please try again shortly.", undefined, { cause });

@@ -21,7 +21,11 @@ export function handle<Args extends unknown[]>(
     try {
       return await handler(...args);
     } catch (error) {
-      if (ApiError.is(error)) return errorResponse(error);
+      if (ApiError.is(error)) {
+        // A server-side failure we could name for the user still needs the operator's attention.
+        if (error.status >= 500 && error.cause !== undefined) log().error({ err: error.cause, code: error.code }, `${error.code}: ${error.message}`);
+        return errorResponse(error);
+      }
       log().error({ err: error }, "unhandled error in route handler");
       return errorResponse(new ApiError("internal", "Something went wrong on our side. Please try again."));
     }

@@ -1,4 +1,4 @@
-import { ApiError, storageFull } from "@/lib/errors";
+import { ApiError, storageFull, storageUnavailable } from "@/lib/errors";
 import { newUploadId } from "@/lib/generations/ids";
 import { prepareUploadImage, type PreparedImage } from "@/lib/images/prepare-upload-image";
 import { inputKeyFor, type MediaStore } from "@/lib/media/media-store";
@@ -50,7 +50,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     };
     if (!(await media.hasRoom(image.jpeg.length))) throw storageFull();
     await media.putBuffer(record.mediaKey, image.jpeg).catch((error: unknown) => {
-      throw isStorageFull(error) ? storageFull() : error;
+      throw isStorageFull(error) ? storageFull() : storageUnavailable(error);
     });
     try {
       await uploads.insert(record);

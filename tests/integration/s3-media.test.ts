@@ -132,22 +132,23 @@ describe("the app pointed at S3 (S3_BUCKET)", () => {
     expectServerErrors(
       app,
       /^answered 503 to GET \/api\/health$/,
-      /^answered 500 to POST \/api\/generations$/,
-      /"message":"The request signature we calculated does not match the signature you provided\.".*"msg":"unhandled error in route handler"/,
+      /^answered 503 to POST \/api\/generations$/,
+      /"message":"The request signature we calculated does not match the signature you provided\.".*"msg":"storage_unavailable: /,
     );
     const response = await fetch(`${app.url}/api/health`);
     expect(response.status).toBe(503);
     const text = await response.text();
     expect(healthSchema.parse(JSON.parse(text))).toMatchObject({ ok: false, store: { ok: true }, media: { ok: false, kind: "s3" } });
 
-    // A create needs the bucket: it fails with the generic answer, not the store's error.
+    // A create needs the bucket: it says the storage is unavailable, without the store's own error.
     const create = await fetch(`${app.url}/api/generations`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ image, prompt: "she smiles" }),
     });
-    expect(create.status).toBe(500);
+    expect(create.status).toBe(503);
     const createText = await create.text();
+    expect(JSON.parse(createText)).toMatchObject({ error: { code: "storage_unavailable" } });
 
     expect(app.output()).toContain("media store check failed");
     for (const shown of [text, createText, app.output()]) {
