@@ -1,6 +1,6 @@
 import { Mutex } from "async-mutex";
 import Big from "big.js";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { perMinuteLimit } from "@/lib/limits/per-minute-limit";
 import { ApiError } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-record";
 import { tallySpend } from "@/lib/generations/tally-spend";
@@ -32,8 +32,8 @@ export function createCreateGuard(
   now: () => Date = () => new Date(),
 ): CreateGuard {
   const lock = new Mutex();
-  const perClient = new RateLimiterMemory({ points: limits.perClientPerMinute, duration: 60 });
-  const global = new RateLimiterMemory({ points: limits.globalPerMinute, duration: 60 });
+  const perClient = perMinuteLimit(limits.perClientPerMinute);
+  const global = perMinuteLimit(limits.globalPerMinute);
 
   async function checkInFlightAndBudget() {
     const inFlight = (await repository.listUnfinished()).length;
@@ -64,22 +64,12 @@ export function createCreateGuard(
     }
   }
 
-  async function consume(limiter: RateLimiterMemory, key: string, message: string) {
-    try {
-      await limiter.consume(key);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
-    }
-  }
-
   return {
     admit: (clientKey, create) =>
       lock.runExclusive(async () => {
         await checkInFlightAndBudget();
-        await consume(perClient, clientKey, `You can start ${limits.perClientPerMinute} generations a minute.`);
-        await consume(global, GLOBAL_KEY, "This server is starting too many generations right now.");
+        await perClient.consume(clientKey, `You can start ${limits.perClientPerMinute} generations a minute.`);
+        await global.consume(GLOBAL_KEY, "This server is starting too many generations right now.");
         return create();
       }),
   };

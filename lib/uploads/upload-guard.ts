@@ -1,5 +1,5 @@
 import { Mutex } from "async-mutex";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { perMinuteLimit } from "@/lib/limits/per-minute-limit";
 import { ApiError } from "@/lib/errors";
 
 export interface UploadLimits {
@@ -24,24 +24,14 @@ export interface UploadGuard {
 const GLOBAL_KEY = "all-clients";
 
 export function createUploadGuard(limits: UploadLimits, unusedBytes: () => Promise<number>): UploadGuard {
-  const perClient = new RateLimiterMemory({ points: limits.perClientPerMinute, duration: 60 });
-  const global = new RateLimiterMemory({ points: limits.globalPerMinute, duration: 60 });
+  const perClient = perMinuteLimit(limits.perClientPerMinute);
+  const global = perMinuteLimit(limits.globalPerMinute);
   const lock = new Mutex();
-
-  async function consume(limiter: RateLimiterMemory, key: string, message: string) {
-    try {
-      await limiter.consume(key);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
-    }
-  }
 
   return {
     async admitRequest(clientKey) {
-      await consume(perClient, clientKey, `You can upload ${limits.perClientPerMinute} images a minute.`);
-      await consume(global, GLOBAL_KEY, "This server is receiving too many uploads right now.");
+      await perClient.consume(clientKey, `You can upload ${limits.perClientPerMinute} images a minute.`);
+      await global.consume(GLOBAL_KEY, "This server is receiving too many uploads right now.");
     },
     withRoom: (bytes, store) =>
       lock.runExclusive(async () => {

@@ -1,0 +1,18 @@
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { ApiError } from "@/lib/errors";
+
+/** A count per key per minute that answers 429 with when to try again once it is used up. */
+export function perMinuteLimit(points: number) {
+  const limiter = new RateLimiterMemory({ points, duration: 60 });
+  return {
+    async consume(key: string, message: string): Promise<void> {
+      try {
+        await limiter.consume(key);
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+        throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
+      }
+    },
+  };
+}
