@@ -16,18 +16,20 @@ COPY package.json package-lock.json ./
 COPY scripts/copy-face-models.mjs scripts/
 RUN npm install --no-audit --no-fund
 
-# 2. The standalone build: server.js plus only the node_modules the server uses.
+# 2. The standalone build: the front door (server.mjs) plus only the node_modules the server uses.
 FROM deps AS build
 COPY . .
 ENV NEXT_TELEMETRY_DISABLED=1
 RUN node scripts/build-standalone.mjs
 
-# 3. What runs: the standalone server, no sources, no dev dependencies, no npm install.
+# 3. What runs: the front door in front of the standalone server, no sources, no dev
+#    dependencies, no npm install. It checks each request's Host (ALLOWED_HOSTS,
+#    PUBLIC_BASE_URL), takes the client's address from the connection (or from
+#    TRUSTED_PROXIES) and refuses unsupported methods before Next sees it.
 FROM node:22-bookworm-slim AS run
 WORKDIR /app
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
-    HOSTNAME=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data
 # The app's files stay root-owned (read-only to the server); only /data is writable.
@@ -39,6 +41,7 @@ COPY --from=build /app/public /app/public
 USER node
 VOLUME /data
 EXPOSE 3000
+# By IP literal, which the Host check always accepts (a name would need ALLOWED_HOSTS).
 HEALTHCHECK --interval=30s --timeout=6s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "server.js"]
+CMD ["node", "server.mjs"]

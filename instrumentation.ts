@@ -1,19 +1,17 @@
 import type { Instrumentation } from "next";
 
 /**
- * Refuses methods an address does not take before Next sees them, and starts the
- * tracker with the server, so unfinished generations resume after a restart.
+ * Starts the tracker with the server, so unfinished generations resume after a restart.
+ * (Methods an address does not take are refused before Next, by scripts/server.mjs.)
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ installMethodGuard }, { services }, { log }, { EXPOSURE_WARNING, openToTheNetwork }, { appMode }] = await Promise.all([
-    import("./lib/server/method-guard"),
+  const [{ services }, { log }, { EXPOSURE_WARNING, openToTheNetwork }, { appMode }] = await Promise.all([
     import("./lib/server/services"),
     import("./lib/log"),
     import("./lib/security/exposure"),
     import("./lib/server/app-mode"),
   ]);
-  installMethodGuard();
   if (appMode() === "live" && openToTheNetwork()) log().warn(EXPOSURE_WARNING);
   await services();
 }

@@ -113,12 +113,14 @@ export function createLocalMediaStore(root: string, options: LocalMediaOptions =
       await mkdir(root, { recursive: true, mode: DIR_MODE });
       await chmod(root, DIR_MODE);
       for (const folder of ["inputs", "videos"]) {
-        const dir = path.join(root, folder);
-        const names = await readdir(dir).catch(() => null);
+        // The ignore comments keep the build's file tracer from reading these runtime data
+        // paths as "anything in the project" and copying the whole repository into the image.
+        const dir = path.join(/*turbopackIgnore: true*/ root, folder);
+        const names = await readdir(/*turbopackIgnore: true*/ dir).catch(() => null);
         if (names === null) continue;
         await chmod(dir, DIR_MODE);
         for (const name of names) {
-          const file = path.join(dir, name);
+          const file = path.join(/*turbopackIgnore: true*/ dir, name);
           if (name.endsWith(PARTIAL_SUFFIX)) {
             // Left by a write the process never finished (it stopped mid-download).
             await rm(file, { force: true });

@@ -19,7 +19,8 @@ function preparePrivateFile(file: string) {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   closeSync(openSync(file, "a", FILE_MODE));
   for (const companion of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
-    if (existsSync(companion)) chmodSync(companion, FILE_MODE);
+    // (A runtime data path: the ignore comment keeps the build's tracer from copying the whole project.)
+    if (existsSync(/*turbopackIgnore: true*/ companion)) chmodSync(companion, FILE_MODE);
   }
 }
 

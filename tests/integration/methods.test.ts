@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_ROUTES } from "@/lib/http/allowed-methods";
+import { API_ROUTES } from "@/lib/http/allowed-methods.mjs";
 import { startApp, type AppServer } from "../support/app-server";
 
 /**

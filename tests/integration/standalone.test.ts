@@ -18,17 +18,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSchema } from "@/lib/contracts/generation";
 import { createGeneration, waitForFinal } from "../support/api";
 import { freePort } from "../support/app-server";
-import { ROOT, healthcheckArgv, imageBuildCommand, imageFiles, readDockerfile, stageEnv } from "../support/container-image";
+import { ROOT, commandArgv, healthcheckArgv, imageBuildCommand, imageFiles, readDockerfile, stageEnv } from "../support/container-image";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
 import { makePortrait, toDataUrl } from "../support/portraits";
+import { rawRequest } from "../support/raw-http";
 import { startS3Server, type S3Server } from "../support/s3-server";
 
 /**
  * What the container image runs, run here without a container runtime: the standalone
  * build, copied by image-files.json (the list the Dockerfile's COPY lines are checked
  * against) into an empty folder with no repository or node_modules around it, started
- * with `node server.js` as an unprivileged user with the image's environment, and taken
- * through a whole demo generation — on SQLite and a local folder, and on PostgreSQL and S3.
+ * with the Dockerfile's CMD (the front door, `node server.mjs`) as an unprivileged user
+ * with the image's environment, and taken through a whole demo generation — on SQLite and
+ * a local folder, and on PostgreSQL and S3 — and through the front door's checks.
  */
 
 const DIST = ".next-standalone";
@@ -36,6 +38,7 @@ const TARGETS = { sizeMB: 150, coldStartMs: 1500, rssMB: 150 };
 const dockerfile = readDockerfile();
 const runStage = dockerfile.at(-1)!;
 const imageEnv = stageEnv(runStage);
+const imageCommand = commandArgv(runStage);
 /** npm marks the packages only dev dependencies need (directly or not) with `dev: true`. */
 const lockfile = JSON.parse(readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
   packages: Record<string, { dev?: boolean }>;
@@ -194,21 +197,23 @@ async function nextStartBaselineMs(): Promise<number> {
 const rssMB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 const uidOf = (pid: number) => Number(/Uid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
 
-/** `node server.js` in the copied folder with the image's ENV (loopback and a spare port here). */
+/** The image's CMD in the copied folder with the image's ENV (loopback and a spare port here). */
 async function startStandalone(label: string, env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "portrait-live-image-data-"));
   if (runAs.uid !== undefined) chownSync(dataDir, runAs.uid, runAs.gid!);
   let output = "";
   const started = performance.now();
-  const child = spawn(process.execPath, ["server.js"], {
+  const [command, ...args] = imageCommand;
+  expect(command).toBe("node");
+  const child = spawn(process.execPath, args, {
     cwd: appDir,
     ...runAs,
     env: {
       NODE_ENV: "production", // (the image's ENV sets it too; spelled out for the type)
       PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
       ...imageEnv,
-      HOSTNAME: "127.0.0.1",
+      HOST: "127.0.0.1",
       PORT: String(port),
       DATA_DIR: dataDir,
       DEMO_DURATION_MS: "1500",
@@ -303,7 +308,7 @@ async function demoGeneration(server: RunningServer) {
   return done;
 }
 
-describe("node server.js on SQLite and the local folder", () => {
+describe("the image's command on SQLite and the local folder", () => {
   let server: RunningServer;
   let baselineMs: number;
   beforeAll(async () => {
@@ -337,7 +342,7 @@ describe("node server.js on SQLite and the local folder", () => {
   });
 });
 
-describe("node server.js on PostgreSQL and S3", () => {
+describe("the image's command on PostgreSQL and S3", () => {
   let postgres: PostgresServer;
   let s3: S3Server;
   let server: RunningServer;
@@ -365,5 +370,52 @@ describe("node server.js on PostgreSQL and S3", () => {
     // DATA_DIR keeps the instance's name and the demo provider's work folder: no database, no media.
     expect(readdirSync(server.dataDir).sort()).toEqual(["demo", "instance-id"]);
     expect(done.id).toBeTruthy();
+  });
+});
+
+describe("the image's command runs the front door", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startStandalone("front door checks", { APP_PASSWORD: "standalone front door", LOGIN_ATTEMPTS_PER_15_MIN: "3" });
+  });
+  afterAll(async () => server?.stop());
+
+  it("is the front door, not Next's own server.js", () => {
+    expect(imageCommand).toEqual(["node", "server.mjs"]);
+    expect(existsSync(path.join(appDir, "server.js"))).toBe(false);
+  });
+
+  it("refuses a host name it was not configured for with 421, and answers its address", async () => {
+    const foreign = await rawRequest(`${server.url}/api/health`, { headers: { host: "rebind.example:80" } });
+    expect(foreign.status).toBe(421);
+    expect(foreign.text()).toContain("ALLOWED_HOSTS");
+    expect((await rawRequest(`${server.url}/api/health`)).status).toBe(200);
+  });
+
+  it("answers TRACE and other unsupported methods with a clean 405 and Allow", async () => {
+    const api = await rawRequest(`${server.url}/api/health`, { method: "TRACE" });
+    expect(api.status).toBe(405);
+    expect(api.headers.allow).toBe("GET, HEAD, OPTIONS");
+    expect(api.json()).toEqual({ error: { code: "method_not_allowed", message: expect.any(String) } });
+    const page = await rawRequest(`${server.url}/login`, { method: "PROPFIND" });
+    expect(page.status).toBe(405);
+    expect(page.headers.allow).toBe("GET, HEAD, OPTIONS");
+    expect((await rawRequest(`${server.url}/login`, { method: "OPTIONS" })).status).toBe(204);
+  });
+
+  it("counts sign-in tries by the connection's address: a forged X-Forwarded-For is ignored without TRUSTED_PROXIES", async () => {
+    const signIn = (from: string, forwardedFor?: string) =>
+      rawRequest(`${server.url}/api/session`, {
+        method: "POST",
+        from,
+        headers: { "content-type": "application/json", ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
+        body: JSON.stringify({ password: "guess" }),
+      });
+    // A new forged address each time does not buy a fresh allowance…
+    for (let attempt = 0; attempt < 3; attempt++) expect((await signIn("127.0.0.7", `203.0.113.${attempt + 1}`)).status).toBe(401);
+    expect((await signIn("127.0.0.7", "203.0.113.99")).status).toBe(429);
+    // …while another connection address has its own, whatever it claims to forward for.
+    expect((await signIn("127.0.0.8", "127.0.0.7")).status).toBe(401);
+    expect(server.output()).not.toMatch(/"level":(50|60)/);
   });
 });

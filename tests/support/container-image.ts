@@ -91,6 +91,13 @@ export function stageEnv(stage: Stage): Record<string, string> {
   return env;
 }
 
+/** The final stage's CMD in exec form: the argv the container starts. */
+export function commandArgv(stage: Stage): string[] {
+  const command = stage.instructions.filter((instruction) => instruction.keyword === "CMD").at(-1);
+  if (!command || !command.args.trim().startsWith("[")) throw new Error("the final stage has no CMD in exec form");
+  return JSON.parse(command.args) as string[];
+}
+
 /** The final stage's HEALTHCHECK command in exec form: the argv Docker runs. */
 export function healthcheckArgv(stage: Stage): string[] {
   const healthcheck = stage.instructions.find((instruction) => instruction.keyword === "HEALTHCHECK");

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { envSchema } from "@/lib/env";
-import { ROOT, copyInstruction, healthcheckArgv, imageBuildCommand, imageFiles, readDockerfile, stageEnv } from "../support/container-image";
+import { ROOT, commandArgv, copyInstruction, healthcheckArgv, imageBuildCommand, imageFiles, readDockerfile, stageEnv } from "../support/container-image";
 
 /**
  * Static checks of the container files that cannot be run here (no container runtime):
@@ -14,7 +14,7 @@ import { ROOT, copyInstruction, healthcheckArgv, imageBuildCommand, imageFiles, 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 const schemaVariables = Object.keys(envSchema.shape).sort();
 /** Read by Node or Next.js themselves, not by the app's schema. */
-const RUNTIME_VARIABLES = new Set(["NODE_ENV", "NEXT_TELEMETRY_DISABLED", "HOSTNAME"]);
+const RUNTIME_VARIABLES = new Set(["NODE_ENV", "NEXT_TELEMETRY_DISABLED"]);
 
 const stages = readDockerfile();
 const finalStage = stages.at(-1)!;
@@ -121,7 +121,8 @@ describe("Dockerfile", () => {
     expect(argv.join(" ")).toContain("/api/health");
     expect(argv.join(" ")).toContain("process.env.PORT");
     expect(existsSync(path.join(ROOT, "app/api/health/route.ts"))).toBe(true);
-    expect(finalArgs("CMD").at(-1)).toBe('["node", "server.js"]');
+    // The front door (scripts/server.mjs, bundled by the build), never Next's own server.js.
+    expect(commandArgv(finalStage)).toEqual(["node", "server.mjs"]);
   });
 
   it("sets only variables the app's schema or Node and Next.js read", () => {
