@@ -1,7 +1,6 @@
 "use client";
 
 import { useState } from "react";
-import { apiErrorBodySchema } from "@/lib/contracts/generation";
 
 const buttonClass =
   "rounded-lg px-3 py-1.5 font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-60 dark:text-neutral-200 dark:hover:bg-neutral-800";
@@ -20,6 +19,8 @@ export function SignOutButtons() {
         window.location.assign("/login");
         return;
       }
+      // The schema (and zod) load only on this rare path: the header is on every page's first load.
+      const { apiErrorBodySchema } = await import("@/lib/contracts/generation");
       const body = apiErrorBodySchema.safeParse(await response.json().catch(() => null));
       setError(body.success ? body.data.error.message : "Signing out failed. Please try again.");
     } catch {
