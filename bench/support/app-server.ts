@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+const SERVER_SCRIPT = path.join(ROOT, "scripts", "server.mjs");
 
 export interface AppServer {
   url: string;
@@ -13,7 +13,10 @@ export interface AppServer {
   dataDir: string;
   /** Everything the server printed so far (stdout and stderr). */
   output(): string;
+  /** Kills the server (SIGKILL, as a crash would) and waits until its output is drained. */
   stop(): Promise<void>;
+  /** Settles once the process has exited and its output pipes are drained. */
+  exited: Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -30,11 +33,11 @@ export async function freePort(): Promise<number> {
 export const newDataDir = () => mkdtempSync(path.join(os.tmpdir(), "portrait-live-test-"));
 
 /**
- * The benchmarks' own launcher (the benchmarks are a product tool and do not depend on the
- * test suite). Starts the real, built app (`next start`) as its own process, with only the
- * environment given here (nothing leaks in from the developer's shell). It is ready when
- * health answers 200, or with `ready: "answering"` when health answers at all (for tests
- * of an unhealthy server).
+ * Starts the real, built app as its own process, through the front-door server as `npm
+ * start` runs it, with only the environment given here (nothing leaks in from the
+ * developer's shell). It is ready when health answers 200, or with `ready: "answering"`
+ * when health answers at all (for tests of an unhealthy server). The benchmarks use it as
+ * it is; the test suite's helper (tests/support/app-server.ts) adds its log sink on top.
  */
 export async function startApp(
   options: { env?: Record<string, string>; dataDir?: string; port?: number; host?: string; ready?: "healthy" | "answering" } = {},
@@ -42,7 +45,7 @@ export async function startApp(
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? newDataDir();
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", options.host ?? "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, [SERVER_SCRIPT], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -51,18 +54,23 @@ export async function startApp(
       NEXT_TELEMETRY_DISABLED: "1",
       ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
       DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: options.host ?? "127.0.0.1",
       LOG_LEVEL: "debug",
       // Suites that are not about limits must not trip them; limit tests set their own.
       CREATE_LIMIT_PER_CLIENT_PER_MINUTE: "1000",
       CREATE_LIMIT_GLOBAL_PER_MINUTE: "1000",
       MAX_IN_FLIGHT: "100",
+      UPLOAD_LIMIT_PER_CLIENT_PER_MINUTE: "1000",
+      UPLOAD_LIMIT_GLOBAL_PER_MINUTE: "1000",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // "close" comes after the output pipes are drained, so no last line is lost.
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
@@ -87,10 +95,9 @@ export async function startApp(
     dataDir,
     output: () => output,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGKILL");
-        await exited;
-      }
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
     },
+    exited,
   };
 }
