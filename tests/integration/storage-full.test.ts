@@ -7,7 +7,7 @@ import { apiErrorBodySchema, healthSchema } from "@/lib/contracts/generation";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, postGeneration, waitFor, waitForFinal } from "../support/api";
-import { startApp, type AppServer } from "../support/app-server";
+import { expectServerErrors, startApp, type AppServer } from "../support/app-server";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const filesUnder = (dir: string): string[] =>
@@ -27,12 +27,14 @@ describe("below the free-space floor (MEDIA_MIN_FREE_MB above the disk's free sp
   afterAll(() => app?.stop());
 
   it("health says media is not ok because space is low", async () => {
+    expectServerErrors(app, /^answered 503 to GET \/api\/health$/);
     const response = await fetch(`${app.url}/api/health`);
     expect(response.status).toBe(503);
     expect(healthSchema.parse(await response.json())).toMatchObject({ ok: false, store: { ok: true }, media: { ok: false, problem: "low_space" } });
   });
 
   it("a create answers 507 with a plain message and stores nothing", async () => {
+    expectServerErrors(app, /^answered 507 to POST \/api\/generations$/);
     const response = await postGeneration(app.url, { image });
     expect(response.status).toBe(507);
     const body = apiErrorBodySchema.parse(await response.json());
@@ -113,6 +115,8 @@ describe.skipIf(!probe)("on a disk that is really full (a small tmpfs)", () => {
     });
 
     it("shows the generation waiting for space without downloading again and again, then saves it by itself", async () => {
+      // A full disk is the operator's problem: each wait is logged at error level.
+      expectServerErrors(app, /"msg":"media storage is full; the result will be saved once space returns"/);
       // Leave room for the portrait and the database, not for the 1.2 MB video.
       fillDisk(600 * 1024);
       const created = await createGeneration(app.url, { image });
@@ -136,6 +140,7 @@ describe.skipIf(!probe)("on a disk that is really full (a small tmpfs)", () => {
     });
 
     it("a create on the full disk answers 507 and leaves no empty files", async () => {
+      expectServerErrors(app, /^answered 507 to POST \/api\/generations$/);
       fillDisk(0);
       const inputs = path.join(app.dataDir, "media", "inputs");
       const before = filesUnder(inputs).length;

@@ -1,6 +1,7 @@
 import pRetry, { AbortError } from "p-retry";
 import { UpstreamError, type TaskSnapshot } from "@/lib/upstream/provider";
 import { messageForHttpStatus } from "./error-messages";
+import { postHoldingLastByte, SendRefused } from "./post-holding-last-byte";
 import { reshapeTask } from "./transform";
 import { CREATE_PATH, taskPath, unwrapTaskBody, wireTaskSchema, type WireCreateBody } from "./wire";
 
@@ -20,22 +21,22 @@ export function createVtrixApi(config: VtrixApiConfig) {
   async function vtrixFetch(method: Method, path: string, body?: WireCreateBody, beforeSend?: () => Promise<void>): Promise<TaskSnapshot> {
     // A create that failed in an unknown way might still have started a paid task.
     const taskMayExistOnDoubt = method === "POST";
-    const payload = body ? JSON.stringify(body) : undefined;
-    await beforeSend?.();
+    const url = `${config.baseUrl}${path}`;
+    const headers: Record<string, string> = { Authorization: `Bearer ${config.apiKey}`, Accept: "application/json" };
+    const signal = AbortSignal.timeout(config.timeoutMs);
     let response: Response;
     try {
-      response = await fetch(`${config.baseUrl}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${config.apiKey}`,
-          Accept: "application/json",
-          ...(body ? { "Content-Type": "application/json" } : {}),
-        },
-        body: payload,
-        signal: AbortSignal.timeout(config.timeoutMs),
-        redirect: "error",
-      });
+      response = body
+        ? await postHoldingLastByte(url, {
+            headers: { ...headers, "Content-Type": "application/json" },
+            body: JSON.stringify(body),
+            signal,
+            beforeSend: beforeSend ?? (async () => undefined),
+          })
+        : await fetch(url, { method, headers, signal, redirect: "error" });
     } catch (error) {
+      // The caller's own refusal (e.g. another instance holds the create): passed on as it is.
+      if (error instanceof SendRefused) throw error.refusal;
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       throw new UpstreamError(
         timedOut ? "timeout" : "network",
@@ -103,6 +104,10 @@ function httpError(response: Response, taskMayExistOnDoubt: boolean): UpstreamEr
   const status = response.status;
   const retryAfterSeconds = Number(response.headers.get("retry-after"));
   const retryAfterMs = Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
+  // A redirect is no answer to a create or a read; it cannot tell whether a task was made.
+  if (status < 400) {
+    return new UpstreamError("bad_response", "The provider sent an answer we could not read.", { httpStatus: status, taskMayExist: taskMayExistOnDoubt });
+  }
   const kind =
     status === 401
       ? "unauthorized"
@@ -123,10 +128,11 @@ function httpError(response: Response, taskMayExistOnDoubt: boolean): UpstreamEr
   });
 }
 
-/** Errors undici reports when no connection was made: the request cannot have reached the gateway. */
+/** Errors node:http (directly, or as undici's cause) reports when no connection was made: nothing reached the gateway. */
 const NOT_CONNECTED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
 function failedBeforeConnecting(error: unknown): boolean {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  return typeof cause?.code === "string" && NOT_CONNECTED_CODES.has(cause.code);
+  const codeOf = (value: unknown) => (typeof value === "object" && value !== null ? (value as { code?: unknown }).code : undefined);
+  const code = codeOf(error) ?? codeOf(error instanceof Error ? error.cause : undefined);
+  return typeof code === "string" && NOT_CONNECTED_CODES.has(code);
 }
