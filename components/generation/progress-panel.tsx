@@ -41,6 +41,16 @@ export function ProgressPanel({ generation }: { generation: GenerationView }) {
         />
       </div>
       <p className="text-sm text-neutral-600 dark:text-neutral-400">{next}</p>
+      {generation.notice ? (
+        // Why it is waiting (storage full, download being retried): nothing for the user to do, but worth knowing.
+        <p
+          role="status"
+          data-testid="notice"
+          className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+        >
+          {generation.notice.message}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -127,6 +127,10 @@ describe.skipIf(!probe)("on a disk that is really full (a small tmpfs)", () => {
       expect(waiting.status).toBe("processing");
       expect(waiting.notice?.message).toMatch(/storage is full/i);
       expect(waiting.error).toBeNull();
+      // The generation's page says so in its server HTML, not only the API.
+      const page = await fetch(`${app.url}/g/${created.id}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(waiting.notice?.message.replaceAll("'", "&#x27;") ?? "no notice");
       // The video's size is known from the first try: while it cannot fit, the link is not opened again.
       const opened = upstream.stats().cdn.downloads;
       expect(opened).toBeLessThanOrEqual(1);
