@@ -24,6 +24,8 @@ export interface CropUploaderOptions {
   upload: (image: Blob, options: { signal: AbortSignal; onProgress: (progress: UploadProgress) => void }) => Promise<UploadView>;
   /** Quiet time after the last framing change before the upload starts. */
   debounceMs?: number;
+  /** Quiet time before the crop is encoded: shorter, so the encode is done by the time the upload may start. */
+  encodeAfterMs?: number;
   /** Wait before each retry; the last one repeats. */
   retryDelaysMs?: readonly number[];
   /** A click waiting for the upload gives up (and shows why) after this many failed tries in a row. */
@@ -33,8 +35,10 @@ export interface CropUploaderOptions {
   now?: () => number;
 }
 
-/** Quiet time after the last pan, zoom or shape change before the crop is encoded and sent. */
+/** Quiet time after the last pan, zoom or shape change before the crop is sent. */
 export const UPLOAD_SETTLE_MS = 400;
+/** The crop is encoded after a shorter pause, so the encode overlaps the rest of the settle. */
+const ENCODE_SETTLE_MS = 150;
 
 /** Only a refusal that will not change when sent again ends the retries. */
 export const isDefinitiveUploadRefusal = (error: unknown) =>
@@ -60,6 +64,9 @@ export class CropUploader {
   private attempt = 0;
   private controller: AbortController | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private encodeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The current round's encoded crop, made once and reused by every try. */
+  private encoded: { round: number; image: Promise<Blob> } | null = null;
   private state: UploadState = { phase: "idle" };
   private readonly listeners = new Set<() => void>();
   private waiters: Waiter[] = [];
@@ -67,6 +74,7 @@ export class CropUploader {
   constructor(options: CropUploaderOptions) {
     this.options = {
       debounceMs: UPLOAD_SETTLE_MS,
+      encodeAfterMs: Math.min(ENCODE_SETTLE_MS, options.debounceMs ?? UPLOAD_SETTLE_MS),
       retryDelaysMs: [1000, 2000, 4000, 8000, 15000],
       triesWhileWaiting: 3,
       expiryMarginMs: 5 * 60_000,
@@ -94,7 +102,14 @@ export class CropUploader {
     }
     this.set({ phase: "pending", key: framing.key });
     const round = this.round;
+    this.encodeTimer = setTimeout(() => void this.encodedImage(round, framing).catch(() => undefined), this.options.encodeAfterMs);
     this.timer = setTimeout(() => void this.run(round), this.options.debounceMs);
+  }
+
+  /** This round's crop, encoded once (early, while the framing settles, or when first needed). */
+  private encodedImage(round: number, framing: Framing): Promise<Blob> {
+    if (this.encoded?.round !== round) this.encoded = { round, image: framing.encode() };
+    return this.encoded.image;
   }
 
   /**
@@ -147,6 +162,9 @@ export class CropUploader {
     this.attempt = 0;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.encodeTimer) clearTimeout(this.encodeTimer);
+    this.encodeTimer = null;
+    this.encoded = null;
     this.controller?.abort(new DOMException("The framing changed.", "AbortError"));
     this.controller = null;
   }
@@ -160,10 +178,10 @@ export class CropUploader {
     const stale = () => round !== this.round;
     const { key } = framing;
     try {
-      this.set({ phase: "encoding", key });
+      if (this.encoded?.round !== round) this.set({ phase: "encoding", key });
       let image: Blob;
       try {
-        image = await framing.encode();
+        image = await this.encodedImage(round, framing);
       } catch (error) {
         if (stale()) return;
         // The crop itself is the problem: trying again cannot help.

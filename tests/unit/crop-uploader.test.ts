@@ -49,6 +49,34 @@ describe("CropUploader", () => {
     expect(uploader.getState()).toMatchObject({ phase: "ready", key: "b" });
   });
 
+  it("encodes while the framing settles, so the upload leaves when the settle ends, and encodes each framing once", async () => {
+    const server = scriptedServer();
+    const encoded: string[] = [];
+    // An encode that takes 200 ms, as a large crop does on a slow phone.
+    const slowFraming = (key: string) => ({
+      key,
+      encode: () =>
+        new Promise<Blob>((resolve) => {
+          encoded.push(key);
+          setTimeout(() => resolve(new Blob([key], { type: "image/jpeg" })), 200);
+        }),
+    });
+    const uploader = new CropUploader({ upload: server.upload, debounceMs: 400, encodeAfterMs: 150, retryDelaysMs: [100] });
+    uploader.setFraming(slowFraming("a"));
+    await vi.advanceTimersByTimeAsync(100);
+    uploader.setFraming(slowFraming("b"));
+    await vi.advanceTimersByTimeAsync(399);
+    expect(server.calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.calls).toHaveLength(1);
+    expect(await text(server.calls[0]!.image)).toBe("b");
+    // A failed try sends the same encoded crop again.
+    server.calls[0]!.answer(new Error("network down"));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.calls).toHaveLength(2);
+    expect(encoded).toEqual(["b"]);
+  });
+
   it("aborts a stale upload, and never hands out the old framing's upload even if its answer comes last", async () => {
     const server = scriptedServer({ answersDespiteAbort: true });
     const uploader = new CropUploader({ upload: server.upload, debounceMs: 10 });
