@@ -3,8 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 
-/** A soft gradient "portrait" with a face-like ellipse and eyes, encoded by sharp. */
-export async function drawPortrait(options: { width?: number; height?: number; format?: "jpeg" | "png" | "webp" } = {}): Promise<Buffer> {
+/**
+ * A soft gradient "portrait" with a face-like ellipse and eyes, encoded by sharp; with
+ * `exifOrientation`, stored sideways-tagged as cameras do. The tests use it too.
+ */
+export async function drawPortrait(
+  options: { width?: number; height?: number; format?: "jpeg" | "png" | "webp"; exifOrientation?: number } = {},
+): Promise<Buffer> {
   const { width = 720, height = 960, format = "jpeg" } = options;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
     <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#f4c7a1"/><stop offset="1" stop-color="#5b3a29"/></linearGradient></defs>
@@ -13,7 +18,9 @@ export async function drawPortrait(options: { width?: number; height?: number; f
     <circle cx="${width * 0.42}" cy="${height * 0.38}" r="${width * 0.025}" fill="#222"/>
     <circle cx="${width * 0.58}" cy="${height * 0.38}" r="${width * 0.025}" fill="#222"/>
   </svg>`;
-  return sharp(Buffer.from(svg)).toFormat(format, format === "jpeg" ? { quality: 88 } : {}).toBuffer();
+  let image = sharp(Buffer.from(svg));
+  if (options.exifOrientation) image = image.withMetadata({ orientation: options.exifOrientation });
+  return image.toFormat(format, format === "jpeg" ? { quality: 88 } : {}).toBuffer();
 }
 
 export const toDataUrl = (bytes: Buffer, mime = "image/jpeg") => `data:${mime};base64,${bytes.toString("base64")}`;

@@ -1,5 +1,8 @@
 import { generationViewSchema, type GenerationView } from "@/lib/contracts/generation";
 
+/** Polling our own status route (cheap: it reads the store), shared with the benchmarks. */
+export { waitFor, waitForFinal } from "../../bench/support/api";
+
 export interface CreateOptions {
   image?: string;
   /** From POST /api/uploads; send either this or image. */
@@ -34,23 +37,3 @@ export async function getGeneration(baseUrl: string, id: string): Promise<Genera
   return generationViewSchema.parse(await response.json());
 }
 
-/** Polls our own status route (cheap: it reads the store) until a final state. */
-export async function waitForFinal(baseUrl: string, id: string, timeoutMs = 30_000): Promise<GenerationView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await getGeneration(baseUrl, id);
-    if (view.status === "succeeded" || view.status === "failed") return view;
-    if (Date.now() > deadline) throw new Error(`generation ${id} still ${view.status} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
