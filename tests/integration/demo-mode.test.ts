@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSchema } from "@/lib/contracts/generation";
 import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
@@ -42,5 +43,12 @@ describe("demo mode (no API key)", () => {
     // The demo frame keeps the portrait's aspect at 720P: 720×960.
     const tkhd = video.indexOf(Buffer.from("tkhd"));
     expect([video.readUInt16BE(tkhd + 80), video.readUInt16BE(tkhd + 84)]).toEqual([720, 960]);
+  });
+
+  it("makes a video from a flat, single-colour photo too (its re-encoded JPEG once stalled the demo render)", async () => {
+    const flat = await sharp({ create: { width: 600, height: 800, channels: 3, background: "#aa8866" } }).jpeg().toBuffer();
+    const created = await createGeneration(app.url, { image: toDataUrl(flat), prompt: "flat" });
+    const done = await waitForFinal(app.url, created.id, 30_000);
+    expect(done.status).toBe("succeeded");
   });
 });
