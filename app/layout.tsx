@@ -1,11 +1,12 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import "./globals.css";
 import { Providers } from "./providers";
 
 export const metadata: Metadata = {
   title: "Portrait Live",
-  description: "Turn a portrait photo into a 6-second 720P video.",
+  description: `Turn a portrait photo into a ${VIDEO_SPEC.durationSeconds}-second ${VIDEO_SPEC.resolution} video.`,
 };
 
 export const viewport: Viewport = {

@@ -1,5 +1,6 @@
 import { RecentStripLazy } from "@/components/studio/recent-strip-lazy";
 import { Studio } from "@/components/studio/studio";
+import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import { requireOwnerPage } from "@/lib/security/access";
 
 export default async function StudioPage() {
@@ -9,7 +10,7 @@ export default async function StudioPage() {
       <div className="flex flex-col gap-2">
         <h1 className="text-3xl font-bold tracking-tight text-neutral-900 dark:text-neutral-50">Bring a portrait to life</h1>
         <p className="max-w-2xl text-neutral-600 dark:text-neutral-400">
-          Drop a photo, frame the face, describe a small movement, and get a 6-second 720P video.
+          Drop a photo, frame the face, describe a small movement, and get a {`${VIDEO_SPEC.durationSeconds}-second ${VIDEO_SPEC.resolution}`} video.
         </p>
       </div>
       <Studio />

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { ShareControls } from "@/components/share/share-controls";
 import type { GenerationView as Generation } from "@/lib/contracts/generation";
+import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import { FailurePanel } from "./failure-panel";
 import { ProgressPanel } from "./progress-panel";
 import { ResultPlayer } from "./result-player";
@@ -70,7 +71,7 @@ export function GenerationView({ id, initial }: { id: string; initial: Generatio
         {generation.status === "failed" ? <FailurePanel generation={generation} /> : null}
 
         <p className="text-xs text-neutral-600 dark:text-neutral-400">
-          6 seconds · 720P{generation.cost ? ` · cost $${generation.cost}` : ""}
+          {`${VIDEO_SPEC.durationSeconds} seconds · ${VIDEO_SPEC.resolution}`}{generation.cost ? ` · cost $${generation.cost}` : ""}
           {generation.mode === "demo" ? " · simulated in demo mode" : ""}
         </p>
       </div>

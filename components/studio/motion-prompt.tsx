@@ -3,6 +3,7 @@
 import { Switch } from "@/components/ui/switch";
 import { appendMotion, MOTION_PRESETS, wordCount } from "@/lib/client/motion-presets";
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
+import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 
 export interface MotionSettings {
   prompt: string;
@@ -84,11 +85,11 @@ export function MotionPrompt({
       <dl className="flex gap-6 rounded-xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-900" data-testid="video-facts">
         <div className="flex gap-1.5">
           <dt className="text-neutral-600 dark:text-neutral-400">Length</dt>
-          <dd className="font-semibold">6 seconds</dd>
+          <dd className="font-semibold">{`${VIDEO_SPEC.durationSeconds} seconds`}</dd>
         </div>
         <div className="flex gap-1.5">
           <dt className="text-neutral-600 dark:text-neutral-400">Quality</dt>
-          <dd className="font-semibold">720P</dd>
+          <dd className="font-semibold">{VIDEO_SPEC.resolution}</dd>
         </div>
       </dl>
     </div>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "./prompt";
 import { uploadIdSchema } from "./upload";
+import { APP_MODES, VIDEO_SPEC } from "./video-spec";
 
 /** One schema per contract, imported by both the studio and the route handlers. */
 
@@ -75,8 +76,8 @@ export const generationViewSchema = z.object({
   options: z.object({
     promptOptimizer: z.boolean(),
     watermark: z.boolean(),
-    duration: z.literal(6),
-    resolution: z.literal("720P"),
+    duration: z.literal(VIDEO_SPEC.durationSeconds),
+    resolution: z.literal(VIDEO_SPEC.resolution),
   }),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -92,7 +93,7 @@ export const generationViewSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** Why an unfinished generation is waiting (e.g. the server's storage is full); null otherwise. */
   notice: z.object({ code: z.string(), message: z.string() }).nullable().default(null),
-  mode: z.enum(["live", "demo"]),
+  mode: z.enum(APP_MODES),
 });
 export type GenerationView = z.infer<typeof generationViewSchema>;
 
@@ -148,7 +149,7 @@ export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 
 export const healthSchema = z.object({
   ok: z.boolean(),
-  mode: z.enum(["live", "demo"]),
+  mode: z.enum(APP_MODES),
   store: z.object({ ok: z.boolean(), kind: z.enum(["sqlite", "postgres"]) }),
   /** `problem` says why media is not ok: unreachable, or less free space than MEDIA_MIN_FREE_MB. */
   media: z.object({ ok: z.boolean(), kind: z.enum(["local", "s3"]), problem: z.enum(["unreachable", "low_space"]).optional() }),

@@ -1,4 +1,5 @@
 import { isFinalStatus, type CreateGenerationInput, type GenerationStatus, type Totals } from "@/lib/contracts/generation";
+import type { AppMode } from "@/lib/contracts/video-spec";
 import { ApiError, notFound, storageFull } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
 import type { MediaStore } from "@/lib/media/media-store";
@@ -23,7 +24,7 @@ export interface GenerationServiceDeps {
   notifications: Pick<GenerationProvider, "taskIdFromNotification">;
   /** Assumed cost of a generation the provider has not billed yet (COST_ESTIMATE_USD). */
   costEstimateUsd: string;
-  mode: "live" | "demo";
+  mode: AppMode;
   now?: () => Date;
 }
 

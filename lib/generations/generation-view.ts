@@ -1,4 +1,5 @@
 import { isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
+import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import type { GenerationRecord } from "./generation-record";
 
 export interface ViewContext {
@@ -23,8 +24,8 @@ export function toGenerationView(record: GenerationRecord, context: ViewContext)
     options: {
       promptOptimizer: record.promptOptimizer,
       watermark: record.watermark,
-      duration: 6,
-      resolution: "720P",
+      duration: VIDEO_SPEC.durationSeconds,
+      resolution: VIDEO_SPEC.resolution,
     },
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

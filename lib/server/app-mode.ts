@@ -1,7 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
-
-export type AppMode = "live" | "demo";
+import type { AppMode } from "@/lib/contracts/video-spec";
 
 /** Without an API key the app runs the built-in demo provider. */
 export function appMode(): AppMode {

@@ -22,11 +22,12 @@ import { createVtrixProvider } from "@/lib/upstream/vtrix/vtrix-provider";
 import { createUploadGuard } from "@/lib/uploads/upload-guard";
 import { createUploadService, type UploadService } from "@/lib/uploads/upload-service";
 import { createUploadSweeper, sweepIntervalFor } from "@/lib/uploads/upload-sweeper";
+import type { AppMode } from "@/lib/contracts/video-spec";
 import { appMode } from "./app-mode";
 import { instanceIdIn } from "./instance-id";
 
 export interface Services {
-  mode: "live" | "demo";
+  mode: AppMode;
   repository: GenerationRepository;
   media: MediaStore;
   provider: GenerationProvider;

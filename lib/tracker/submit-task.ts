@@ -31,7 +31,7 @@ export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Pr
   const image = await deps.media.readBuffer(record.inputKey);
   let gate: "closed" | "passed" | undefined;
   const request: CreateTaskRequest = {
-    imageDataUrl: `data:image/jpeg;base64,${image.toString("base64")}`,
+    image: { bytes: image, type: "image/jpeg" },
     prompt: record.prompt,
     promptOptimizer: record.promptOptimizer,
     watermark: record.watermark,

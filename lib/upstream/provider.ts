@@ -1,3 +1,6 @@
+import type { AcceptedImageType } from "@/lib/contracts/image-rules";
+import type { AppMode } from "@/lib/contracts/video-spec";
+
 /**
  * What the rest of the app knows about a video provider. Wire formats stay inside each
  * provider's own module (lib/upstream/vtrix, lib/upstream/demo).
@@ -20,8 +23,8 @@ export interface TaskSnapshot {
 }
 
 export interface CreateTaskRequest {
-  /** data:image/jpeg;base64,... */
-  imageDataUrl: string;
+  /** The first frame as stored; each provider encodes it for its own wire format. */
+  image: { bytes: Uint8Array; type: AcceptedImageType };
   prompt: string;
   promptOptimizer: boolean;
   watermark: boolean;
@@ -41,7 +44,7 @@ export interface ResultDownload {
 }
 
 export interface GenerationProvider {
-  readonly mode: "live" | "demo";
+  readonly mode: AppMode;
   createTask(request: CreateTaskRequest): Promise<TaskSnapshot>;
   getTask(taskId: string): Promise<TaskSnapshot>;
   /** Opens the result for download; only ever called with a URL this provider returned. */

@@ -38,7 +38,7 @@ describe("a create that fails on the way", () => {
     const address = server.address();
     return typeof address === "object" && address ? address.port : 0;
   };
-  const body = toCreateBody({ imageDataUrl: "data:image/jpeg;base64,/9j/", prompt: "", promptOptimizer: true, watermark: false });
+  const body = toCreateBody({ image: { bytes: new Uint8Array([0xff, 0xd8, 0xff]), type: "image/jpeg" }, prompt: "", promptOptimizer: true, watermark: false });
   const outcome = (port: number) =>
     createVtrixApi({ baseUrl: `http://127.0.0.1:${port}`, apiKey: "k", timeoutMs: 2_000 })
       .createTask(body)

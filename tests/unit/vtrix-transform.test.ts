@@ -125,7 +125,7 @@ describe("toCreateBody", () => {
   it("wraps the parameters in the gateway's envelope with the fixed duration and resolution", () => {
     expect(
       toCreateBody({
-        imageDataUrl: "data:image/jpeg;base64,AAAA",
+        image: { bytes: new Uint8Array([0, 0, 0]), type: "image/jpeg" },
         prompt: "she smiles",
         promptOptimizer: false,
         watermark: true,
@@ -149,8 +149,14 @@ describe("toCreateBody", () => {
     });
   });
 
+  it("sends the first frame as a data URL of its own type, built from the bytes", () => {
+    const bytes = new Uint8Array(Buffer.from("\x89PNG\r\n\x1a\nrest", "latin1"));
+    const params = toCreateBody({ image: { bytes: bytes.subarray(1), type: "image/png" }, prompt: "", promptOptimizer: true, watermark: false }).input[0].params;
+    expect(params.first_frame_image).toBe(`data:image/png;base64,${Buffer.from(bytes.subarray(1)).toString("base64")}`);
+  });
+
   it("leaves out an empty prompt and an absent callback", () => {
-    const params = toCreateBody({ imageDataUrl: "data:x", prompt: "", promptOptimizer: true, watermark: false }).input[0].params;
+    const params = toCreateBody({ image: { bytes: new Uint8Array(), type: "image/jpeg" }, prompt: "", promptOptimizer: true, watermark: false }).input[0].params;
     expect(params).not.toHaveProperty("prompt");
     expect(params).not.toHaveProperty("callback_url");
   });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import { sharedPosterPath, sharedVideoPath } from "@/lib/generations/generation-view";
 import { publicOrigin } from "@/lib/server/public-origin";
 import { outputSize } from "@/lib/upstream/output-size";
@@ -16,7 +17,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   if (!shared) return { title: "Video not found · Portrait Live", robots: { index: false } };
   const origin = await publicOrigin();
   const video = outputSize(shared.inputWidth, shared.inputHeight);
-  const description = shared.hidePrompt || !shared.prompt ? "A 6-second video made with Portrait Live." : shared.prompt.slice(0, 200);
+  const description = shared.hidePrompt || !shared.prompt ? `A ${VIDEO_SPEC.durationSeconds}-second video made with Portrait Live.` : shared.prompt.slice(0, 200);
   const pageUrl = `${origin}/s/${token}`;
   const posterUrl = `${origin}${sharedPosterPath(token)}`;
   return {

@@ -75,12 +75,11 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
     async createTask(request: CreateTaskRequest) {
       await request.beforeSend?.();
       const taskId = `demo-${Date.now().toString(36)}-${randomPart()}`;
-      const base64 = request.imageDataUrl.slice(request.imageDataUrl.indexOf(",") + 1);
       // The portrait is private, as in the media folder.
       await mkdir(options.workDir, { recursive: true, mode: 0o700 });
       // A plain baseline JPEG: the bundled ffmpeg cannot decode some of the optimised JPEGs
       // the app stores (a flat, single-colour crop), and the demo would wait on it forever.
-      const baseline = await sharp(Buffer.from(base64, "base64")).jpeg({ quality: 92, mozjpeg: false, progressive: false }).toBuffer();
+      const baseline = await sharp(request.image.bytes).jpeg({ quality: 92, mozjpeg: false, progressive: false }).toBuffer();
       await writeFile(imagePath(taskId), baseline, { mode: 0o600 });
       return snapshot(taskId);
     },

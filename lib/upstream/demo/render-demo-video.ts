@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { outputSize } from "@/lib/upstream/output-size";
+import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 
 const require = createRequire(import.meta.url);
 
@@ -11,7 +12,7 @@ function ffmpegPath(): string {
 }
 
 const FPS = 25;
-const SECONDS = 6;
+const SECONDS = VIDEO_SPEC.durationSeconds;
 
 /**
  * Renders a real, playable 6 s H.264 MP4 from a still: a slow push-in, the kind of

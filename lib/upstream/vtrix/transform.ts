@@ -1,3 +1,4 @@
+import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import type { CreateTaskRequest, TaskSnapshot, TaskState } from "@/lib/upstream/provider";
 import { messageForTaskError, normaliseErrorCode } from "./error-messages";
 import { VTRIX_MODEL, type WireCreateBody, type WireTask } from "./wire";
@@ -85,16 +86,22 @@ export function reshapeTask(task: WireTask): TaskSnapshot {
   return snapshot;
 }
 
+/** The gateway takes the first frame inline, as a data URL. */
+function toDataUrl(image: CreateTaskRequest["image"]): string {
+  const base64 = Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength).toString("base64");
+  return `data:${image.type};base64,${base64}`;
+}
+
 export function toCreateBody(request: CreateTaskRequest): WireCreateBody {
   return {
     model: VTRIX_MODEL,
     input: [
       {
         params: {
-          first_frame_image: request.imageDataUrl,
+          first_frame_image: toDataUrl(request.image),
           ...(request.prompt ? { prompt: request.prompt } : {}),
-          duration: 6,
-          resolution: "720P",
+          duration: VIDEO_SPEC.durationSeconds,
+          resolution: VIDEO_SPEC.resolution,
           prompt_optimizer: request.promptOptimizer,
           aigc_watermark: request.watermark,
           ...(request.callbackUrl ? { callback_url: request.callbackUrl } : {}),

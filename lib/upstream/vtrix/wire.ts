@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 
 /**
  * The gateway's wire format, parsed leniently: every variant seen in public clients
@@ -11,8 +12,8 @@ export const taskPath = (taskId: string) => `/model/v1/generation/task/${encodeU
 export interface WireCreateParams {
   first_frame_image: string;
   prompt?: string;
-  duration: 6;
-  resolution: "720P";
+  duration: (typeof VIDEO_SPEC)["durationSeconds"];
+  resolution: (typeof VIDEO_SPEC)["resolution"];
   prompt_optimizer: boolean;
   aigc_watermark: boolean;
   callback_url?: string;
