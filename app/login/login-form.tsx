@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { apiErrorBodySchema } from "@/lib/contracts/generation";
+import { apiErrorBodySchema } from "@/lib/contracts/api-error";
 
 export function LoginForm({ returnTo }: { returnTo: string }) {
   const router = useRouter();

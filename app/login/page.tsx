@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { safeReturnPath } from "@/lib/contracts/generation";
+import { safeReturnPath } from "@/lib/contracts/login";
 import { env } from "@/lib/env";
 import { hasOwnerSession } from "@/lib/security/session";
 import { LoginForm } from "./login-form";

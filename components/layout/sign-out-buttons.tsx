@@ -20,7 +20,7 @@ export function SignOutButtons() {
         return;
       }
       // The schema (and zod) load only on this rare path: the header is on every page's first load.
-      const { apiErrorBodySchema } = await import("@/lib/contracts/generation");
+      const { apiErrorBodySchema } = await import("@/lib/contracts/api-error");
       const body = apiErrorBodySchema.safeParse(await response.json().catch(() => null));
       setError(body.success ? body.data.error.message : "Signing out failed. Please try again.");
     } catch {

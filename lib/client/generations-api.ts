@@ -1,6 +1,6 @@
 import type { z } from "zod";
+import { apiErrorBodySchema } from "@/lib/contracts/api-error";
 import {
-  apiErrorBodySchema,
   type CreateGenerationBody,
   generationListSchema,
   generationViewSchema,

@@ -1,4 +1,4 @@
-import { apiErrorBodySchema } from "@/lib/contracts/generation";
+import { apiErrorBodySchema } from "@/lib/contracts/api-error";
 import { uploadViewSchema, type UploadView } from "@/lib/contracts/upload";
 import { ApiRequestError } from "./api-request-error";
 

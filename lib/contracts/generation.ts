@@ -1,38 +1,18 @@
 import { z } from "zod";
-import { PROMPT_MAX_CODE_POINTS, promptLength } from "./prompt";
+import { promptSchema } from "./prompt";
 import { uploadIdSchema } from "./upload";
 import { APP_MODES, VIDEO_SPEC } from "./video-spec";
 
 /** One schema per contract, imported by both the studio and the route handlers. */
 
 export const GENERATION_ID_PATTERN = /^[A-Za-z0-9_-]{21}$/;
-export const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
+const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;
 
 export const generationIdSchema = z
   .string()
   .regex(GENERATION_ID_PATTERN, "Not a valid generation id.");
 
 export const shareTokenSchema = z.string().regex(SHARE_TOKEN_PATTERN, "Not a valid share token.");
-
-export const idempotencyKeySchema = z
-  .string()
-  .regex(IDEMPOTENCY_KEY_PATTERN, "Idempotency-Key must be 8–128 characters of A–Z, a–z, 0–9, _ . : -");
-
-export const promptSchema = z
-  .string()
-  .refine((value) => promptLength(value) <= PROMPT_MAX_CODE_POINTS, {
-    message: `The prompt must be at most ${PROMPT_MAX_CODE_POINTS} characters.`,
-  })
-  .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), {
-    message: "The prompt contains control characters.",
-  })
-  .refine((value) => !/[\u202A-\u202E\u2066-\u2069]/.test(value), {
-    message: "The prompt contains text-direction override characters, which can disguise what it says.",
-  })
-  .refine((value) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value), {
-    message: "The prompt contains broken Unicode (an unpaired surrogate).",
-  });
 
 export const createGenerationBodySchema = z
   .strictObject({
@@ -62,7 +42,7 @@ export type CreateGenerationInput = z.output<typeof createGenerationBodySchema>;
 export const generationStatusSchema = z.enum(["queued", "processing", "succeeded", "failed"]);
 export type GenerationStatus = z.infer<typeof generationStatusSchema>;
 
-export const FINAL_STATUSES: readonly GenerationStatus[] = ["succeeded", "failed"];
+const FINAL_STATUSES: readonly GenerationStatus[] = ["succeeded", "failed"];
 export const isFinalStatus = (status: GenerationStatus) => FINAL_STATUSES.includes(status);
 /** Queued or processing: what the tracker still follows. */
 export const UNFINISHED_STATUSES = generationStatusSchema.options.filter((status) => !isFinalStatus(status));
@@ -115,7 +95,6 @@ export type GenerationList = z.infer<typeof generationListSchema>;
 export const updateGenerationBodySchema = z.strictObject({
   hidePrompt: z.boolean({ error: "hidePrompt must be true or false." }),
 });
-export type UpdateGenerationBody = z.infer<typeof updateGenerationBodySchema>;
 
 /** The browser sends its own local midnight and first of the month, so "today" means the user's day. */
 export const totalsQuerySchema = z.strictObject({
@@ -137,31 +116,3 @@ const spendSchema = z.object({
 
 export const totalsSchema = z.object({ today: spendSchema, month: spendSchema, allTime: spendSchema });
 export type Totals = z.infer<typeof totalsSchema>;
-
-export const apiErrorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    field: z.string().optional(),
-  }),
-});
-export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
-
-export const healthSchema = z.object({
-  ok: z.boolean(),
-  mode: z.enum(APP_MODES),
-  store: z.object({ ok: z.boolean(), kind: z.enum(["sqlite", "postgres"]) }),
-  /** `problem` says why media is not ok: unreachable, or less free space than MEDIA_MIN_FREE_MB. */
-  media: z.object({ ok: z.boolean(), kind: z.enum(["local", "s3"]), problem: z.enum(["unreachable", "low_space"]).optional() }),
-  upstream: z.object({ configured: z.boolean(), baseUrl: z.string() }),
-});
-export type Health = z.infer<typeof healthSchema>;
-
-export const loginBodySchema = z.strictObject({
-  password: z.string({ error: "Enter the password." }).min(1, "Enter the password.").max(1024),
-});
-
-/** Only same-site paths may follow a login, never another origin. */
-export function safeReturnPath(value: string | null | undefined): string {
-  return value && /^\/(?!\/)[^\\\s]*$/.test(value) ? value : "/";
-}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IMAGE_RULES } from "./image-rules";
 
 /** One schema per contract, imported by both the studio and the route handlers. */
 
@@ -7,7 +8,7 @@ export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{21}$/;
 export const uploadIdSchema = z.string().regex(UPLOAD_ID_PATTERN, "Not a valid upload id.");
 
 /** Content types `POST /api/uploads` takes as a raw body (multipart/form-data carries one of these in its `image` field). */
-export const UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
+export const UPLOAD_CONTENT_TYPES = IMAGE_RULES.mimeTypes;
 
 /** What `POST /api/uploads` answers (201): the portrait as stored, upright and without metadata. */
 export const uploadViewSchema = z.object({

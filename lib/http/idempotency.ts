@@ -1,4 +1,4 @@
-import { idempotencyKeySchema } from "@/lib/contracts/generation";
+import { idempotencyKeySchema } from "@/lib/contracts/idempotency-key";
 import { parseOrThrow } from "./parse";
 
 export function idempotencyKeyFrom(request: Request): string | undefined {

@@ -1,6 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/errors";
-import type { ApiErrorBody } from "@/lib/contracts/generation";
+import type { ApiErrorBody } from "@/lib/contracts/api-error";
 import { log } from "@/lib/log";
 
 export function errorResponse(error: ApiError, headers?: HeadersInit): Response {

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Health } from "@/lib/contracts/generation";
+import type { Health } from "@/lib/contracts/health";
 import { env } from "@/lib/env";
 import { mediaKindFor } from "@/lib/media/open-media-store";
 import { storeKindFor } from "@/lib/store/open-store";

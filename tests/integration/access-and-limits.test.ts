@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema } from "@/lib/contracts/generation";
+import { apiErrorBodySchema } from "@/lib/contracts/api-error";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, postGeneration, waitFor, waitForFinal } from "../support/api";
 import { startApp, type AppServer } from "../support/app-server";

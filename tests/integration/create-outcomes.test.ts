@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema, totalsSchema, type GenerationView } from "@/lib/contracts/generation";
+import { totalsSchema, type GenerationView } from "@/lib/contracts/generation";
+import { apiErrorBodySchema } from "@/lib/contracts/api-error";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, postGeneration, waitFor, waitForFinal } from "../support/api";
 import { freePort, newDataDir, startApp, type AppServer } from "../support/app-server";

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema } from "@/lib/contracts/generation";
+import { apiErrorBodySchema } from "@/lib/contracts/api-error";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { postGeneration } from "../support/api";
 import { startApp, type AppServer } from "../support/app-server";

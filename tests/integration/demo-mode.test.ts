@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { healthSchema } from "@/lib/contracts/generation";
+import { healthSchema } from "@/lib/contracts/health";
 import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
 import { startApp, type AppServer } from "../support/app-server";
 import { makePortrait, toDataUrl } from "../support/portraits";

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema } from "@/lib/contracts/generation";
+import { apiErrorBodySchema } from "@/lib/contracts/api-error";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitForFinal } from "../support/api";
 import { startApp, type AppServer } from "../support/app-server";

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generationListSchema, healthSchema } from "@/lib/contracts/generation";
+import { generationListSchema } from "@/lib/contracts/generation";
+import { healthSchema } from "@/lib/contracts/health";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
 import { newDataDir, startApp, type AppServer } from "../support/app-server";

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { healthSchema } from "@/lib/contracts/generation";
+import { healthSchema } from "@/lib/contracts/health";
 import { createS3Client } from "@/lib/media/s3-client";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitForFinal } from "../support/api";

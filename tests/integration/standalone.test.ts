@@ -15,7 +15,7 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { healthSchema } from "@/lib/contracts/generation";
+import { healthSchema } from "@/lib/contracts/health";
 import { createGeneration, waitForFinal } from "../support/api";
 import { freePort } from "../support/app-server";
 import { ROOT, commandArgv, healthcheckArgv, imageBuildCommand, imageFiles, readDockerfile, stageEnv } from "../support/container-image";

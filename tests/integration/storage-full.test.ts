@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema, healthSchema } from "@/lib/contracts/generation";
+import { apiErrorBodySchema } from "@/lib/contracts/api-error";
+import { healthSchema } from "@/lib/contracts/health";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, postGeneration, waitFor, waitForFinal } from "../support/api";

@@ -1,4 +1,4 @@
-import { loginBodySchema } from "@/lib/contracts/generation";
+import { loginBodySchema } from "@/lib/contracts/login";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
