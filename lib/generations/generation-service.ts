@@ -4,7 +4,7 @@ import { ApiError, notFound, storageFull } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
 import type { MediaStore } from "@/lib/media/media-store";
 import { isStorageFull } from "@/lib/media/storage-full";
-import type { CreateGuard } from "@/lib/limits/create-guard";
+import type { AdmissionGuard } from "@/lib/limits/admission-guard";
 import { decodeCursor } from "@/lib/store/cursor";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
 import type { UploadRecord } from "@/lib/uploads/upload-record";
@@ -19,7 +19,7 @@ export interface GenerationServiceDeps {
   media: MediaStore;
   uploads: Pick<UploadService, "store" | "usable" | "release">;
   tracker: Pick<GenerationTracker, "kick" | "forget">;
-  guard: CreateGuard;
+  guard: AdmissionGuard;
   /** Reads the task id out of a provider notification (the wire format stays in the provider's module). */
   notifications: Pick<GenerationProvider, "taskIdFromNotification">;
   /** Assumed cost of a generation the provider has not billed yet (COST_ESTIMATE_USD). */

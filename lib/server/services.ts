@@ -4,11 +4,11 @@ import { env } from "@/lib/env";
 import { createGenerationEvents, type GenerationEvents } from "@/lib/generations/generation-events";
 import { createGenerationService, type GenerationService } from "@/lib/generations/generation-service";
 import type { GenerationRepository } from "@/lib/generations/generation-record";
-import type { ViewContext } from "@/lib/generations/generation-view";
+import type { ViewContext } from "@/lib/generations/to-generation-view";
 import { log } from "@/lib/log";
 import type { MediaStore } from "@/lib/media/media-store";
 import { mediaKindFor, openMediaStore } from "@/lib/media/open-media-store";
-import { createCreateGuard } from "@/lib/limits/create-guard";
+import { createAdmissionGuard } from "@/lib/limits/admission-guard";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
 import { createKyselySessionRepository } from "@/lib/store/kysely-session-repository";
@@ -88,7 +88,7 @@ async function createServices(): Promise<Services> {
         ? (record) => `${publicBaseUrl}/api/callbacks/vtrix/${record.callbackSecret}`
         : undefined,
   });
-  const guard = createCreateGuard(
+  const guard = createAdmissionGuard(
     {
       perClientPerMinute: config.CREATE_LIMIT_PER_CLIENT_PER_MINUTE,
       globalPerMinute: config.CREATE_LIMIT_GLOBAL_PER_MINUTE,

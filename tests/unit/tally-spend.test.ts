@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { tallySpend } from "@/lib/generations/tally-spend";
-import { createCreateGuard } from "@/lib/limits/create-guard";
+import { createAdmissionGuard } from "@/lib/limits/admission-guard";
 
 const at = (day: number) => `2026-11-${String(day).padStart(2, "0")}T10:00:00.000Z`;
 
@@ -20,7 +20,7 @@ describe("spending as budgets and totals see it", () => {
 
   it("a budget refuses the create that the estimate for unconfirmed creates would push over", async () => {
     const spend = [1, 2, 3].map(() => ({ createdAt: new Date().toISOString(), costUsd: null, awaitingCost: true }));
-    const guard = createCreateGuard(
+    const guard = createAdmissionGuard(
       { perClientPerMinute: 100, globalPerMinute: 100, maxInFlight: 10, maxSpendUsdDay: "1", costEstimateUsd: "0.30" },
       { listUnfinished: async () => [], listSpend: async () => spend },
     );

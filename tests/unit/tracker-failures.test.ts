@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newGenerationRecord } from "@/lib/generations/generation-record";
-import { toGenerationView } from "@/lib/generations/generation-view";
+import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { MediaWriteError } from "@/lib/media/media-store";
 import { isStorageFull } from "@/lib/media/storage-full";
 import { formatDuration } from "@/lib/tracker/format-duration";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { HistoryView } from "@/components/history/history-view";
 import { HISTORY_PAGE_SIZE } from "@/components/history/page-size";
 import type { GenerationList } from "@/lib/contracts/generation";
-import { toGenerationView } from "@/lib/generations/generation-view";
+import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { requireOwnerPage } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
 

@@ -1,5 +1,5 @@
 import { createGenerationBodySchema, generationListQuerySchema, type GenerationList } from "@/lib/contracts/generation";
-import { toGenerationView } from "@/lib/generations/generation-view";
+import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { MAX_CREATE_BODY_BYTES } from "@/lib/http/limits";
 import { parseOrThrow } from "@/lib/http/parse";

@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
-import { sharedPosterPath, sharedVideoPath } from "@/lib/generations/generation-view";
+import { sharedPosterPath, sharedVideoPath } from "@/lib/generations/to-generation-view";
 import { publicOrigin } from "@/lib/server/public-origin";
 import { outputSize } from "@/lib/upstream/output-size";
-import { loadSharedGeneration } from "./shared-generation";
+import { loadSharedGeneration } from "./load-shared-generation";
 
 type Props = { params: Promise<{ token: string }> };
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { GenerationView } from "@/components/generation/generation-view";
+import { GenerationDetail } from "@/components/generation/generation-detail";
 import { generationIdSchema } from "@/lib/contracts/generation";
-import { toGenerationView } from "@/lib/generations/generation-view";
+import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { requireOwnerPage } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
 
@@ -21,7 +21,7 @@ export default async function GenerationPage({ params }: Props) {
   if (!record) notFound();
   return (
     <main className="mx-auto w-full max-w-6xl px-4 py-8">
-      <GenerationView id={record.id} initial={toGenerationView(record, viewContext)} />
+      <GenerationDetail id={record.id} initial={toGenerationView(record, viewContext)} />
     </main>
   );
 }

@@ -1,5 +1,5 @@
 import { updateGenerationBodySchema } from "@/lib/contracts/generation";
-import { toGenerationView } from "@/lib/generations/generation-view";
+import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";

@@ -1,4 +1,4 @@
-import { toGenerationView } from "@/lib/generations/generation-view";
+import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";

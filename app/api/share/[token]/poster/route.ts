@@ -1,6 +1,6 @@
 import { handle } from "@/lib/http/respond";
 import { serveMedia } from "@/lib/http/serve-media";
-import { sharedGenerationFrom, type TokenParams } from "@/lib/http/shared-generation";
+import { sharedGenerationFrom, type TokenParams } from "@/lib/http/find-shared-generation";
 import { services } from "@/lib/server/services";
 
 /** Public: the poster behind a live share link. */

@@ -18,7 +18,7 @@ const HEADING: Record<Generation["status"], string> = {
 };
 
 /** One generation: progress while it runs, then the player, download and sharing; or the reason it failed. */
-export function GenerationView({ id, initial }: { id: string; initial: Generation }) {
+export function GenerationDetail({ id, initial }: { id: string; initial: Generation }) {
   const query = useGeneration(id, initial);
   const generation = query.data ?? initial;
   const running = generation.status === "queued" || generation.status === "processing";

@@ -5,7 +5,7 @@ import { ApiError } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-record";
 import { tallySpend } from "@/lib/generations/tally-spend";
 
-export interface CreateLimits {
+export interface AdmissionLimits {
   perClientPerMinute: number;
   globalPerMinute: number;
   maxInFlight: number;
@@ -15,7 +15,7 @@ export interface CreateLimits {
 }
 
 /** Decides whether a new paid generation may start. */
-export interface CreateGuard {
+export interface AdmissionGuard {
   admit<T>(clientKey: string, create: () => Promise<T>): Promise<T>;
 }
 
@@ -26,11 +26,11 @@ const GLOBAL_KEY = "all-clients";
  * day/month budgets. Checks and the insert run under one lock, so two simultaneous
  * requests cannot both take the last place.
  */
-export function createCreateGuard(
-  limits: CreateLimits,
+export function createAdmissionGuard(
+  limits: AdmissionLimits,
   repository: Pick<GenerationRepository, "listUnfinished" | "listSpend">,
   now: () => Date = () => new Date(),
-): CreateGuard {
+): AdmissionGuard {
   const lock = new Mutex();
   const perClient = perMinuteLimit(limits.perClientPerMinute);
   const global = perMinuteLimit(limits.globalPerMinute);
