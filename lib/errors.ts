@@ -2,7 +2,7 @@
  * The one error type that crosses from lib/ to HTTP. Its message is written for
  * people and never carries stack traces, upstream bodies or secrets.
  */
-export const API_ERROR_STATUS = {
+const API_ERROR_STATUS = {
   invalid_body: 400,
   invalid_param: 400,
   invalid_image: 422,
@@ -10,10 +10,8 @@ export const API_ERROR_STATUS = {
   image_too_large: 413,
   image_too_small: 422,
   image_aspect: 422,
-  prompt_too_long: 422,
   body_too_large: 413,
   unsupported_media_type: 415,
-  idempotency_conflict: 409,
   not_found: 404,
   upload_expired: 410,
   not_ready: 409,
@@ -22,7 +20,6 @@ export const API_ERROR_STATUS = {
   unauthorized: 401,
   rate_limited: 429,
   budget_exceeded: 402,
-  upstream_unavailable: 502,
   storage_unavailable: 503,
   storage_full: 507,
   internal: 500,

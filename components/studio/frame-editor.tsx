@@ -3,6 +3,7 @@
 import { useMemo, useState, type KeyboardEvent } from "react";
 import Cropper, { type Area as CropperArea } from "react-easy-crop";
 import { availablePresets, frameAround, zoomLimit, type Area, type Size } from "@/lib/client/crop-math";
+import { frameHint } from "./frame-hint";
 import { FramePresetPicker } from "./frame-preset-picker";
 
 const PAN_STEP_PX = 12;
@@ -50,21 +51,7 @@ export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
     changeZoom(zoom + step);
   };
 
-  const atLimit = zoomRefused || zoom >= limit.max - 1e-3;
-  const hint =
-    limit.max <= 1 + 1e-3
-      ? "This photo is only just large enough for this frame, so it cannot zoom in further."
-      : atLimit && limit.reason === "min-size"
-        ? "That is as close as it goes: a tighter frame would keep 300 px or less of your photo on its short side, and the model needs more."
-        : atLimit
-          ? "That is the closest zoom."
-          : face === undefined
-            ? "Looking for a face to centre the frame…"
-            : face === null
-              ? "No face found, so the frame is centred. The model works best on portraits with a clear face."
-              : framingFace !== face
-                ? "Face found. Pick a frame shape to centre on it again."
-                : "Framed on the face. Drag or use the arrow keys to adjust.";
+  const hint = frameHint({ limit, atLimit: zoomRefused || zoom >= limit.max - 1e-3, face, framedOnFace: framingFace === face });
 
   return (
     <div className="flex flex-col gap-4">
@@ -138,3 +125,4 @@ export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
     </div>
   );
 }
+

@@ -84,7 +84,7 @@ export function Studio() {
   useEffect(() => () => release(current.current), []);
 
   const promptTooLong = promptLength(settings.prompt) > PROMPT_MAX_CODE_POINTS;
-  const serverError = create.error instanceof ApiRequestError || create.error instanceof Error ? create.error : null;
+  const serverError = create.error instanceof Error ? create.error : null;
   const fieldError = (field: string) => (serverError instanceof ApiRequestError && serverError.field === field ? serverError.message : null);
   const generalError = serverError && !fieldError("prompt") && !fieldError("image") ? serverError.message : null;
 

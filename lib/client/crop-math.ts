@@ -51,7 +51,7 @@ export function zoomLimit(image: Size, ratio: number, ceiling = ZOOM_CEILING): Z
   return bySize < ceiling ? { max: Math.max(1, bySize), reason: "min-size" } : { max: ceiling, reason: "ceiling" };
 }
 
-export const ratioAllowed = (ratio: number) => ratio >= IMAGE_RULES.minAspect && ratio <= IMAGE_RULES.maxAspect;
+const ratioAllowed = (ratio: number) => ratio >= IMAGE_RULES.minAspect && ratio <= IMAGE_RULES.maxAspect;
 
 /** Presets the image can fill with a frame the model accepts, plus "original" when the photo already fits. */
 export function availablePresets(image: Size): AspectPreset[] {

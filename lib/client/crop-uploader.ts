@@ -41,7 +41,7 @@ export const UPLOAD_SETTLE_MS = 400;
 const ENCODE_SETTLE_MS = 150;
 
 /** Only a refusal that will not change when sent again ends the retries. */
-export const isDefinitiveUploadRefusal = (error: unknown) =>
+const isDefinitiveUploadRefusal = (error: unknown) =>
   error instanceof ApiRequestError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 
 interface Waiter {

@@ -8,8 +8,8 @@ export interface ViewContext {
 }
 
 export const videoPath = (id: string) => `/api/generations/${id}/video`;
-export const posterPath = (id: string) => `/api/generations/${id}/poster`;
-export const sharePath = (token: string) => `/s/${token}`;
+const posterPath = (id: string) => `/api/generations/${id}/poster`;
+const sharePath = (token: string) => `/s/${token}`;
 export const sharedVideoPath = (token: string) => `/api/share/${token}/video`;
 export const sharedPosterPath = (token: string) => `/api/share/${token}/poster`;
 

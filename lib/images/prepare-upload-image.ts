@@ -5,7 +5,7 @@ import { checkImageBytes, checkImageDimensions } from "@/lib/contracts/image-rul
 import { sniffImageType } from "./sniff-image-type";
 
 /** Beyond this many pixels we refuse before decoding (a tiny file can declare a huge canvas). */
-export const MAX_INPUT_PIXELS = 100_000_000;
+const MAX_INPUT_PIXELS = 100_000_000;
 const DATA_URL_PATTERN = /^data:([a-z]+\/[a-z0-9.+-]+)?(;[a-z0-9-]+=[^;,]*)*;base64,/i;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
 

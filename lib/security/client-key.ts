@@ -1,7 +1,7 @@
 import { CLIENT_HEADER, FRONT_DOOR_MARK } from "./front-door.mjs";
 
 /** Requests that did not come through scripts/server.mjs (e.g. `next dev`) all count as one client. */
-export const UNKNOWN_CLIENT = "unknown";
+const UNKNOWN_CLIENT = "unknown";
 
 /**
  * Who is asking, for per-client limits: the key scripts/server.mjs set from the

@@ -6,7 +6,7 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
  * The address the server was told to bind: HOST for scripts/server.mjs (`npm start`), or
  * `next start -H/--hostname`; both bind every interface by default.
  */
-export function boundHost(argv: readonly string[] = process.argv, hostVariable = process.env.HOST): string | undefined {
+function boundHost(argv: readonly string[] = process.argv, hostVariable = process.env.HOST): string | undefined {
   const index = argv.findIndex((arg) => arg === "-H" || arg === "--hostname");
   if (index >= 0) return argv[index + 1];
   const fromFlag = argv.find((arg) => arg.startsWith("--hostname="))?.slice("--hostname=".length);

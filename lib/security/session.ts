@@ -13,7 +13,7 @@ export interface OwnerSession {
   sessionId?: string;
 }
 
-export const SESSION_COOKIE = "portrait_live_session";
+const SESSION_COOKIE = "portrait_live_session";
 
 let sealingKey: string | undefined;
 

@@ -5,7 +5,7 @@ import { destinationAllowed, RefusedDestinationError } from "./result-destinatio
 /** Resolves a host name to all its addresses (node:dns by default; tests pass their own). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
-export const systemResolver: Resolver = (hostname) =>
+const systemResolver: Resolver = (hostname) =>
   new Promise((resolve, reject) =>
     dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
   );

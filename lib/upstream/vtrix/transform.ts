@@ -22,13 +22,13 @@ const STATUS_MAP: Record<string, TaskState> = {
   error: "failed",
 };
 
-export function reshapeStatus(status: string): { state: TaskState; recognised: boolean } {
+function reshapeStatus(status: string): { state: TaskState; recognised: boolean } {
   const state = STATUS_MAP[status.trim().toLowerCase()];
   // Unknown words are treated as "still in flight"; the tracker's deadline bounds them.
   return state ? { state, recognised: true } : { state: "processing", recognised: false };
 }
 
-export function reshapeProgress(progress: WireTask["progress"]): number | null {
+function reshapeProgress(progress: WireTask["progress"]): number | null {
   if (progress === null || progress === undefined || progress === "") return null;
   const value = typeof progress === "number" ? progress : Number(progress);
   if (!Number.isFinite(value) || value < 0) return null;
@@ -37,7 +37,7 @@ export function reshapeProgress(progress: WireTask["progress"]): number | null {
   return Math.min(1, fraction);
 }
 
-export function extractVideoUrl(output: WireTask["output"]): string | null {
+function extractVideoUrl(output: WireTask["output"]): string | null {
   if (!output) return null;
   const holders = Array.isArray(output) ? output : [output];
   const items = holders.flatMap((holder) => holder.content ?? []);
@@ -45,14 +45,14 @@ export function extractVideoUrl(output: WireTask["output"]): string | null {
   return video?.url ?? null;
 }
 
-export function reshapeCost(usage: WireTask["usage"]): string | null {
+function reshapeCost(usage: WireTask["usage"]): string | null {
   const cost = usage?.cost;
   if (cost === null || cost === undefined) return null;
   const text = typeof cost === "number" ? String(cost) : cost.trim();
   return /^\d+(\.\d+)?$/.test(text) ? text : null;
 }
 
-export function reshapeError(error: WireTask["error"]): { code: string; message: string } | null {
+function reshapeError(error: WireTask["error"]): { code: string; message: string } | null {
   if (error === null || error === undefined) return null;
   if (typeof error === "string") {
     return { code: "provider_error", message: messageForTaskError("", error) };

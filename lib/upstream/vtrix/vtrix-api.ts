@@ -98,8 +98,6 @@ export function createVtrixApi(config: VtrixApiConfig) {
   };
 }
 
-export type VtrixApi = ReturnType<typeof createVtrixApi>;
-
 function httpError(response: Response, taskMayExistOnDoubt: boolean): UpstreamError {
   const status = response.status;
   const retryAfterSeconds = Number(response.headers.get("retry-after"));

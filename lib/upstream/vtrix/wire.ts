@@ -9,7 +9,7 @@ export const VTRIX_MODEL = "minimax_i2v_01_live";
 export const CREATE_PATH = "/model/v1/generation";
 export const taskPath = (taskId: string) => `/model/v1/generation/task/${encodeURIComponent(taskId)}`;
 
-export interface WireCreateParams {
+interface WireCreateParams {
   first_frame_image: string;
   prompt?: string;
   duration: (typeof VIDEO_SPEC)["durationSeconds"];
@@ -33,12 +33,12 @@ const wireContentItem = z.looseObject({
 
 const wireContentHolder = z.looseObject({ content: z.array(wireContentItem).nullish() });
 
-export const wireOutputSchema = z
+const wireOutputSchema = z
   .union([z.array(wireContentHolder), wireContentHolder])
   .nullish()
   .catch(null);
 
-export const wireErrorSchema = z
+const wireErrorSchema = z
   .union([
     z.string(),
     z.looseObject({
