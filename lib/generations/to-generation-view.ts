@@ -1,4 +1,4 @@
-import { isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
+import { generationViewSchema, isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import type { GenerationRecord } from "./generation-record";
 
@@ -13,31 +13,36 @@ const sharePath = (token: string) => `/s/${token}`;
 export const sharedVideoPath = (token: string) => `/api/share/${token}/video`;
 export const sharedPosterPath = (token: string) => `/api/share/${token}/poster`;
 
+/** Fields the API shows exactly as the record keeps them; every other field is computed below. */
+const PASSED_THROUGH = ["id", "status", "progress", "prompt", "createdAt", "updatedAt", "completedAt", "hidePrompt", "mode"] as const;
+
+/** The API's fields in the contract's order, so the JSON answer keeps one stable order. */
+const VIEW_FIELDS = Object.keys(generationViewSchema.shape) as (keyof GenerationView)[];
+
+type Computed = Omit<GenerationView, (typeof PASSED_THROUGH)[number]>;
+
 /** The public shape of a generation: no secrets, no provider links, only our own URLs. */
 export function toGenerationView(record: GenerationRecord, context: ViewContext): GenerationView {
   const playable = record.status === "succeeded" && record.resultKey !== null;
-  return {
-    id: record.id,
-    status: record.status,
-    progress: record.progress,
-    prompt: record.prompt,
+  const computed: Computed = {
     options: {
       promptOptimizer: record.promptOptimizer,
       watermark: record.watermark,
       duration: VIDEO_SPEC.durationSeconds,
       resolution: VIDEO_SPEC.resolution,
     },
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    completedAt: record.completedAt,
     videoUrl: playable ? videoPath(record.id) : null,
     downloadUrl: playable ? `${videoPath(record.id)}?download=1` : null,
     posterUrl: posterPath(record.id),
     shareUrl: playable && record.shareToken ? `${context.publicBaseUrl ?? ""}${sharePath(record.shareToken)}` : null,
-    hidePrompt: record.hidePrompt,
     cost: record.costUsd,
     error: record.status === "failed" ? { code: record.errorCode ?? "unknown", message: record.errorMessage ?? "The generation failed." } : null,
     notice: !isFinalStatus(record.status) && record.errorCode ? { code: record.errorCode, message: record.errorMessage ?? "" } : null,
-    mode: record.mode,
   };
+  const view: GenerationView = { ...pick(record, PASSED_THROUGH), ...computed };
+  return Object.fromEntries(VIEW_FIELDS.map((field) => [field, view[field]])) as GenerationView;
+}
+
+function pick<T, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, from[key]])) as Pick<T, K>;
 }
