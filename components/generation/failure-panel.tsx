@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef } from "react";
 import { generationsApi } from "@/lib/client/generations-api";
+import { newIdempotencyKey } from "@/lib/client/idempotency-key";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { primaryButton, secondaryButton } from "./styles";
 
@@ -18,7 +19,7 @@ export function FailurePanel({ generation }: { generation: GenerationView }) {
   const retryKey = useRef<string | null>(null);
   const retry = useMutation({
     mutationFn: () => {
-      retryKey.current ??= `retry-${crypto.randomUUID()}`;
+      retryKey.current ??= newIdempotencyKey("retry");
       return generationsApi.rerun(generation.id, retryKey.current);
     },
     onSuccess: (created) => router.push(`/g/${created.id}`),

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { ShareControls } from "@/components/share/share-controls";
-import type { GenerationView as Generation } from "@/lib/contracts/generation";
+import { isFinalStatus, type GenerationView as Generation } from "@/lib/contracts/generation";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import { FailurePanel } from "./failure-panel";
 import { ProgressPanel } from "./progress-panel";
@@ -21,7 +21,7 @@ const HEADING: Record<Generation["status"], string> = {
 export function GenerationDetail({ id, initial }: { id: string; initial: Generation }) {
   const query = useGeneration(id, initial);
   const generation = query.data ?? initial;
-  const running = generation.status === "queued" || generation.status === "processing";
+  const running = !isFinalStatus(generation.status);
 
   return (
     <div className="grid gap-8 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" data-testid="generation" data-status={generation.status}>

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { absoluteUrl, generationsApi } from "@/lib/client/generations-api";
+import { newIdempotencyKey } from "@/lib/client/idempotency-key";
 import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
 import { formatAge, formatUsd, STATUS_LABEL } from "./format";
 import { useCopy } from "./use-copy";
@@ -38,7 +39,7 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
   });
   const rerun = useMutation({
     mutationFn: () => {
-      rerunKey.current ??= `rerun-${crypto.randomUUID()}`;
+      rerunKey.current ??= newIdempotencyKey("rerun");
       return generationsApi.rerun(generation.id, rerunKey.current);
     },
     onSuccess: async (created) => {

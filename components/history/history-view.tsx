@@ -3,7 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import type { GenerationList, GenerationStatus } from "@/lib/contracts/generation";
+import { isFinalStatus, type GenerationList, type GenerationStatus } from "@/lib/contracts/generation";
 import { generationsApi } from "@/lib/client/generations-api";
 import { GenerationCard } from "./generation-card";
 import { HISTORY_PAGE_SIZE } from "./page-size";
@@ -24,7 +24,7 @@ export function HistoryView({ initial }: { initial?: GenerationList }) {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     // Keep statuses fresh while anything is still in flight.
     refetchInterval: (query) =>
-      query.state.data?.pages.some((page) => page.items.some((item) => item.status === "queued" || item.status === "processing"))
+      query.state.data?.pages.some((page) => page.items.some((item) => !isFinalStatus(item.status)))
         ? 3000
         : false,
   });

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatAge, STATUS_LABEL } from "@/components/history/format";
 import { generationsApi } from "@/lib/client/generations-api";
+import { isFinalStatus } from "@/lib/contracts/generation";
 
 /** The latest few generations, each a link back to its page. */
 export function RecentStrip() {
@@ -11,7 +12,7 @@ export function RecentStrip() {
     queryKey: ["generations", "recent"],
     queryFn: () => generationsApi.list({ limit: 8 }),
     refetchInterval: (query) =>
-      query.state.data?.items.some((item) => item.status === "queued" || item.status === "processing") ? 3000 : false,
+      query.state.data?.items.some((item) => !isFinalStatus(item.status)) ? 3000 : false,
   });
   const items = recent.data?.items ?? [];
   if (items.length === 0) return null;

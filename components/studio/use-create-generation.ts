@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRef } from "react";
 import type { UploadView } from "@/lib/contracts/upload";
 import { ApiRequestError } from "@/lib/client/api-request-error";
+import { newIdempotencyKey } from "@/lib/client/idempotency-key";
 import type { MotionSettings } from "./motion-prompt";
 
 // Kept out of the first load (it brings the response schemas, zod), and fetched as soon as
@@ -38,7 +39,7 @@ export interface CreateInput {
 export function useCreateGeneration() {
   const sent = useRef<{ body: string; key: string } | null>(null);
   const keyFor = (body: string) => {
-    if (sent.current?.body !== body) sent.current = { body, key: `studio-${crypto.randomUUID()}` };
+    if (sent.current?.body !== body) sent.current = { body, key: newIdempotencyKey("studio") };
     return sent.current.key;
   };
   return useMutation({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { promptSchema } from "./prompt";
+import { PROMPT_MAX_CODE_POINTS, promptLength } from "./prompt";
 import { uploadIdSchema } from "./upload";
 import { APP_MODES, VIDEO_SPEC } from "./video-spec";
 
@@ -13,6 +13,21 @@ export const generationIdSchema = z
   .regex(GENERATION_ID_PATTERN, "Not a valid generation id.");
 
 export const shareTokenSchema = z.string().regex(SHARE_TOKEN_PATTERN, "Not a valid share token.");
+
+export const promptSchema = z
+  .string()
+  .refine((value) => promptLength(value) <= PROMPT_MAX_CODE_POINTS, {
+    message: `The prompt must be at most ${PROMPT_MAX_CODE_POINTS} characters.`,
+  })
+  .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), {
+    message: "The prompt contains control characters.",
+  })
+  .refine((value) => !/[\u202A-\u202E\u2066-\u2069]/.test(value), {
+    message: "The prompt contains text-direction override characters, which can disguise what it says.",
+  })
+  .refine((value) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value), {
+    message: "The prompt contains broken Unicode (an unpaired surrogate).",
+  });
 
 export const createGenerationBodySchema = z
   .strictObject({

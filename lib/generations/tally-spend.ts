@@ -1,5 +1,5 @@
+import Big from "big.js";
 import type { SpendEntry } from "./generation-record";
-import { sumCosts } from "./sum-costs";
 
 export interface SpendTally {
   count: number;
@@ -25,4 +25,15 @@ export function tallySpend(entries: readonly SpendEntry[], sinceMs: number, cost
     unbilledCount: unbilled.length,
     estimatedUsd: sumCosts(unbilled.map(() => costEstimateUsd)),
   };
+}
+
+/** Adds the provider's decimal-string costs exactly, keeping the finest precision it reported. */
+export function sumCosts(costs: readonly string[]): string {
+  let total = new Big(0);
+  let decimals = 2;
+  for (const cost of costs) {
+    total = total.plus(cost);
+    decimals = Math.max(decimals, cost.split(".")[1]?.length ?? 0);
+  }
+  return total.toFixed(decimals);
 }

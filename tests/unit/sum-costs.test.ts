@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sumCosts } from "@/lib/generations/sum-costs";
+import { sumCosts } from "@/lib/generations/tally-spend";
 
 describe("sumCosts", () => {
   it("adds decimal strings without floating-point drift", () => {
