@@ -1,3 +1,4 @@
+import "server-only";
 import { EventEmitter } from "node:events";
 
 /** In-process notice that a generation changed, so open pages hear of it at once. */

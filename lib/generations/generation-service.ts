@@ -1,3 +1,4 @@
+import "server-only";
 import { isFinalStatus, type CreateGenerationInput, type GenerationStatus, type Totals } from "@/lib/contracts/generation";
 import type { AppMode } from "@/lib/contracts/video-spec";
 import { ApiError, notFound, storageFull } from "@/lib/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { customAlphabet, nanoid } from "nanoid";
 
 /** 21 url-safe characters (126 bits): matches GENERATION_ID_PATTERN. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { checkImageBytes, IMAGE_RULES } from "@/lib/contracts/image-rules";
 import { UPLOAD_CONTENT_TYPES } from "@/lib/contracts/upload";
 import { ApiError } from "@/lib/errors";

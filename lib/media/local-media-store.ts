@@ -1,3 +1,4 @@
+import "server-only";
 import { constants, createReadStream, createWriteStream } from "node:fs";
 import { access, chmod, mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";

@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/lib/env";
 import { allowedHostNames, isAllowedHost } from "./front-door.mjs";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { ApiError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { isOwnHost } from "./allowed-host";

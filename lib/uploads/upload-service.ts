@@ -1,3 +1,4 @@
+import "server-only";
 import { ApiError, storageFull, storageUnavailable } from "@/lib/errors";
 import { newUploadId } from "@/lib/generations/ids";
 import { prepareUploadImage, type PreparedImage } from "@/lib/images/prepare-upload-image";

@@ -1,3 +1,4 @@
+import "server-only";
 /** Background work that runs on an interval for as long as the server does. */
 export interface PeriodicTask {
   start(): void;

@@ -1,3 +1,4 @@
+import "server-only";
 import pRetry, { AbortError } from "p-retry";
 import { UpstreamError, type TaskSnapshot } from "@/lib/upstream/provider";
 import { messageForHttpStatus } from "./error-messages";

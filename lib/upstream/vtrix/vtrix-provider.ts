@@ -1,3 +1,4 @@
+import "server-only";
 import type { GenerationProvider } from "@/lib/upstream/provider";
 import { openResultUrl, type ResultFetchPolicy } from "@/lib/upstream/open-result-url";
 import { createVtrixApi, type VtrixApiConfig } from "./vtrix-api";
