@@ -1,4 +1,4 @@
-import type { SpendEntry } from "./generation-record";
+import type { SpendEntry } from "./generation-repository";
 import { sumCosts } from "./sum-costs";
 
 export interface SpendTally {
