@@ -1,3 +1,4 @@
+import "server-only";
 import { isFinalStatus, type CreateGenerationInput, type GenerationStatus, type Totals } from "@/lib/contracts/generation";
 import { ApiError, notFound, storageFull } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";

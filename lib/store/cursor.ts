@@ -1,4 +1,3 @@
-import "server-only";
 /** Opaque keyset cursor: the (createdAt, id) of the last item on the previous page. */
 export function encodeCursor(item: { createdAt: string; id: string }): string {
   return Buffer.from(`${item.createdAt}|${item.id}`, "utf8").toString("base64url");
