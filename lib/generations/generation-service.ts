@@ -6,12 +6,12 @@ import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-i
 import type { MediaStore } from "@/lib/media/media-store";
 import { isStorageFull } from "@/lib/media/storage-full";
 import type { AdmissionGuard } from "@/lib/limits/admission-guard";
-import { decodeCursor } from "@/lib/store/cursor";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
 import type { UploadRecord } from "@/lib/uploads/upload-record";
 import type { UploadService } from "@/lib/uploads/upload-service";
 import type { GenerationProvider } from "@/lib/upstream/provider";
-import { newGenerationRecord, type GenerationPage, type GenerationPatch, type GenerationRecord, type GenerationRepository } from "./generation-record";
+import { newGenerationRecord, type GenerationRecord } from "./generation-record";
+import { InvalidCursorError, type GenerationPage, type GenerationRepository, type GenerationTransition } from "./generation-repository";
 import { newCallbackSecret, newGenerationId, newShareToken } from "./ids";
 import { tallySpend } from "./tally-spend";
 
@@ -78,8 +78,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     return found;
   }
 
-  async function updateExisting(id: string, patch: GenerationPatch): Promise<GenerationRecord> {
-    const updated = await repository.update(id, patch);
+  async function updateExisting(id: string, transition: GenerationTransition): Promise<GenerationRecord> {
+    const updated = await repository.update(id, transition);
     if (!updated) throw notFound();
     return updated;
   }
@@ -140,10 +140,10 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     get: mustFind,
 
     async list(query: { cursor?: string; limit: number; status?: GenerationStatus }): Promise<GenerationPage> {
-      if (query.cursor && !decodeCursor(query.cursor)) {
-        throw new ApiError("invalid_param", "Not a valid cursor.", "cursor");
-      }
-      return repository.list(query);
+      return repository.list(query).catch((error: unknown) => {
+        if (error instanceof InvalidCursorError) throw new ApiError("invalid_param", "Not a valid cursor.", "cursor");
+        throw error;
+      });
     },
 
     async remove(id: string): Promise<void> {
@@ -157,16 +157,16 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     },
 
     async setHidePrompt(id: string, hidePrompt: boolean): Promise<GenerationRecord> {
-      return updateExisting(id, { hidePrompt });
+      return updateExisting(id, { kind: "hide_prompt", hidePrompt });
     },
 
     /** A fresh link; any earlier link stops working at once. */
     async renewShareLink(id: string): Promise<GenerationRecord> {
-      return updateExisting(id, { shareToken: newShareToken() });
+      return updateExisting(id, { kind: "share", shareToken: newShareToken() });
     },
 
     async revokeShareLink(id: string): Promise<GenerationRecord> {
-      return updateExisting(id, { shareToken: null });
+      return updateExisting(id, { kind: "share", shareToken: null });
     },
 
     /** A playable generation behind a live share link; unknown and revoked look the same. */
@@ -192,7 +192,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       const taskId = deps.notifications.taskIdFromNotification(body);
       const unconfirmed = record.submitState === "submitting" && record.upstreamTaskId === null && !isFinalStatus(record.status);
       if (taskId && unconfirmed && taskId !== record.reportedTaskId) {
-        await repository.update(record.id, { reportedTaskId: taskId });
+        await repository.update(record.id, { kind: "task_reported", taskId });
       }
       tracker.kick(record.id);
     },

@@ -1,5 +1,5 @@
 import Big from "big.js";
-import type { SpendEntry } from "./generation-record";
+import type { SpendEntry } from "./generation-repository";
 
 export interface SpendTally {
   count: number;

@@ -2,7 +2,7 @@ import { Mutex } from "async-mutex";
 import Big from "big.js";
 import { perMinuteLimit } from "@/lib/limits/per-minute-limit";
 import { ApiError } from "@/lib/errors";
-import type { GenerationRepository } from "@/lib/generations/generation-record";
+import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { tallySpend } from "@/lib/generations/tally-spend";
 
 export interface AdmissionLimits {

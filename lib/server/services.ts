@@ -3,7 +3,7 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { createGenerationEvents, type GenerationEvents } from "@/lib/generations/generation-events";
 import { createGenerationService, type GenerationService } from "@/lib/generations/generation-service";
-import type { GenerationRepository } from "@/lib/generations/generation-record";
+import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import type { ViewContext } from "@/lib/generations/to-generation-view";
 import { log } from "@/lib/log";
 import type { MediaStore } from "@/lib/media/media-store";

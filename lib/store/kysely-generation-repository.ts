@@ -1,11 +1,16 @@
+import "server-only";
 import { sql, type Kysely } from "kysely";
-import { UNFINISHED_STATUSES } from "@/lib/contracts/generation";
-import type {
-  GenerationPatch,
-  GenerationRecord,
-  GenerationRepository,
-  ListQuery,
-} from "@/lib/generations/generation-record";
+import { UNFINISHED_STATUSES, type GenerationStatus } from "@/lib/contracts/generation";
+import type { GenerationRecord } from "@/lib/generations/generation-record";
+import {
+  InvalidCursorError,
+  TARGET_STATUS,
+  canChangeStatus,
+  statusesBefore,
+  type GenerationRepository,
+  type GenerationTransition,
+  type ListQuery,
+} from "@/lib/generations/generation-repository";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
 
@@ -54,17 +59,24 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
 
     findByCallbackSecret: (secret) => findBy("callback_secret", secret),
 
-    async update(id, patch) {
+    async update(id, transition) {
       const row = await db.transaction().execute(async (trx) => {
-        const updated = await trx
+        let query = trx
           .updateTable("generations")
-          .set({ ...toRowPatch(patch), updated_at: new Date().toISOString() })
-          .where("id", "=", id)
-          .returningAll()
-          .executeTakeFirst();
-        if (updated && patch.costUsd !== undefined) {
+          .set({ ...columnsFor(transition), updated_at: new Date().toISOString() })
+          .where("id", "=", id);
+        const from = statusesAllowing(transition);
+        if (from) query = query.where("status", "in", from);
+        if (transition.kind === "submitted" || transition.kind === "submit_refused") query = query.where("submit_state", "=", "submitting");
+        if (transition.kind === "task_reported" && transition.taskId !== null) {
+          // Only a create still unconfirmed can have its task named.
+          query = query.where("submit_state", "=", "submitting").where("upstream_task_id", "is", null);
+        }
+        const updated = await query.returningAll().executeTakeFirst();
+        const cost = "costUsd" in transition ? transition.costUsd : undefined;
+        if (updated && cost !== undefined) {
           // The provider's last word on the bill settles the entry.
-          await trx.updateTable("usage_ledger").set({ cost_usd: patch.costUsd, awaiting_cost: 0 }).where("generation_id", "=", id).execute();
+          await trx.updateTable("usage_ledger").set({ cost_usd: cost, awaiting_cost: 0 }).where("generation_id", "=", id).execute();
         } else if (updated?.status === "failed" && updated.submit_state === "pending") {
           // Failed before any create reached the provider: nothing to pay.
           await trx.updateTable("usage_ledger").set({ awaiting_cost: 0 }).where("generation_id", "=", id).execute();
@@ -78,6 +90,7 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       let query = selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1);
       if (status) query = query.where("status", "=", status);
       const after = cursor ? decodeCursor(cursor) : null;
+      if (cursor && !after) throw new InvalidCursorError();
       if (after) {
         query = query.where((eb) =>
           eb.or([
@@ -165,104 +178,87 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
-function toRow(record: GenerationRecord): GenerationRow {
-  return {
-    claimed_by: null,
-    claim_expires_at: null,
-    reported_task_id: record.reportedTaskId,
-    id: record.id,
-    share_token: record.shareToken,
-    hide_prompt: flag(record.hidePrompt),
-    status: record.status,
-    mode: record.mode,
-    prompt: record.prompt,
-    prompt_optimizer: flag(record.promptOptimizer),
-    watermark: flag(record.watermark),
-    input_key: record.inputKey,
-    input_width: record.inputWidth,
-    input_height: record.inputHeight,
-    submit_state: record.submitState,
-    upstream_task_id: record.upstreamTaskId,
-    progress: record.progress,
-    cost_usd: record.costUsd,
-    error_code: record.errorCode,
-    error_message: record.errorMessage,
-    result_url: record.resultUrl,
-    result_key: record.resultKey,
-    result_bytes: record.resultBytes,
-    callback_secret: record.callbackSecret,
-    idempotency_key: record.idempotencyKey,
-    upload_id: record.uploadId,
-    created_at: record.createdAt,
-    updated_at: record.updatedAt,
-    completed_at: record.completedAt,
-  };
+/**
+ * The statuses a generation may be in for this transition (see STATUS_CHANGES), or
+ * undefined when any will do (sharing and the prompt's visibility are the owner's to
+ * change at any time). Tracker transitions that keep the status need it unfinished.
+ */
+function statusesAllowing(transition: GenerationTransition): GenerationStatus[] | undefined {
+  if (transition.kind === "share" || transition.kind === "hide_prompt") return undefined;
+  const target = transition.kind === "progress" ? transition.status : TARGET_STATUS[transition.kind];
+  if (target) return statusesBefore(target);
+  return UNFINISHED_STATUSES.filter((status) => canChangeStatus(status, status));
 }
 
-const COLUMN_OF: { [K in keyof GenerationPatch]-?: keyof GenerationRowUpdate } = {
-  shareToken: "share_token",
-  hidePrompt: "hide_prompt",
-  status: "status",
-  mode: "mode",
-  prompt: "prompt",
-  promptOptimizer: "prompt_optimizer",
-  watermark: "watermark",
-  inputKey: "input_key",
-  inputWidth: "input_width",
-  inputHeight: "input_height",
-  submitState: "submit_state",
-  upstreamTaskId: "upstream_task_id",
-  reportedTaskId: "reported_task_id",
-  progress: "progress",
-  costUsd: "cost_usd",
-  errorCode: "error_code",
-  errorMessage: "error_message",
-  resultUrl: "result_url",
-  resultKey: "result_key",
-  resultBytes: "result_bytes",
-  idempotencyKey: "idempotency_key",
-  updatedAt: "updated_at",
-  completedAt: "completed_at",
-};
-
-function toRowPatch(patch: GenerationPatch): GenerationRowUpdate {
-  const row: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(patch)) {
-    if (value === undefined) continue;
-    const column = COLUMN_OF[field as keyof GenerationPatch];
-    row[column] = typeof value === "boolean" ? flag(value) : value;
+function columnsFor(transition: GenerationTransition): GenerationRowUpdate {
+  switch (transition.kind) {
+    case "submitted":
+      return { submit_state: "submitted", upstream_task_id: transition.upstreamTaskId, reported_task_id: null };
+    case "submit_refused":
+      return { submit_state: "pending" };
+    case "task_reported":
+      return { reported_task_id: transition.taskId };
+    case "progress":
+      return { status: transition.status, progress: transition.progress };
+    case "result_ready":
+      return { status: "processing", progress: 1, cost_usd: transition.costUsd, result_url: transition.resultUrl };
+    case "stored":
+      return {
+        status: "succeeded",
+        progress: 1,
+        result_key: transition.resultKey,
+        result_bytes: transition.resultBytes,
+        error_code: null,
+        error_message: null,
+        completed_at: transition.completedAt,
+      };
+    case "failed":
+      return {
+        status: "failed",
+        error_code: transition.code,
+        error_message: transition.message,
+        completed_at: transition.completedAt,
+        ...(transition.costUsd !== undefined ? { cost_usd: transition.costUsd } : {}),
+      };
+    case "notice":
+      return { error_code: transition.code, error_message: transition.message };
+    case "share":
+      return { share_token: transition.shareToken };
+    case "hide_prompt":
+      return { hide_prompt: flag(transition.hidePrompt) };
   }
-  return row as GenerationRowUpdate;
+}
+
+/** How each field is stored: its column is its name in snake_case; flags are 0/1, numbers may come back as strings (Postgres). */
+const FIELDS = {
+  id: "text", shareToken: "text", hidePrompt: "flag", status: "text", mode: "text", prompt: "text", promptOptimizer: "flag",
+  watermark: "flag", inputKey: "text", inputWidth: "number", inputHeight: "number", submitState: "text", upstreamTaskId: "text",
+  reportedTaskId: "text", progress: "number", costUsd: "text", errorCode: "text", errorMessage: "text", resultUrl: "text",
+  resultKey: "text", resultBytes: "number", callbackSecret: "text", idempotencyKey: "text", uploadId: "text", createdAt: "text",
+  updatedAt: "text", completedAt: "text",
+} as const satisfies Record<keyof GenerationRecord, "text" | "flag" | "number">;
+
+const FIELD_LIST = Object.entries(FIELDS).map(([field, kind]) => ({
+  field,
+  column: field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+  kind,
+}));
+
+function toRow(record: GenerationRecord): GenerationRow {
+  const row: Record<string, unknown> = { claimed_by: null, claim_expires_at: null };
+  for (const { field, column, kind } of FIELD_LIST) {
+    const value = record[field as keyof GenerationRecord];
+    row[column] = kind === "flag" ? flag(Boolean(value)) : value;
+  }
+  return row as unknown as GenerationRow;
 }
 
 function fromRow(row: GenerationRow): GenerationRecord {
-  return {
-    id: row.id,
-    shareToken: row.share_token,
-    hidePrompt: Boolean(row.hide_prompt),
-    status: row.status,
-    mode: row.mode,
-    prompt: row.prompt,
-    promptOptimizer: Boolean(row.prompt_optimizer),
-    watermark: Boolean(row.watermark),
-    inputKey: row.input_key,
-    inputWidth: Number(row.input_width),
-    inputHeight: Number(row.input_height),
-    submitState: row.submit_state,
-    upstreamTaskId: row.upstream_task_id,
-    reportedTaskId: row.reported_task_id,
-    progress: row.progress === null ? null : Number(row.progress),
-    costUsd: row.cost_usd,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
-    resultUrl: row.result_url,
-    resultKey: row.result_key,
-    resultBytes: row.result_bytes === null ? null : Number(row.result_bytes),
-    callbackSecret: row.callback_secret,
-    idempotencyKey: row.idempotency_key,
-    uploadId: row.upload_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    completedAt: row.completed_at,
-  };
+  const columns = row as unknown as Record<string, unknown>;
+  const record: Record<string, unknown> = {};
+  for (const { field, column, kind } of FIELD_LIST) {
+    const value = columns[column];
+    record[field] = kind === "flag" ? Boolean(value) : kind === "number" && value !== null ? Number(value) : value;
+  }
+  return record as unknown as GenerationRecord;
 }

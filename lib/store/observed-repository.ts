@@ -1,4 +1,5 @@
-import type { GenerationRepository } from "@/lib/generations/generation-record";
+import "server-only";
+import type { GenerationRepository } from "@/lib/generations/generation-repository";
 
 /** Reports every write, whoever made it (tracker, routes), without them having to remember. */
 export function observeWrites(repository: GenerationRepository, changed: (id: string) => void): GenerationRepository {
@@ -9,8 +10,8 @@ export function observeWrites(repository: GenerationRepository, changed: (id: st
       if (result.created) changed(result.record.id);
       return result;
     },
-    async update(id, patch) {
-      const updated = await repository.update(id, patch);
+    async update(id, transition) {
+      const updated = await repository.update(id, transition);
       if (updated) changed(id);
       return updated;
     },

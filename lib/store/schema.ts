@@ -1,42 +1,25 @@
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { GenerationRecord } from "@/lib/generations/generation-record";
+
+/** `costUsd` → `cost_usd`. */
+export type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
+  : S;
 
 /**
  * Column types portable between SQLite and Postgres: text timestamps (ISO 8601 UTC,
  * which sort correctly as text) and 0/1 integers for flags.
  */
-export interface GenerationsTable {
-  id: string;
-  share_token: string | null;
+type Column<T> = T extends boolean ? number : T;
+
+/** A record's fields as columns: snake_case names, flags as integers. */
+export type RowOf<R> = { [K in keyof R & string as SnakeCase<K>]: Column<R[K]> };
+
+export interface GenerationsTable extends Omit<RowOf<GenerationRecord>, "hide_prompt"> {
   hide_prompt: Generated<number>;
-  status: "queued" | "processing" | "succeeded" | "failed";
-  mode: "live" | "demo";
-  prompt: string;
-  prompt_optimizer: number;
-  watermark: number;
-  input_key: string;
-  input_width: number;
-  input_height: number;
-  submit_state: "pending" | "submitting" | "submitted";
-  upstream_task_id: string | null;
-  progress: number | null;
-  cost_usd: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  result_url: string | null;
-  result_key: string | null;
-  result_bytes: number | null;
-  callback_secret: string;
-  idempotency_key: string | null;
-  created_at: string;
-  updated_at: string;
-  completed_at: string | null;
   /** The tracker instance following this generation, and until when its claim holds. */
   claimed_by: string | null;
   claim_expires_at: string | null;
-  /** A task id named by a provider notification while the create was unconfirmed; not yet verified. */
-  reported_task_id: string | null;
-  /** The upload this generation was made from (shared by re-runs and takes). */
-  upload_id: string | null;
 }
 
 /** A stored input portrait; kept while a generation uses it, swept after expires_at otherwise. */

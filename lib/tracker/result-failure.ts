@@ -1,12 +1,12 @@
 import { isStorageFull } from "@/lib/media/storage-full";
 import { MediaWriteError } from "@/lib/media/media-store";
 import { UpstreamError } from "@/lib/upstream/provider";
-import { TRACKER_MESSAGES } from "./failure-messages";
+import { failure, type FailureCode } from "./failure-messages";
 
 /** What to do after storing a result failed. */
 export type ResultFailure =
   /** Nothing will change by trying again: fail the generation now. */
-  | { action: "fail"; code: string; message: string }
+  | { action: "fail"; code: FailureCode; message: string }
   /** The link expired: a re-read of the task may give a fresh one. */
   | { action: "refresh_link" }
   /** Our storage is full: wait (without counting it against the result) until space returns. */
@@ -17,15 +17,13 @@ export type ResultFailure =
 export function classifyResultFailure(error: unknown): ResultFailure {
   if (isStorageFull(error)) return { action: "wait_for_space" };
   if (error instanceof MediaWriteError) {
-    return error.reason === "too_large"
-      ? { action: "fail", code: "result_too_large", message: TRACKER_MESSAGES.result_too_large }
-      : { action: "fail", code: "result_invalid", message: TRACKER_MESSAGES.result_invalid };
+    return { action: "fail", ...failure(error.reason === "too_large" ? "result_too_large" : "result_invalid") };
   }
   if (error instanceof UpstreamError) {
     if (error.kind === "result_expired") return { action: "refresh_link" };
     if (error.kind === "result_invalid") {
       // Refused by our own fetch rules (scheme, credentials, redirects, size, address): final.
-      return { action: "fail", code: "result_refused", message: TRACKER_MESSAGES.result_refused(error.userMessage) };
+      return { action: "fail", ...failure("result_refused", { reason: error.userMessage }) };
     }
   }
   return { action: "retry" };

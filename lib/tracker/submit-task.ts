@@ -1,4 +1,6 @@
-import type { GenerationRecord, GenerationRepository } from "@/lib/generations/generation-record";
+import "server-only";
+import type { GenerationRecord } from "@/lib/generations/generation-record";
+import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import type { MediaStore } from "@/lib/media/media-store";
 import { UpstreamError, type CreateTaskRequest, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
 
@@ -55,14 +57,10 @@ export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Pr
       return { kind: "unconfirmed", error: unknown, cause: error };
     }
     if (error.options.taskMayExist) return { kind: "unconfirmed", error };
-    await deps.repository.update(record.id, { submitState: "pending" });
+    await deps.repository.update(record.id, { kind: "submit_refused" });
     return { kind: "refused", error };
   }
-  const updated = await deps.repository.update(record.id, {
-    submitState: "submitted",
-    upstreamTaskId: snapshot.taskId,
-    reportedTaskId: null,
-  });
+  const updated = await deps.repository.update(record.id, { kind: "submitted", upstreamTaskId: snapshot.taskId });
   return { kind: "created", record: updated, snapshot };
 }
 

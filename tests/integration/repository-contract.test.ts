@@ -5,7 +5,8 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newGenerationRecord, type GenerationRecord, type GenerationRepository } from "@/lib/generations/generation-record";
+import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
+import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
@@ -93,6 +94,13 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     await store?.cleanup();
   });
 
+  /** The one way past `pending`: this test's instance claims the generation and opens the gate. */
+  const claimAndBeginSubmit = async (id: string) => {
+    const now = new Date().toISOString();
+    await repository.claim(id, { owner: "contract-test", until: new Date(Date.now() + 60_000).toISOString(), now });
+    expect(await repository.beginSubmit(id, "contract-test")).toMatchObject({ submitState: "submitting" });
+  };
+
   it("keeps every field as it was written, found by id, share token, callback secret and idempotency key", async () => {
     const written = record({ idempotencyKey: `key-${newGenerationId()}`, hidePrompt: true, watermark: true, progress: 0.25 });
     expect(await repository.insert(written)).toEqual({ record: written, created: true });
@@ -110,13 +118,44 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(new Set(results.map((result) => result.record.id)).size).toBe(1);
   });
 
-  it("updates only what a patch names, and reports a missing generation", async () => {
-    const written = record();
+  it("applies a transition to what it names only, and reports a missing generation", async () => {
+    const written = record({ submitState: "submitting" });
     await repository.insert(written);
-    const updated = await repository.update(written.id, { status: "processing", progress: 0.5, submitState: "submitted", upstreamTaskId: "task-1" });
+    await repository.update(written.id, { kind: "submitted", upstreamTaskId: "task-1" });
+    const updated = await repository.update(written.id, { kind: "progress", status: "processing", progress: 0.5 });
     expect(updated).toMatchObject({ status: "processing", progress: 0.5, submitState: "submitted", upstreamTaskId: "task-1", prompt: written.prompt });
     expect(Date.parse(updated?.updatedAt ?? "")).toBeGreaterThan(0);
-    expect(await repository.update("no-such-generation", { status: "failed" })).toBeUndefined();
+    expect(await repository.update("no-such-generation", { kind: "failed", code: "x", message: "x", completedAt: new Date().toISOString() })).toBeUndefined();
+  });
+
+  it("refuses, changing nothing, a transition the status table does not allow", async () => {
+    const completedAt = new Date().toISOString();
+    const succeeded = record({ submitState: "submitted", upstreamTaskId: "task-s", status: "processing" });
+    await repository.insert(succeeded);
+    const stored = await repository.update(succeeded.id, { kind: "stored", resultKey: `videos/${succeeded.id}.mp4`, resultBytes: 10, completedAt });
+    expect(stored).toMatchObject({ status: "succeeded" });
+    // succeeded → processing, succeeded → failed, a notice on a finished generation: all refused.
+    expect(await repository.update(succeeded.id, { kind: "progress", status: "processing", progress: 0.2 })).toBeUndefined();
+    expect(await repository.update(succeeded.id, { kind: "result_ready", resultUrl: "https://cdn/y.mp4", costUsd: null })).toBeUndefined();
+    expect(await repository.update(succeeded.id, { kind: "failed", code: "late", message: "late", completedAt })).toBeUndefined();
+    expect(await repository.update(succeeded.id, { kind: "notice", code: "storage_full", message: "full" })).toBeUndefined();
+    expect(await repository.findById(succeeded.id)).toEqual(stored);
+    // The owner may still share a finished generation.
+    expect(await repository.update(succeeded.id, { kind: "share", shareToken: null })).toMatchObject({ status: "succeeded", shareToken: null });
+
+    const failed = record();
+    await repository.insert(failed);
+    const failedRecord = await repository.update(failed.id, { kind: "failed", code: "provider_error", message: "no", completedAt });
+    expect(await repository.update(failed.id, { kind: "stored", resultKey: "videos/x.mp4", resultBytes: 10, completedAt })).toBeUndefined();
+    expect(await repository.update(failed.id, { kind: "progress", status: "queued", progress: null })).toBeUndefined();
+    expect(await repository.findById(failed.id)).toEqual(failedRecord);
+
+    // A generation in processing never goes back to queued.
+    const moving = record({ status: "processing" });
+    await repository.insert(moving);
+    expect(await repository.update(moving.id, { kind: "progress", status: "queued", progress: 0 })).toBeUndefined();
+    // The create's answer is recorded only while the create is unanswered.
+    expect(await repository.update(moving.id, { kind: "submitted", upstreamTaskId: "task-m" })).toBeUndefined();
   });
 
   it("pages newest first with a cursor, filters by status, and lists unfinished work oldest first", async () => {
@@ -153,7 +192,7 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
   it("keeps money spent after the generation is deleted", async () => {
     const written = record();
     await repository.insert(written);
-    await repository.update(written.id, { costUsd: "0.28" });
+    await repository.update(written.id, { kind: "result_ready", resultUrl: "https://cdn/x.mp4", costUsd: "0.28" });
     expect(await repository.delete(written.id)).toBe(true);
     expect(await repository.delete(written.id)).toBe(false);
     expect(await repository.findById(written.id)).toBeUndefined();
@@ -167,24 +206,27 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     const billed = record();
     await repository.insert(billed);
     expect(await entryOf(billed.createdAt)).toEqual({ createdAt: billed.createdAt, costUsd: null, awaitingCost: true });
-    await repository.update(billed.id, { submitState: "submitted", upstreamTaskId: "task-b", status: "processing" });
+    await claimAndBeginSubmit(billed.id);
+    await repository.update(billed.id, { kind: "submitted", upstreamTaskId: "task-b" });
+    await repository.update(billed.id, { kind: "progress", status: "processing", progress: null });
     expect((await entryOf(billed.createdAt))?.awaitingCost).toBe(true);
-    await repository.update(billed.id, { costUsd: "0.28", status: "processing", resultUrl: "https://cdn/x.mp4" });
+    await repository.update(billed.id, { kind: "result_ready", costUsd: "0.28", resultUrl: "https://cdn/x.mp4" });
     expect(await entryOf(billed.createdAt)).toEqual({ createdAt: billed.createdAt, costUsd: "0.28", awaitingCost: false });
 
     // Sent, never answered, failed, then deleted: it may still have cost money.
     const unconfirmed = record();
     await repository.insert(unconfirmed);
-    await repository.update(unconfirmed.id, { submitState: "submitting" });
-    await repository.update(unconfirmed.id, { status: "failed", errorCode: "upstream_timeout" });
+    await claimAndBeginSubmit(unconfirmed.id);
+    await repository.update(unconfirmed.id, { kind: "failed", code: "upstream_timeout", message: "timeout", completedAt: new Date().toISOString() });
     await repository.delete(unconfirmed.id);
     expect((await entryOf(unconfirmed.createdAt))?.awaitingCost).toBe(true);
 
     // Refused before anything started, or deleted before it was sent: nothing to pay.
     const refused = record();
     await repository.insert(refused);
-    await repository.update(refused.id, { submitState: "pending" });
-    await repository.update(refused.id, { status: "failed", errorCode: "upstream_forbidden" });
+    await claimAndBeginSubmit(refused.id);
+    await repository.update(refused.id, { kind: "submit_refused" });
+    await repository.update(refused.id, { kind: "failed", code: "upstream_forbidden", message: "forbidden", completedAt: new Date().toISOString() });
     expect((await entryOf(refused.createdAt))?.awaitingCost).toBe(false);
     const neverSent = record();
     await repository.insert(neverSent);
@@ -194,7 +236,7 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     // The provider finished without a bill; a demo generation never costs anything.
     const unbilled = record();
     await repository.insert(unbilled);
-    await repository.update(unbilled.id, { costUsd: null, status: "failed", errorCode: "10006095" });
+    await repository.update(unbilled.id, { kind: "failed", costUsd: null, code: "10006095", message: "refused", completedAt: new Date().toISOString() });
     expect((await entryOf(unbilled.createdAt))?.awaitingCost).toBe(false);
     const demo = record({ mode: "demo" });
     await repository.insert(demo);
@@ -204,7 +246,8 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
   it("keeps a task id a notification named, apart from the confirmed one", async () => {
     const written = record();
     await repository.insert(written);
-    expect(await repository.update(written.id, { submitState: "submitting", reportedTaskId: "task-named" })).toMatchObject({
+    await claimAndBeginSubmit(written.id);
+    expect(await repository.update(written.id, { kind: "task_reported", taskId: "task-named" })).toMatchObject({
       reportedTaskId: "task-named",
       upstreamTaskId: null,
     });
@@ -227,7 +270,7 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(await repository.renewClaims("instance-a", at(100_000))).not.toContain(written.id);
     expect(await repository.renewClaims("instance-b", at(100_000))).toContain(written.id);
 
-    await repository.update(written.id, { status: "succeeded" });
+    await repository.update(written.id, { kind: "stored", resultKey: `videos/${written.id}.mp4`, resultBytes: 1, completedAt: at(150_000) });
     expect(await repository.renewClaims("instance-b", at(200_000))).not.toContain(written.id);
     expect(await claimBy("instance-c", 1_000_000)).toBeUndefined();
     expect(await repository.claim("no-such-generation", { owner: "instance-a", until: at(1), now: at(0) })).toBeUndefined();

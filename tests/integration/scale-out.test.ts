@@ -40,7 +40,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   [postgres, s3] = await Promise.all([startPostgres(), startS3Server()]);
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 6000 } });
+  // Long enough that the task is still processing once a second instance has started on a loaded machine (up to ~8 s).
+  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 12_000 } });
   image = toDataUrl(await makePortrait());
 });
 

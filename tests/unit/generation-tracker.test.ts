@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { newGenerationRecord, type GenerationRecord, type GenerationRepository } from "@/lib/generations/generation-record";
+import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
+import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import type { MediaStore } from "@/lib/media/media-store";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
@@ -242,12 +243,12 @@ describe("generation tracker", () => {
       expect(await repository.findById("gen1")).toMatchObject({ status: "queued", submitState: "submitting", upstreamTaskId: null });
 
       // A notification naming a task the provider does not know changes nothing.
-      await repository.update("gen1", { reportedTaskId: "task-forged" });
+      await repository.update("gen1", { kind: "task_reported", taskId: "task-forged" });
       tracker.kick("gen1");
       await waitUntil(async () => calls.getIds.includes("task-forged") && (await repository.findById("gen1"))?.reportedTaskId === null);
       expect(await repository.findById("gen1")).toMatchObject({ status: "queued", submitState: "submitting", upstreamTaskId: null });
 
-      await repository.update("gen1", { reportedTaskId: "task-real" });
+      await repository.update("gen1", { kind: "task_reported", taskId: "task-real" });
       tracker.kick("gen1");
       expect(await final()).toMatchObject({ status: "succeeded", upstreamTaskId: "task-real", submitState: "submitted", costUsd: "0.28" });
       expect(calls.create).toBe(1);
@@ -275,7 +276,7 @@ describe("generation tracker", () => {
       await tracker.start();
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await repository.findById("gen1")).toMatchObject({ status: "queued", submitState: "submitting" });
-      await repository.update("gen1", { reportedTaskId: "t1" });
+      await repository.update("gen1", { kind: "task_reported", taskId: "t1" });
       tracker.kick("gen1");
       expect(await final()).toMatchObject({ status: "succeeded", upstreamTaskId: "t1" });
       expect(calls.create).toBe(0);

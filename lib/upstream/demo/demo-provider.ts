@@ -1,6 +1,6 @@
 import "server-only";
 import { createReadStream } from "node:fs";
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { customAlphabet } from "nanoid";
@@ -16,17 +16,26 @@ import { renderDemoVideo } from "./render-demo-video";
 const DEMO_URL_PREFIX = "demo://";
 const randomPart = customAlphabet("0123456789abcdefghijklmnopqrstuvwxyz", 12);
 const TASK_ID_PATTERN = /^demo-([0-9a-z]+)-([0-9a-z]{12})$/;
+/** A render may fail for a passing reason (a busy machine); past this many tries the task fails. */
+const RENDER_ATTEMPTS = 3;
+const RENDER_FAILED = { code: "demo_render_failed", message: "The demo video could not be made from this portrait." };
 
 /**
  * A provider that needs no key: it walks the same lifecycle as the real one and
  * produces a real MP4 from the portrait. Its state lives in files, so it survives a
  * restart like a real upstream would.
  */
-export function createDemoProvider(options: { workDir: string; durationMs: number }): GenerationProvider {
+export function createDemoProvider(options: { workDir: string; durationMs: number }): GenerationProvider & {
+  /** The app is done with the task (its video stored, or it failed): its work files go. */
+  releaseTask(taskId: string): Promise<void>;
+} {
   const rendering = new Map<string, Promise<void>>();
   const rendered = new Set<string>();
+  const renderFailures = new Map<string, number>();
   const imagePath = (taskId: string) => path.join(options.workDir, `${taskId}.jpg`);
   const videoPath = (taskId: string) => path.join(options.workDir, `${taskId}.mp4`);
+  /** Marks a task whose render failed for good, so it stays failed after a restart. */
+  const failedPath = (taskId: string) => path.join(options.workDir, `${taskId}.failed`);
 
   function ensureRendered(taskId: string): Promise<void> {
     let job = rendering.get(taskId);
@@ -38,8 +47,13 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
       })().then(() => {
         rendered.add(taskId);
       });
-      // A failed render may be tried again by a later poll.
-      job.catch(() => rendering.delete(taskId));
+      // A failed render is tried again by a later poll, a few times.
+      job.catch(async () => {
+        rendering.delete(taskId);
+        const failures = (renderFailures.get(taskId) ?? 0) + 1;
+        renderFailures.set(taskId, failures);
+        if (failures >= RENDER_ATTEMPTS) await writeFile(failedPath(taskId), "", { mode: 0o600 }).catch(() => undefined);
+      });
       rendering.set(taskId, job);
     }
     return job;
@@ -54,6 +68,9 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
     const queuedFor = options.durationMs * 0.15;
     const base = { taskId, videoUrl: null, costUsd: null, error: null, recognisedStatus: true };
     if (elapsed < queuedFor) return { ...base, state: "queued", progress: 0, providerStatus: "pending" };
+    if ((renderFailures.get(taskId) ?? 0) >= RENDER_ATTEMPTS || (await exists(failedPath(taskId)))) {
+      return { ...base, state: "failed", progress: null, error: RENDER_FAILED, providerStatus: "failed" };
+    }
 
     // Rendering starts with processing and runs beside the simulated wait.
     ensureRendered(taskId).catch(() => undefined);
@@ -89,6 +106,18 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
 
     // Demo tasks run on this server and never call back.
     taskIdFromNotification: () => null,
+
+    async releaseTask(taskId: string) {
+      if (!TASK_ID_PATTERN.test(taskId)) return;
+      // A render still running writes its file after this: wait for it first.
+      await rendering.get(taskId)?.catch(() => undefined);
+      rendering.delete(taskId);
+      rendered.delete(taskId);
+      renderFailures.delete(taskId);
+      await Promise.all(
+        [imagePath(taskId), videoPath(taskId), `${videoPath(taskId)}.partial.mp4`, failedPath(taskId)].map((file) => rm(file, { force: true })),
+      );
+    },
 
     async openResult(videoUrl: string) {
       const taskId = videoUrl.startsWith(DEMO_URL_PREFIX) ? videoUrl.slice(DEMO_URL_PREFIX.length) : "";
