@@ -151,6 +151,7 @@ describe("three instances behind nginx share live updates and callbacks", () => 
   afterAll(async () => stopCluster(group));
 
   it("an event stream on every instance gets the final event within 1 s of completion, through the provider's callback", async () => {
+    const delays: number[] = [];
     for (let round = 0; round < 3; round++) {
       const answer = await post(group.nginx.url, `events ${round}`);
       expect(answer.status).toBe(201);
@@ -163,9 +164,11 @@ describe("three instances behind nginx share live updates and callbacks", () => 
       upstream.completeTask(taskId);
       const arrivals = await Promise.all(streams);
       for (const arrival of arrivals) expect(arrival - completedAt).toBeLessThan(1000);
+      delays.push(...arrivals.map((arrival) => arrival - completedAt));
       expect((await getGeneration(group.nginx.url, id)).status).toBe("succeeded");
     }
     expect(tasksFor("events")).toHaveLength(3);
+    console.info(`final event after the completion callback, on 3 instances x 3 generations: ${Math.min(...delays)}-${Math.max(...delays)} ms`);
   });
 
   it("killing one instance mid-generation loses nothing and sends no task twice", async () => {
