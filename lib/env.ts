@@ -83,6 +83,8 @@ export const envSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
   ),
+  /** Connections each instance keeps for the store on DATABASE_URL (coordination opens up to 5 more). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   /** The app's public origin: enables callback_url and absolute share links. */
   PUBLIC_BASE_URL: optionalString.pipe(origin.optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -20,6 +20,8 @@ export interface GenerationServiceDeps {
   media: MediaStore;
   uploads: Pick<UploadService, "store" | "usable" | "release">;
   tracker: Pick<GenerationTracker, "kick" | "forget">;
+  /** A callback may land on any instance: this reaches the one following the generation (default: this one). */
+  nudgeFollower?: (id: string) => void;
   guard: AdmissionGuard;
   /** Reads the task id out of a provider notification (the wire format stays in the provider's module). */
   notifications: Pick<GenerationProvider, "taskIdFromNotification">;
@@ -194,7 +196,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       if (taskId && unconfirmed && taskId !== record.reportedTaskId) {
         await repository.update(record.id, { kind: "task_reported", taskId });
       }
-      tracker.kick(record.id);
+      (deps.nudgeFollower ?? tracker.kick)(record.id);
     },
   };
 }

@@ -1,5 +1,6 @@
-import { Mutex } from "async-mutex";
 import Big from "big.js";
+import type { Coordination } from "@/lib/coordination/coordination";
+import { createProcessCoordination } from "@/lib/coordination/process-coordination";
 import { perMinuteLimit } from "@/lib/limits/per-minute-limit";
 import { ApiError } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
@@ -23,17 +24,17 @@ const GLOBAL_KEY = "all-clients";
 
 /**
  * Rate limits per client and overall, a cap on generations in flight and optional
- * day/month budgets. Checks and the insert run under one lock, so two simultaneous
- * requests cannot both take the last place.
+ * day/month budgets. Checks and the insert run under one lock held across every instance
+ * sharing the store, so two simultaneous requests cannot both take the last place.
  */
 export function createAdmissionGuard(
   limits: AdmissionLimits,
   repository: Pick<GenerationRepository, "listUnfinished" | "listSpend">,
   now: () => Date = () => new Date(),
+  coordination: Coordination = createProcessCoordination(),
 ): AdmissionGuard {
-  const lock = new Mutex();
-  const perClient = perMinuteLimit(limits.perClientPerMinute);
-  const global = perMinuteLimit(limits.globalPerMinute);
+  const perClient = perMinuteLimit(coordination, "create-client", limits.perClientPerMinute);
+  const global = perMinuteLimit(coordination, "create-all", limits.globalPerMinute);
 
   async function checkInFlightAndBudget() {
     const inFlight = (await repository.listUnfinished()).length;
@@ -66,7 +67,7 @@ export function createAdmissionGuard(
 
   return {
     admit: (clientKey, create) =>
-      lock.runExclusive(async () => {
+      coordination.exclusive("admission", async () => {
         await checkInFlightAndBudget();
         await perClient.consume(clientKey, `You can start ${limits.perClientPerMinute} generations a minute.`);
         await global.consume(GLOBAL_KEY, "This server is starting too many generations right now.");

@@ -1,9 +1,14 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes } from "rate-limiter-flexible";
+import type { Coordination } from "@/lib/coordination/coordination";
 import { ApiError } from "@/lib/errors";
 
-/** A count per key per minute that answers 429 with when to try again once it is used up. */
-export function perMinuteLimit(points: number) {
-  const limiter = new RateLimiterMemory({ points, duration: 60 });
+/**
+ * A count per key per minute that answers 429 with when to try again once it is used up.
+ * Counted where the coordination keeps counters: in memory for one process, in the
+ * database when instances share one, so the limit holds across all of them.
+ */
+export function perMinuteLimit(coordination: Pick<Coordination, "limiter">, name: string, points: number) {
+  const limiter = coordination.limiter({ name, points, durationSeconds: 60 });
   return {
     async consume(key: string, message: string): Promise<void> {
       try {

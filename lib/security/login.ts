@@ -1,5 +1,5 @@
 import "server-only";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { forgetBefore, newSessionRecord, SESSION_LIFETIME_SECONDS } from "@/lib/sessions/session-policy";
@@ -11,16 +11,18 @@ const WINDOW_SECONDS = 15 * 60;
 const ALL_CLIENTS = "all-clients";
 
 interface LoginLimiters {
-  perClient: RateLimiterMemory;
-  global: RateLimiterMemory;
+  perClient: RateLimiterAbstract;
+  global: RateLimiterAbstract;
 }
 
 const globalForLogin = globalThis as unknown as { portraitLiveLoginLimiters?: LoginLimiters };
 
-function limiters(): LoginLimiters {
+/** Counted where the instances' shared counters live, so N instances allow what one would. */
+async function limiters(): Promise<LoginLimiters> {
+  const { coordination } = await services();
   globalForLogin.portraitLiveLoginLimiters ??= {
-    perClient: new RateLimiterMemory({ points: env().LOGIN_ATTEMPTS_PER_15_MIN, duration: WINDOW_SECONDS }),
-    global: new RateLimiterMemory({ points: env().LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN, duration: WINDOW_SECONDS }),
+    perClient: coordination.limiter({ name: "login-client", points: env().LOGIN_ATTEMPTS_PER_15_MIN, durationSeconds: WINDOW_SECONDS }),
+    global: coordination.limiter({ name: "login-all", points: env().LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN, durationSeconds: WINDOW_SECONDS }),
   };
   return globalForLogin.portraitLiveLoginLimiters;
 }
@@ -36,7 +38,7 @@ function limiters(): LoginLimiters {
 export async function logIn(request: Request, password: string, client: string): Promise<void> {
   const expected = env().APP_PASSWORD;
   if (!expected) throw new ApiError("not_found", "This server has no password; there is nothing to sign in to.");
-  const { perClient, global } = limiters();
+  const { perClient, global } = await limiters();
   const { sessions } = await services();
   const now = new Date();
 

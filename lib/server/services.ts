@@ -1,6 +1,9 @@
 import "server-only";
 import path from "node:path";
 import { env } from "@/lib/env";
+import type { Coordination } from "@/lib/coordination/coordination";
+import { createPostgresCoordination } from "@/lib/coordination/postgres-coordination";
+import { createProcessCoordination } from "@/lib/coordination/process-coordination";
 import { createGenerationEvents, type GenerationEvents } from "@/lib/generations/generation-events";
 import { createGenerationService, type GenerationService } from "@/lib/generations/generation-service";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
@@ -37,6 +40,7 @@ export interface Services {
   events: GenerationEvents;
   viewContext: ViewContext;
   sessions: SessionRepository;
+  coordination: Coordination;
 }
 
 /** Demo tasks run on this machine, so following them closely costs nothing. */
@@ -46,8 +50,12 @@ async function createServices(): Promise<Services> {
   const config = env();
   const mode = appMode();
   const dataDir = path.resolve(config.DATA_DIR);
-  const events = createGenerationEvents();
   const db = await openStore(config, dataDir);
+  // After the store: its migrations make the tables the shared counters live in.
+  const coordination = config.DATABASE_URL
+    ? await createPostgresCoordination({ connectionString: config.DATABASE_URL, log: log().child({ component: "coordination" }) })
+    : createProcessCoordination();
+  const events = createGenerationEvents(coordination);
   const repository = observeWrites(createKyselyGenerationRepository(db), events.emit);
   const uploadRepository = createKyselyUploadRepository(db);
   const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
@@ -98,6 +106,8 @@ async function createServices(): Promise<Services> {
       costEstimateUsd: config.COST_ESTIMATE_USD,
     },
     repository,
+    undefined,
+    coordination,
   );
   const uploadTtlMs = config.UPLOAD_TTL_HOURS * 3_600_000;
   const uploads = createUploadService({
@@ -110,6 +120,7 @@ async function createServices(): Promise<Services> {
         unusedMaxBytes: config.UPLOAD_UNUSED_MAX_MB * 1024 * 1024,
       },
       uploadRepository.unusedBytes,
+      coordination,
     ),
     ttlMs: uploadTtlMs,
     warn: (details, message) => log().warn(details, message),
@@ -119,6 +130,7 @@ async function createServices(): Promise<Services> {
     media,
     uploads,
     tracker,
+    nudgeFollower: (id) => coordination.publish({ type: "nudge", id }),
     guard,
     notifications: provider,
     costEstimateUsd: config.COST_ESTIMATE_USD,
@@ -126,12 +138,15 @@ async function createServices(): Promise<Services> {
   });
 
   await tracker.start();
+  coordination.subscribe((message) => {
+    if (message.type === "nudge") tracker.kick(message.id);
+  });
   createUploadSweeper({ sweep: uploads.sweep, intervalMs: sweepIntervalFor(uploadTtlMs), log: log().child({ component: "upload-sweep" }) }).start();
   log().info(
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
-  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db) };
+  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db), coordination };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

@@ -141,6 +141,21 @@ const migrations: Record<string, Migration> = {
       await sql`drop table uploads`.execute(db);
     },
   },
+  "2026-11-30-012-rate-limits": {
+    // Counters every instance shares when the store is PostgreSQL (rate-limiter-flexible's
+    // layout). Made here, not by the library at run time, so instances never race to create it.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("rate_limits")
+        .addColumn("key", "varchar(255)", (col) => col.primaryKey())
+        .addColumn("points", "integer", (col) => col.notNull().defaultTo(0))
+        .addColumn("expire", "bigint")
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table rate_limits`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -12,5 +12,5 @@ export const storeKindFor = (config: Env): StoreKind => (config.DATABASE_URL ? "
 
 /** The configured store: Postgres when DATABASE_URL is set, else the SQLite file in DATA_DIR. */
 export function openStore(config: Env, dataDir: string): Promise<Kysely<Database>> {
-  return config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openSqlite(path.join(dataDir, "portrait-live.sqlite"));
+  return config.DATABASE_URL ? openPostgres(config.DATABASE_URL, config.DATABASE_POOL_MAX) : openSqlite(path.join(dataDir, "portrait-live.sqlite"));
 }

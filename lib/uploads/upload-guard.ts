@@ -1,4 +1,5 @@
-import { Mutex } from "async-mutex";
+import type { Coordination } from "@/lib/coordination/coordination";
+import { createProcessCoordination } from "@/lib/coordination/process-coordination";
 import { perMinuteLimit } from "@/lib/limits/per-minute-limit";
 import { ApiError } from "@/lib/errors";
 
@@ -17,16 +18,19 @@ export interface UploadLimits {
 export interface UploadGuard {
   /** Counts an upload attempt; called before its body is read. */
   admitRequest(clientKey: string): Promise<void>;
-  /** Runs `store` when `bytes` more of unused uploads fit; checks and store are serialised in this process. */
+  /** Runs `store` when `bytes` more of unused uploads fit; checks and store are serialised across instances. */
   withRoom<T>(bytes: number, store: () => Promise<T>): Promise<T>;
 }
 
 const GLOBAL_KEY = "all-clients";
 
-export function createUploadGuard(limits: UploadLimits, unusedBytes: () => Promise<number>): UploadGuard {
-  const perClient = perMinuteLimit(limits.perClientPerMinute);
-  const global = perMinuteLimit(limits.globalPerMinute);
-  const lock = new Mutex();
+export function createUploadGuard(
+  limits: UploadLimits,
+  unusedBytes: () => Promise<number>,
+  coordination: Coordination = createProcessCoordination(),
+): UploadGuard {
+  const perClient = perMinuteLimit(coordination, "upload-client", limits.perClientPerMinute);
+  const global = perMinuteLimit(coordination, "upload-all", limits.globalPerMinute);
 
   return {
     async admitRequest(clientKey) {
@@ -34,7 +38,7 @@ export function createUploadGuard(limits: UploadLimits, unusedBytes: () => Promi
       await global.consume(GLOBAL_KEY, "This server is receiving too many uploads right now.");
     },
     withRoom: (bytes, store) =>
-      lock.runExclusive(async () => {
+      coordination.exclusive("uploads", async () => {
         if ((await unusedBytes()) + bytes > limits.unusedMaxBytes) {
           throw new ApiError(
             "rate_limited",

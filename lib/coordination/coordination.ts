@@ -1,0 +1,31 @@
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+
+/** One limiter: `points` per `durationSeconds` per key, its keys kept apart from other limiters' by `name`. */
+export interface LimiterSpec {
+  name: string;
+  points: number;
+  durationSeconds: number;
+}
+
+/** A message every instance hears (the one that sent it too). */
+export type BusMessage = { type: "changed"; id: string } | { type: "nudge"; id: string };
+
+/**
+ * What instances of one installation share beyond the store itself: rate-limit counters,
+ * a lock for decisions that must see every instance's writes (admission), and a message
+ * bus. One process on SQLite keeps all three in memory; on PostgreSQL they live in the
+ * database, so limits, caps and live updates hold however many instances run.
+ */
+export interface Coordination {
+  readonly kind: "process" | "postgres";
+  limiter(spec: LimiterSpec): RateLimiterAbstract;
+  /** Runs `work` while no other caller of the same lock, on any instance, runs theirs. */
+  exclusive<T>(lock: LockName, work: () => Promise<T>): Promise<T>;
+  publish(message: BusMessage): void;
+  subscribe(listener: (message: BusMessage) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Each lock serialises one kind of decision; different kinds never wait on each other. */
+export const LOCKS = { admission: 1, slots: 2, uploads: 3 } as const;
+export type LockName = keyof typeof LOCKS;

@@ -1,0 +1,108 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BusMessage, Coordination } from "@/lib/coordination/coordination";
+import { createPostgresCoordination } from "@/lib/coordination/postgres-coordination";
+import { openPostgres } from "@/lib/store/open-postgres";
+import { startPostgres, type PostgresServer } from "../support/postgres-server";
+import { waitFor } from "../support/api";
+
+let postgres: PostgresServer;
+let databaseUrl: string;
+const opened: Coordination[] = [];
+const quiet = { warn: () => undefined, info: () => undefined };
+
+/** What one app instance opens: its own pool and listener on the shared database. */
+async function instance(): Promise<Coordination> {
+  const coordination = await createPostgresCoordination({ connectionString: databaseUrl, log: quiet });
+  opened.push(coordination);
+  return coordination;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+  databaseUrl = await postgres.createDatabase("coordination");
+  // The schema's migrations make the counters' table.
+  await (await openPostgres(databaseUrl)).destroy();
+});
+
+afterAll(async () => {
+  for (const coordination of opened) await coordination.close();
+  await postgres?.stop();
+});
+
+describe("coordination through PostgreSQL, as three instances see it", () => {
+  it("counts one limit together: 30 attempts spread over 3 instances admit exactly 10", async () => {
+    const instances = await Promise.all([instance(), instance(), instance()]);
+    const limiters = instances.map((coordination) => coordination.limiter({ name: "shared-test", points: 10, durationSeconds: 60 }));
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => limiters[i % 3]!.consume("someone")));
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(10);
+    // Another key has its own allowance.
+    await expect(limiters[0]!.consume("someone else")).resolves.toBeDefined();
+  });
+
+  it("runs one holder of a lock at a time across instances (no lost update in a read-pause-write)", async () => {
+    const instances = await Promise.all([instance(), instance(), instance()]);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query("create table if not exists lock_probe (n integer not null)");
+    await client.query("insert into lock_probe values (0)");
+    const increment = (coordination: Coordination) =>
+      coordination.exclusive("admission", async () => {
+        const { rows } = await client.query<{ n: number }>("select n from lock_probe");
+        await sleep(5);
+        await client.query("update lock_probe set n = $1", [rows[0]!.n + 1]);
+      });
+    await Promise.all(Array.from({ length: 30 }, (_, i) => increment(instances[i % 3]!)));
+    expect((await client.query<{ n: number }>("select n from lock_probe")).rows[0]!.n).toBe(30);
+    await client.end();
+  });
+
+  it("different locks do not wait on each other", async () => {
+    const [first, second] = await Promise.all([instance(), instance()]);
+    let release!: () => void;
+    const held = first.exclusive("admission", () => new Promise<void>((resolve) => (release = resolve)));
+    await sleep(50);
+    await expect(Promise.race([second.exclusive("slots", async () => "ran"), sleep(2000).then(() => "waited")])).resolves.toBe("ran");
+    release();
+    await held;
+  });
+
+  it("a lock whose holder's connection dies is free again", async () => {
+    const [first, second] = await Promise.all([instance(), instance()]);
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const held = first
+      .exclusive("uploads", async () => {
+        // The holder's database connection is cut, as when its instance is killed.
+        await admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and objid = 3");
+        await sleep(200);
+      })
+      .catch(() => undefined);
+    await held;
+    await expect(Promise.race([second.exclusive("uploads", async () => "ran"), sleep(3000).then(() => "waited")])).resolves.toBe("ran");
+    await admin.end();
+  });
+
+  it("delivers a message to every instance once, the sender included, and recovers a lost listener", async () => {
+    const instances = await Promise.all([instance(), instance(), instance()]);
+    const heard: BusMessage[][] = instances.map(() => []);
+    instances.forEach((coordination, i) => coordination.subscribe((message) => heard[i]!.push(message)));
+    instances[0]!.publish({ type: "changed", id: "gen-1" });
+    await waitFor(async () => heard.every((messages) => messages.length === 1), 2000);
+    await sleep(200);
+    expect(heard).toEqual(instances.map(() => [{ type: "changed", id: "gen-1" }]));
+
+    // Cut every listening connection: the instances listen again and messages flow.
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where query like 'LISTEN%' and pid <> pg_backend_pid()");
+    await admin.end();
+    await waitFor(async () => {
+      instances[1]!.publish({ type: "nudge", id: "gen-2" });
+      await sleep(200);
+      return heard[2]!.some((message) => message.type === "nudge");
+    }, 10_000);
+  });
+});
