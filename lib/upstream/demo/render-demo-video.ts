@@ -16,7 +16,7 @@ const FPS = 25;
 const SECONDS = VIDEO_SPEC.durationSeconds;
 
 /**
- * Renders a real, playable 6 s H.264 MP4 from a still: a slow push-in, the kind of
+ * Renders a real, playable H.264 MP4 as long as the model's (VIDEO_SPEC) from a still: a slow push-in, the kind of
  * subtle motion the real model favours. Writes atomically (temp file, then rename).
  */
 export async function renderDemoVideo(input: {

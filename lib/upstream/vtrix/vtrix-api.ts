@@ -10,10 +10,11 @@ export interface VtrixApiConfig {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
-  /** Extra attempts for idempotent reads. */
-  readRetries?: number;
-  retryMinDelayMs?: number;
 }
+
+/** Extra attempts for idempotent reads, the first after about this long. */
+const READ_RETRIES = 2;
+const READ_RETRY_MIN_DELAY_MS = 300;
 
 type Method = "GET" | "POST";
 
@@ -89,8 +90,8 @@ export function createVtrixApi(config: VtrixApiConfig) {
           }
         },
         {
-          retries: config.readRetries ?? 2,
-          minTimeout: config.retryMinDelayMs ?? 300,
+          retries: READ_RETRIES,
+          minTimeout: READ_RETRY_MIN_DELAY_MS,
           factor: 2,
           randomize: true,
         },
