@@ -86,6 +86,8 @@ export const generationViewSchema = z.object({
   posterUrl: z.string(),
   /** Null while the video is not ready or after the owner revoked the link. */
   shareUrl: z.string().nullable(),
+  /** When the share link stops working (ISO 8601); null when it never does or there is no live link. */
+  shareExpiresAt: z.string().nullable().default(null),
   hidePrompt: z.boolean(),
   /** USD as the provider reported it (decimal string), null until known. */
   cost: z.string().nullable(),

@@ -1,9 +1,12 @@
 import { isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
+import { isShareLinkLive } from "@/lib/share/share-link-state";
 import type { GenerationRecord } from "./generation-record";
 
 export interface ViewContext {
   /** Absolute origin for share links when configured; otherwise links are paths. */
   publicBaseUrl?: string;
+  /** The clock share-link expiry is judged by (tests move it). */
+  now?: () => Date;
 }
 
 export const videoPath = (id: string) => `/api/generations/${id}/video`;
@@ -15,6 +18,7 @@ export const sharedPosterPath = (token: string) => `/api/share/${token}/poster`;
 /** The public shape of a generation: no secrets, no provider links, only our own URLs. */
 export function toGenerationView(record: GenerationRecord, context: ViewContext): GenerationView {
   const playable = record.status === "succeeded" && record.resultKey !== null;
+  const shareLive = playable && isShareLinkLive(record, context.now?.() ?? new Date());
   return {
     id: record.id,
     status: record.status,
@@ -32,7 +36,8 @@ export function toGenerationView(record: GenerationRecord, context: ViewContext)
     videoUrl: playable ? videoPath(record.id) : null,
     downloadUrl: playable ? `${videoPath(record.id)}?download=1` : null,
     posterUrl: posterPath(record.id),
-    shareUrl: playable && record.shareToken ? `${context.publicBaseUrl ?? ""}${sharePath(record.shareToken)}` : null,
+    shareUrl: shareLive && record.shareToken ? `${context.publicBaseUrl ?? ""}${sharePath(record.shareToken)}` : null,
+    shareExpiresAt: shareLive ? record.shareExpiresAt : null,
     hidePrompt: record.hidePrompt,
     cost: record.costUsd,
     error: record.status === "failed" ? { code: record.errorCode ?? "unknown", message: record.errorMessage ?? "The generation failed." } : null,

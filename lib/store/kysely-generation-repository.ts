@@ -172,6 +172,7 @@ function toRow(record: GenerationRecord): GenerationRow {
     reported_task_id: record.reportedTaskId,
     id: record.id,
     share_token: record.shareToken,
+    share_expires_at: record.shareExpiresAt,
     hide_prompt: flag(record.hidePrompt),
     status: record.status,
     mode: record.mode,
@@ -201,6 +202,7 @@ function toRow(record: GenerationRecord): GenerationRow {
 
 const COLUMN_OF: { [K in keyof GenerationPatch]-?: keyof GenerationRowUpdate } = {
   shareToken: "share_token",
+  shareExpiresAt: "share_expires_at",
   hidePrompt: "hide_prompt",
   status: "status",
   mode: "mode",
@@ -239,6 +241,7 @@ function fromRow(row: GenerationRow): GenerationRecord {
   return {
     id: row.id,
     shareToken: row.share_token,
+    shareExpiresAt: row.share_expires_at,
     hidePrompt: Boolean(row.hide_prompt),
     status: row.status,
     mode: row.mode,

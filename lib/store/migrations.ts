@@ -141,6 +141,15 @@ const migrations: Record<string, Migration> = {
       await sql`drop table uploads`.execute(db);
     },
   },
+  "2026-11-30-009-share-expiry": {
+    // A share link may expire: past this time it behaves as revoked (null: it never expires).
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("generations").addColumn("share_expires_at", "text").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("generations").dropColumn("share_expires_at").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

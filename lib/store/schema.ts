@@ -7,6 +7,8 @@ import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 export interface GenerationsTable {
   id: string;
   share_token: string | null;
+  /** When the share link stops working (ISO 8601 UTC); null: never. */
+  share_expires_at: string | null;
   hide_prompt: Generated<number>;
   status: "queued" | "processing" | "succeeded" | "failed";
   mode: "live" | "demo";

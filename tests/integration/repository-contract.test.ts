@@ -94,7 +94,13 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
   });
 
   it("keeps every field as it was written, found by id, share token, callback secret and idempotency key", async () => {
-    const written = record({ idempotencyKey: `key-${newGenerationId()}`, hidePrompt: true, watermark: true, progress: 0.25 });
+    const written = record({
+      idempotencyKey: `key-${newGenerationId()}`,
+      hidePrompt: true,
+      watermark: true,
+      progress: 0.25,
+      shareExpiresAt: "2026-12-07T10:00:00.000Z",
+    });
     expect(await repository.insert(written)).toEqual({ record: written, created: true });
     expect(await repository.findById(written.id)).toEqual(written);
     expect(await repository.findByShareToken(written.shareToken ?? "")).toEqual(written);
@@ -117,6 +123,17 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(updated).toMatchObject({ status: "processing", progress: 0.5, submitState: "submitted", upstreamTaskId: "task-1", prompt: written.prompt });
     expect(Date.parse(updated?.updatedAt ?? "")).toBeGreaterThan(0);
     expect(await repository.update("no-such-generation", { status: "failed" })).toBeUndefined();
+  });
+
+  it("sets a share link's expiry with its token and clears both together", async () => {
+    const written = record();
+    await repository.insert(written);
+    expect(written.shareExpiresAt).toBeNull();
+    const expiring = await repository.update(written.id, { shareToken: newShareToken(), shareExpiresAt: "2026-12-01T10:00:00.000Z" });
+    expect(expiring?.shareExpiresAt).toBe("2026-12-01T10:00:00.000Z");
+    expect(await repository.findByShareToken(expiring?.shareToken ?? "")).toEqual(expiring);
+    const revoked = await repository.update(written.id, { shareToken: null, shareExpiresAt: null });
+    expect(revoked).toMatchObject({ shareToken: null, shareExpiresAt: null });
   });
 
   it("pages newest first with a cursor, filters by status, and lists unfinished work oldest first", async () => {
