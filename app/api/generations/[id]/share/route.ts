@@ -10,8 +10,11 @@ import { services } from "@/lib/server/services";
 const MAX_BODY_BYTES = 1024;
 
 /** A body is optional on POST: scripts that send none get a link that never expires. */
-const optionalJsonBody = async (request: Request) =>
-  request.body === null && !request.headers.get("content-type") ? {} : readJsonBody(request, MAX_BODY_BYTES);
+function optionalJsonBody(request: Request): Promise<unknown> {
+  const headers = request.headers;
+  const empty = !headers.get("content-type") && !headers.get("transfer-encoding") && Number(headers.get("content-length") ?? 0) === 0;
+  return empty ? Promise.resolve({}) : readJsonBody(request, MAX_BODY_BYTES);
+}
 
 /** A new share link (`{ expiresIn? }`); the previous one stops working at once. */
 export const POST = handle(async (request: Request, context: IdParams) => {
