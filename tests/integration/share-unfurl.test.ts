@@ -105,6 +105,8 @@ describe("a share page's preview tags", () => {
     expect(one("og:title")).toBe("A portrait, brought to life");
     expect(one("og:description")).toBe('she smiles & turns "slowly"');
     expect(one("og:site_name")).toBe("Portrait Live");
+    expect(one("og:video")).toBe(videoUrl);
+    expect(one("og:video:url")).toBe(videoUrl);
     const videoAt = metas.findIndex(([name]) => name === "og:video");
     expect(metas.slice(videoAt, videoAt + 6)).toEqual([
       ["og:video", videoUrl],
@@ -193,13 +195,17 @@ describe("a share page's preview tags", () => {
     expect(html).not.toContain("a secret prompt");
   });
 
-  it("without PUBLIC_BASE_URL, use the address the page was asked on: plain http, no secure_url", async () => {
+  it("without PUBLIC_BASE_URL, use the address the page was asked on: plain http, no secure_url, no player card", async () => {
     const { token } = await shared(demo, { width: 600, height: 800 });
     const { one, has } = headOf(await (await fetch(`${demo.url}/s/${token}`)).text());
     expect(one("og:video")).toBe(`${demo.url}/api/share/${token}/video`);
-    expect(one("twitter:player")).toBe(`${demo.url}/s/${token}/embed`);
     expect(has("og:video:secure_url")).toBe(false);
     expect(has("og:image:secure_url")).toBe(false);
+    // X takes only https players: over http the card is the large poster.
+    expect(one("twitter:card")).toBe("summary_large_image");
+    expect(one("twitter:image")).toBe(`${demo.url}/api/share/${token}/poster`);
+    expect(has("twitter:player")).toBe(false);
+    expect(has("twitter:player:stream")).toBe(false);
     // The demo video is made at the size asked for (3:4 → 720×960).
     expect([one("og:video:width"), one("og:video:height")]).toEqual(["720", "960"]);
     const poster = await fetch(one("og:image"));

@@ -35,14 +35,17 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
       siteName: PROVIDER_NAME,
       images: [card.secure ? { ...image, secureUrl: card.posterUrl } : image],
     },
-    twitter: {
-      card: "player",
-      title: card.title,
-      description: card.description,
-      players: [{ playerUrl: card.embedUrl, streamUrl: card.videoUrl, width: card.width, height: card.height }],
-      images: [{ url: card.posterUrl, alt: imageAlt(card) }],
-    },
-    other: { "twitter:player:stream:content_type": "video/mp4" },
+    // X plays only players served over https; on http the card falls back to the large poster.
+    twitter: card.secure
+      ? {
+          card: "player",
+          title: card.title,
+          description: card.description,
+          players: [{ playerUrl: card.embedUrl, streamUrl: card.videoUrl, width: card.width, height: card.height }],
+          images: [{ url: card.posterUrl, alt: imageAlt(card) }],
+        }
+      : { card: "summary_large_image", title: card.title, description: card.description, images: [{ url: card.posterUrl, alt: imageAlt(card) }] },
+    other: card.secure ? { "twitter:player:stream:content_type": "video/mp4" } : {},
   };
 }
 
