@@ -1,7 +1,7 @@
 import type { NextConfig } from "next";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "./lib/env";
-import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from "./lib/security/content-security-policy";
+import { API_CONTENT_SECURITY_POLICY, NOT_EMBED_SOURCE, SECURITY_HEADERS } from "./lib/security/content-security-policy";
 
 // Fail fast: a wrong environment value stops `next build` / `next start` with a clear message.
 parseEnv();
@@ -25,6 +25,9 @@ const nextConfig: NextConfig = {
   // Lets parallel builds (e.g. a test run beside a dev session) use separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
+  // Metadata always in the <head> of the first bytes, for every client: link unfurlers
+  // (iMessage, Telegram, chat apps' own crawlers) are many more than Next's list of bots.
+  htmlLimitedBots: /.*/,
   poweredByHeader: false,
   // No image optimizer: /_next/image would fetch any local path (our private and shared
   // posters included) and keep the result for hours, past a revoked share link or a
@@ -43,7 +46,8 @@ const nextConfig: NextConfig = {
   ],
   async headers() {
     return [
-      { source: "/:path*", headers: SECURITY_HEADERS },
+      // The embeddable player is framed by other sites: it sets its own headers, without X-Frame-Options.
+      { source: NOT_EMBED_SOURCE, headers: SECURITY_HEADERS },
       { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
     ];
   },

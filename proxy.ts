@@ -1,11 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy } from "./lib/security/content-security-policy";
+import { contentSecurityPolicy, EMBED_PATH } from "./lib/security/content-security-policy";
 
 /**
  * Gives every page a fresh CSP nonce (Next applies it to its own scripts). Access
  * control is not done here: pages and route handlers check the session themselves.
  */
 export function proxy(request: NextRequest) {
+  // The embeddable player sets its own, framable policy (app/s/[token]/embed/route.ts).
+  if (EMBED_PATH.test(request.nextUrl.pathname)) return NextResponse.next();
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const policy = contentSecurityPolicy(nonce, {
     development: process.env.NODE_ENV === "development",

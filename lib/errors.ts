@@ -23,6 +23,7 @@ const API_ERROR_STATUS = {
   storage_unavailable: 503,
   storage_full: 507,
   internal: 500,
+  not_implemented: 501,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;

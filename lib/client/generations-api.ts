@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import { apiErrorBodySchema } from "@/lib/contracts/api-error";
+import type { ShareExpiry } from "@/lib/contracts/share";
+import { oembedVideoSchema, type OembedVideo } from "@/lib/contracts/oembed";
 import {
   type CreateGenerationBody,
   generationListSchema,
@@ -74,11 +76,18 @@ export const generationsApi = {
       headers: { "Idempotency-Key": idempotencyKey },
     }),
 
-  renewShareLink: (id: string): Promise<GenerationView> =>
-    request(generationViewSchema, `/api/generations/${id}/share`, { method: "POST" }),
+  renewShareLink: (id: string, expiresIn: ShareExpiry = "never"): Promise<GenerationView> =>
+    request(generationViewSchema, `/api/generations/${id}/share`, { method: "POST", ...jsonBody({ expiresIn }) }),
+
+  setShareExpiry: (id: string, expiresIn: ShareExpiry): Promise<GenerationView> =>
+    request(generationViewSchema, `/api/generations/${id}/share`, { method: "PATCH", ...jsonBody({ expiresIn }) }),
 
   revokeShareLink: (id: string): Promise<GenerationView> =>
     request(generationViewSchema, `/api/generations/${id}/share`, { method: "DELETE" }),
+
+  /** The embed code and preview image of a share link, as oEmbed consumers get them. */
+  oembed: (shareUrl: string): Promise<OembedVideo> =>
+    request(oembedVideoSchema, `/api/oembed?${new URLSearchParams({ url: shareUrl, format: "json" }).toString()}`),
 
   setHidePrompt: (id: string, hidePrompt: boolean): Promise<GenerationView> =>
     request(generationViewSchema, `/api/generations/${id}`, { method: "PATCH", ...jsonBody({ hidePrompt }) }),

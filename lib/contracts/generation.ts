@@ -6,7 +6,7 @@ import { APP_MODES, VIDEO_SPEC } from "./video-spec";
 /** One schema per contract, imported by both the studio and the route handlers. */
 
 export const GENERATION_ID_PATTERN = /^[A-Za-z0-9_-]{21}$/;
-const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;
+export const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;
 
 export const generationIdSchema = z
   .string()
@@ -82,6 +82,8 @@ export const generationViewSchema = z.object({
   posterUrl: z.string(),
   /** Null while the video is not ready or after the owner revoked the link. */
   shareUrl: z.string().nullable(),
+  /** When the share link stops working (ISO 8601); null when it never does or there is no live link. */
+  shareExpiresAt: z.string().nullable().default(null),
   hidePrompt: z.boolean(),
   /** USD as the provider reported it (decimal string), null until known. */
   cost: z.string().nullable(),

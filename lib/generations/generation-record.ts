@@ -4,6 +4,8 @@ import type { GenerationStatus } from "@/lib/contracts/generation";
 export interface GenerationRecord {
   id: string;
   shareToken: string | null;
+  /** When the share link stops working (ISO 8601 UTC); null: never. An expired link is as good as revoked. */
+  shareExpiresAt: string | null;
   hidePrompt: boolean;
   status: GenerationStatus;
   mode: "live" | "demo";
@@ -50,6 +52,7 @@ export function newGenerationRecord(fields: NewGenerationFields): GenerationReco
   return {
     ...fields,
     uploadId: fields.uploadId ?? null,
+    shareExpiresAt: null,
     hidePrompt: false,
     status: "queued",
     submitState: "pending",

@@ -41,8 +41,10 @@ export type GenerationTransition =
   | { kind: "failed"; code: string; message: string; completedAt: string; costUsd?: string | null }
   /** Why an unfinished generation waits (storage full, download retried); cleared once it succeeds. */
   | { kind: "notice"; code: string; message: string }
-  /** A new share link (a token), or none (revoked). */
-  | { kind: "share"; shareToken: string | null }
+  /** A new share link (a token, working until shareExpiresAt or for good when null), or none (revoked). */
+  | { kind: "share"; shareToken: string | null; shareExpiresAt: string | null }
+  /** A new lifetime for the current share link. */
+  | { kind: "share_expiry"; shareExpiresAt: string | null }
   | { kind: "hide_prompt"; hidePrompt: boolean };
 
 /** The target status of each transition that changes it. */

@@ -14,6 +14,8 @@ import { newGenerationRecord, type GenerationRecord } from "./generation-record"
 import { InvalidCursorError, type GenerationPage, type GenerationRepository, type GenerationTransition } from "./generation-repository";
 import { newCallbackSecret, newGenerationId, newShareToken } from "./ids";
 import { tallySpend } from "./tally-spend";
+import { shareExpiresAt, type ShareExpiry } from "@/lib/contracts/share";
+import { isShareLinkLive } from "@/lib/share/share-link-state";
 
 export interface GenerationServiceDeps {
   repository: GenerationRepository;
@@ -162,19 +164,27 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       return updateExisting(id, { kind: "hide_prompt", hidePrompt });
     },
 
-    /** A fresh link; any earlier link stops working at once. */
-    async renewShareLink(id: string): Promise<GenerationRecord> {
-      return updateExisting(id, { kind: "share", shareToken: newShareToken() });
+    /** A fresh link, working for `expiresIn` from now; any earlier link stops working at once. */
+    async renewShareLink(id: string, expiresIn: ShareExpiry = "never"): Promise<GenerationRecord> {
+      return updateExisting(id, { kind: "share", shareToken: newShareToken(), shareExpiresAt: shareExpiresAt(expiresIn, now()) });
+    },
+
+    /** A new lifetime for the current link, counted from now; a revoked or expired link has none to change. */
+    async setShareExpiry(id: string, expiresIn: ShareExpiry): Promise<GenerationRecord> {
+      const record = await mustFind(id);
+      if (!isShareLinkLive(record, now())) throw new ApiError("not_ready", "This video has no live share link: create one first.");
+      return updateExisting(id, { kind: "share_expiry", shareExpiresAt: shareExpiresAt(expiresIn, now()) });
     },
 
     async revokeShareLink(id: string): Promise<GenerationRecord> {
-      return updateExisting(id, { kind: "share", shareToken: null });
+      return updateExisting(id, { kind: "share", shareToken: null, shareExpiresAt: null });
     },
 
-    /** A playable generation behind a live share link; unknown and revoked look the same. */
+    /** A playable generation behind a live share link; unknown, revoked and expired look the same. */
     async findShared(token: string): Promise<GenerationRecord | undefined> {
       const shared = await repository.findByShareToken(token);
-      return shared?.status === "succeeded" && shared.resultKey ? shared : undefined;
+      if (!shared || !isShareLinkLive(shared, now())) return undefined;
+      return shared.status === "succeeded" && shared.resultKey ? shared : undefined;
     },
 
     async totals(since: { dayStart: string; monthStart: string }): Promise<Totals> {

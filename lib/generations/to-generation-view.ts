@@ -1,15 +1,18 @@
 import { generationViewSchema, isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
+import { isShareLinkLive } from "@/lib/share/share-link-state";
 import type { GenerationRecord } from "./generation-record";
 
 export interface ViewContext {
   /** Absolute origin for share links when configured; otherwise links are paths. */
   publicBaseUrl?: string;
+  /** The clock share-link expiry is judged by (tests move it). */
+  now?: () => Date;
 }
 
 export const videoPath = (id: string) => `/api/generations/${id}/video`;
 const posterPath = (id: string) => `/api/generations/${id}/poster`;
-const sharePath = (token: string) => `/s/${token}`;
+export const sharePath = (token: string) => `/s/${token}`;
 export const sharedVideoPath = (token: string) => `/api/share/${token}/video`;
 export const sharedPosterPath = (token: string) => `/api/share/${token}/poster`;
 
@@ -24,6 +27,7 @@ type Computed = Omit<GenerationView, (typeof PASSED_THROUGH)[number]>;
 /** The public shape of a generation: no secrets, no provider links, only our own URLs. */
 export function toGenerationView(record: GenerationRecord, context: ViewContext): GenerationView {
   const playable = record.status === "succeeded" && record.resultKey !== null;
+  const shareLive = playable && isShareLinkLive(record, context.now?.() ?? new Date());
   const computed: Computed = {
     options: {
       promptOptimizer: record.promptOptimizer,
@@ -34,7 +38,8 @@ export function toGenerationView(record: GenerationRecord, context: ViewContext)
     videoUrl: playable ? videoPath(record.id) : null,
     downloadUrl: playable ? `${videoPath(record.id)}?download=1` : null,
     posterUrl: posterPath(record.id),
-    shareUrl: playable && record.shareToken ? `${context.publicBaseUrl ?? ""}${sharePath(record.shareToken)}` : null,
+    shareUrl: shareLive && record.shareToken ? `${context.publicBaseUrl ?? ""}${sharePath(record.shareToken)}` : null,
+    shareExpiresAt: shareLive ? record.shareExpiresAt : null,
     cost: record.costUsd,
     error: record.status === "failed" ? { code: record.errorCode ?? "unknown", message: record.errorMessage ?? "The generation failed." } : null,
     notice: !isFinalStatus(record.status) && record.errorCode ? { code: record.errorCode, message: record.errorMessage ?? "" } : null,

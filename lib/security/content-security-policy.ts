@@ -25,6 +25,11 @@ export function contentSecurityPolicy(nonce: string, options: { development: boo
 /** Route handlers answer data and media only: nothing in them may run or be framed. */
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
+/** The one page other sites may frame: a shared video's player (it sends its own headers). */
+export const EMBED_PATH = /^\/s\/[^/]+\/embed\/?$/;
+/** Every path but the embeddable player, in next.config headers() syntax. */
+export const NOT_EMBED_SOURCE = "/:path((?!s/[^/]+/embed/?$).*)";
+
 export const SECURITY_HEADERS = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },

@@ -184,7 +184,7 @@ const flag = (value: boolean) => (value ? 1 : 0);
  * change at any time). Tracker transitions that keep the status need it unfinished.
  */
 function statusesAllowing(transition: GenerationTransition): GenerationStatus[] | undefined {
-  if (transition.kind === "share" || transition.kind === "hide_prompt") return undefined;
+  if (transition.kind === "share" || transition.kind === "share_expiry" || transition.kind === "hide_prompt") return undefined;
   const target = transition.kind === "progress" ? transition.status : TARGET_STATUS[transition.kind];
   if (target) return statusesBefore(target);
   return UNFINISHED_STATUSES.filter((status) => canChangeStatus(status, status));
@@ -223,7 +223,9 @@ function columnsFor(transition: GenerationTransition): GenerationRowUpdate {
     case "notice":
       return { error_code: transition.code, error_message: transition.message };
     case "share":
-      return { share_token: transition.shareToken };
+      return { share_token: transition.shareToken, share_expires_at: transition.shareExpiresAt };
+    case "share_expiry":
+      return { share_expires_at: transition.shareExpiresAt };
     case "hide_prompt":
       return { hide_prompt: flag(transition.hidePrompt) };
   }
@@ -231,7 +233,7 @@ function columnsFor(transition: GenerationTransition): GenerationRowUpdate {
 
 /** How each field is stored: its column is its name in snake_case; flags are 0/1, numbers may come back as strings (Postgres). */
 const FIELDS = {
-  id: "text", shareToken: "text", hidePrompt: "flag", status: "text", mode: "text", prompt: "text", promptOptimizer: "flag",
+  id: "text", shareToken: "text", shareExpiresAt: "text", hidePrompt: "flag", status: "text", mode: "text", prompt: "text", promptOptimizer: "flag",
   watermark: "flag", inputKey: "text", inputWidth: "number", inputHeight: "number", submitState: "text", upstreamTaskId: "text",
   reportedTaskId: "text", progress: "number", costUsd: "text", errorCode: "text", errorMessage: "text", resultUrl: "text",
   resultKey: "text", resultBytes: "number", callbackSecret: "text", idempotencyKey: "text", uploadId: "text", createdAt: "text",

@@ -141,6 +141,15 @@ const migrations: Record<string, Migration> = {
       await sql`drop table uploads`.execute(db);
     },
   },
+  "2026-11-30-009-share-expiry": {
+    // A share link may expire: past this time it behaves as revoked (null: it never expires).
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("generations").addColumn("share_expires_at", "text").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("generations").dropColumn("share_expires_at").execute();
+    },
+  },
   "2026-11-30-012-rate-limits": {
     // Counters every instance shares when the store is PostgreSQL (rate-limiter-flexible's
     // layout). Made here, not by the library at run time, so instances never race to create it.

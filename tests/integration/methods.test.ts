@@ -77,7 +77,8 @@ describe("API routes answer 405 with their own Allow", () => {
     ["POST", `/api/share/${TOKEN}/poster`, "GET, HEAD, OPTIONS"],
     ["GET", `/api/callbacks/vtrix/${SECRET}`, "OPTIONS, POST"],
     ["DELETE", `/api/generations/${ID}/rerun`, "OPTIONS, POST"],
-    ["PATCH", `/api/generations/${ID}/share`, "DELETE, OPTIONS, POST"],
+    ["PUT", `/api/generations/${ID}/share`, "DELETE, OPTIONS, PATCH, POST"],
+    ["POST", "/api/oembed", "GET, HEAD, OPTIONS"],
     ["PUT", `/api/generations/${ID}/events`, "GET, HEAD, OPTIONS"],
   ];
   for (const [method, target, allow] of samples) {

@@ -102,7 +102,13 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
   };
 
   it("keeps every field as it was written, found by id, share token, callback secret and idempotency key", async () => {
-    const written = record({ idempotencyKey: `key-${newGenerationId()}`, hidePrompt: true, watermark: true, progress: 0.25 });
+    const written = record({
+      idempotencyKey: `key-${newGenerationId()}`,
+      hidePrompt: true,
+      watermark: true,
+      progress: 0.25,
+      shareExpiresAt: "2026-12-07T10:00:00.000Z",
+    });
     expect(await repository.insert(written)).toEqual({ record: written, created: true });
     expect(await repository.findById(written.id)).toEqual(written);
     expect(await repository.findByShareToken(written.shareToken ?? "")).toEqual(written);
@@ -141,7 +147,7 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(await repository.update(succeeded.id, { kind: "notice", code: "storage_full", message: "full" })).toBeUndefined();
     expect(await repository.findById(succeeded.id)).toEqual(stored);
     // The owner may still share a finished generation.
-    expect(await repository.update(succeeded.id, { kind: "share", shareToken: null })).toMatchObject({ status: "succeeded", shareToken: null });
+    expect(await repository.update(succeeded.id, { kind: "share", shareToken: null, shareExpiresAt: null })).toMatchObject({ status: "succeeded", shareToken: null });
 
     const failed = record();
     await repository.insert(failed);
@@ -156,6 +162,19 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(await repository.update(moving.id, { kind: "progress", status: "queued", progress: 0 })).toBeUndefined();
     // The create's answer is recorded only while the create is unanswered.
     expect(await repository.update(moving.id, { kind: "submitted", upstreamTaskId: "task-m" })).toBeUndefined();
+  });
+
+  it("sets a share link's expiry with its token and clears both together", async () => {
+    const written = record();
+    await repository.insert(written);
+    expect(written.shareExpiresAt).toBeNull();
+    const expiring = await repository.update(written.id, { kind: "share", shareToken: newShareToken(), shareExpiresAt: "2026-12-01T10:00:00.000Z" });
+    expect(expiring?.shareExpiresAt).toBe("2026-12-01T10:00:00.000Z");
+    expect(await repository.findByShareToken(expiring?.shareToken ?? "")).toEqual(expiring);
+    const retimed = await repository.update(written.id, { kind: "share_expiry", shareExpiresAt: null });
+    expect(retimed).toMatchObject({ shareToken: expiring?.shareToken, shareExpiresAt: null });
+    const revoked = await repository.update(written.id, { kind: "share", shareToken: null, shareExpiresAt: null });
+    expect(revoked).toMatchObject({ shareToken: null, shareExpiresAt: null });
   });
 
   it("pages newest first with a cursor, filters by status, and lists unfinished work oldest first", async () => {

@@ -33,6 +33,33 @@ describe("security headers", () => {
     expect(first.headers.get("x-frame-options")).toBe("DENY");
   });
 
+  it("every page but the embeddable player refuses to be framed", async () => {
+    const token = "Q".repeat(24);
+    for (const path of ["/", "/history", `/s/${token}`, `/s/${token}/embed/more`, `/s/${token}/embedded`, "/no-such-page"]) {
+      const response = await fetch(`${local.url}${path}`);
+      await response.arrayBuffer();
+      expect(response.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+      expect(response.headers.get("x-frame-options"), path).toBe("DENY");
+    }
+  });
+
+  it("the embeddable player may be framed by any site, and runs nothing", async () => {
+    // An unknown link: its "no longer shared" page is framable too, so embeds say so instead of breaking.
+    for (const path of [`/s/${"Q".repeat(24)}/embed`, `/s/${"Q".repeat(24)}/embed/`]) {
+      const response = await fetch(`${local.url}${path}`);
+      expect(response.status, path).toBe(404);
+      const policy = response.headers.get("content-security-policy") ?? "";
+      expect(policy, path).toContain("frame-ancestors *");
+      expect(policy, path).not.toContain("'none'; frame-ancestors 'none'");
+      expect(policy, path).toContain("default-src 'none'");
+      expect(policy, path).not.toMatch(/script-src/);
+      expect(response.headers.get("x-frame-options"), path).toBeNull();
+      expect(response.headers.get("set-cookie"), path).toBeNull();
+      expect(response.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(await response.text()).not.toMatch(/<script/i);
+    }
+  });
+
   it("API answers forbid running or framing anything", async () => {
     const response = await fetch(`${local.url}/api/health`);
     expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");

@@ -67,7 +67,7 @@ describe("share links", () => {
     expect(meta("og:video:type")).toBe("video/mp4");
     expect(meta("og:video:width")).toBe("720");
     expect(meta("og:video:height")).toBe("960");
-    expect(meta("twitter:card")).toBe("summary_large_image");
+    expect(meta("twitter:card")).toBe("player");
     expect(meta("twitter:image")).toBe(`${publicBase}/api/share/${token}/poster`);
   });
 

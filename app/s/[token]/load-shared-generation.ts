@@ -1,6 +1,6 @@
 import "server-only";
 import { cache } from "react";
-import { findSharedGeneration } from "@/lib/http/find-shared-generation";
+import { loadShareCard } from "@/lib/share/load-share-card";
 
 /** One store read per request, shared by the page and its metadata. */
-export const loadSharedGeneration = cache(findSharedGeneration);
+export const loadSharedVideo = cache(loadShareCard);

@@ -1,53 +1,85 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import { sharedPosterPath, sharedVideoPath } from "@/lib/generations/to-generation-view";
-import { publicOrigin } from "@/lib/server/public-origin";
-import { outputSize } from "@/lib/upstream/output-size";
-import { loadSharedGeneration } from "./load-shared-generation";
+import { PROVIDER_NAME, type ShareCard } from "@/lib/share/share-card";
+import { loadSharedVideo } from "./load-shared-generation";
 
 type Props = { params: Promise<{ token: string }> };
 
-const TITLE = "A portrait, brought to life";
-
+/**
+ * Preview tags for unfurlers: Open Graph (Facebook, Discord, Slack, Telegram, iMessage,
+ * WhatsApp, LinkedIn), the X player card, and oEmbed discovery (Notion, blogs). Every URL
+ * is absolute on the public origin. The og:video group is rendered by the page (below)
+ * so that og:video:url sits inside it, which Next's openGraph.videos cannot do.
+ */
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { token } = await params;
-  const shared = await loadSharedGeneration(token);
+  const shared = await loadSharedVideo(token);
   if (!shared) return { title: "Video not found · Portrait Live", robots: { index: false } };
-  const origin = await publicOrigin();
-  const video = outputSize(shared.inputWidth, shared.inputHeight);
-  const description = shared.hidePrompt || !shared.prompt ? `A ${VIDEO_SPEC.durationSeconds}-second video made with Portrait Live.` : shared.prompt.slice(0, 200);
-  const pageUrl = `${origin}/s/${token}`;
-  const posterUrl = `${origin}${sharedPosterPath(token)}`;
+  const { card } = shared;
+  const image = { url: card.posterUrl, width: card.width, height: card.height, type: "image/jpeg", alt: imageAlt(card) };
   return {
-    title: `${TITLE} · Portrait Live`,
-    description,
+    title: `${card.title} · ${PROVIDER_NAME}`,
+    description: card.description,
     robots: { index: false },
+    alternates: {
+      canonical: card.pageUrl,
+      types: { "application/json+oembed": [{ url: card.oembedUrl, title: `${card.title} · ${PROVIDER_NAME}` }] },
+    },
     openGraph: {
       type: "video.other",
-      title: TITLE,
-      description,
-      url: pageUrl,
-      siteName: "Portrait Live",
-      images: [{ url: posterUrl, width: shared.inputWidth, height: shared.inputHeight, type: "image/jpeg" }],
-      videos: [{ url: `${origin}${sharedVideoPath(token)}`, type: "video/mp4", width: video.width, height: video.height }],
+      title: card.title,
+      description: card.description,
+      url: card.pageUrl,
+      siteName: PROVIDER_NAME,
+      images: [card.secure ? { ...image, secureUrl: card.posterUrl } : image],
     },
-    twitter: { card: "summary_large_image", title: TITLE, description, images: [posterUrl] },
+    // X plays only players served over https; on http the card falls back to the large poster.
+    twitter: card.secure
+      ? {
+          card: "player",
+          title: card.title,
+          description: card.description,
+          players: [{ playerUrl: card.embedUrl, streamUrl: card.videoUrl, width: card.width, height: card.height }],
+          images: [{ url: card.posterUrl, alt: imageAlt(card) }],
+        }
+      : { card: "summary_large_image", title: card.title, description: card.description, images: [{ url: card.posterUrl, alt: imageAlt(card) }] },
+    other: card.secure ? { "twitter:player:stream:content_type": "video/mp4" } : {},
   };
+}
+
+const imageAlt = (card: ShareCard) => `A frame of the video: ${card.description}`;
+
+/** og:video with its structured properties in one run, as the Open Graph protocol reads them. */
+function VideoTags({ card }: { card: ShareCard }) {
+  return (
+    <>
+      <meta property="og:video" content={card.videoUrl} />
+      <meta property="og:video:url" content={card.videoUrl} />
+      {card.secure ? <meta property="og:video:secure_url" content={card.videoUrl} /> : null}
+      <meta property="og:video:type" content="video/mp4" />
+      <meta property="og:video:width" content={String(card.width)} />
+      <meta property="og:video:height" content={String(card.height)} />
+    </>
+  );
 }
 
 export default async function SharedVideoPage({ params }: Props) {
   const { token } = await params;
-  const shared = await loadSharedGeneration(token);
+  const shared = await loadSharedVideo(token);
   if (!shared) notFound();
-  const created = new Date(shared.createdAt);
+  const { record, card } = shared;
+  const created = new Date(record.createdAt);
   return (
     <main className="mx-auto flex min-h-dvh max-w-3xl flex-col items-center gap-6 px-4 py-10">
+      <VideoTags card={card} />
       <video
         className="max-h-[75dvh] w-auto max-w-full rounded-2xl bg-black shadow-xl"
         src={sharedVideoPath(token)}
         poster={sharedPosterPath(token)}
+        width={card.width}
+        height={card.height}
         controls
         autoPlay
         muted
@@ -56,12 +88,12 @@ export default async function SharedVideoPage({ params }: Props) {
         aria-label="Shared portrait video"
       />
       <div className="w-full text-center">
-        {!shared.hidePrompt && shared.prompt ? (
-          <p className="text-lg text-neutral-800 dark:text-neutral-100">“{shared.prompt}”</p>
+        {!record.hidePrompt && record.prompt ? (
+          <p className="text-lg text-neutral-800 dark:text-neutral-100">“{record.prompt}”</p>
         ) : null}
         <p className="mt-2 text-sm text-neutral-600 dark:text-neutral-400">
           Made with Portrait Live on{" "}
-          <time dateTime={shared.createdAt}>{created.toLocaleDateString("en", { dateStyle: "long", timeZone: "UTC" })}</time>
+          <time dateTime={record.createdAt}>{created.toLocaleDateString("en", { dateStyle: "long", timeZone: "UTC" })}</time>
         </p>
       </div>
       <Link

@@ -1,0 +1,148 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { oembedQuerySchema } from "@/lib/contracts/oembed";
+import { newShareLinkBodySchema, shareExpiresAt, shareExpiryBodySchema } from "@/lib/contracts/share";
+import { readMp4Dimensions } from "@/lib/media/mp4-dimensions";
+import { embedIframe, fitWithin } from "@/lib/share/share-card";
+import { isShareLinkLive } from "@/lib/share/share-link-state";
+import { shareSnippets } from "@/lib/share/share-snippets";
+import { shareTokenFromUrl } from "@/lib/share/oembed";
+
+const ffmpeg = (createRequire(import.meta.url)("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+const folder = mkdtempSync(path.join(os.tmpdir(), "share-links-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function clip(name: string, size: string, extra: string[] = []): Buffer {
+  const file = path.join(folder, name);
+  const result = spawnSync(
+    ffmpeg,
+    ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=10`, "-t", "0.5", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", ...extra, file],
+    { encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(result.stderr);
+  return readFileSync(file);
+}
+
+const reader = (bytes: Buffer) => {
+  const reads: Array<[number, number]> = [];
+  const readAt = async (offset: number, length: number) => {
+    reads.push([offset, length]);
+    return bytes.subarray(offset, offset + length);
+  };
+  return { readAt, reads };
+};
+
+describe("the MP4 frame size", () => {
+  it("is read from the movie box at the start of the file", async () => {
+    const bytes = clip("faststart.mp4", "720x960", ["-movflags", "+faststart"]);
+    expect(await readMp4Dimensions(bytes.length, reader(bytes).readAt)).toEqual({ width: 720, height: 960 });
+  });
+
+  it("is read from the movie box at the end, without reading the media data", async () => {
+    const bytes = clip("at-end.mp4", "1280x720");
+    const { readAt, reads } = reader(bytes);
+    expect(await readMp4Dimensions(bytes.length, readAt)).toEqual({ width: 1280, height: 720 });
+    const read = reads.reduce((sum, [, length]) => sum + Math.min(length, bytes.length), 0);
+    expect(read).toBeLessThan(bytes.length / 2);
+  });
+
+  it("reports a quarter-turned track as players show it", async () => {
+    clip("upright.mp4", "1280x720");
+    // A phone's portrait video: landscape frames and a 90° display matrix in the track header.
+    const result = spawnSync(ffmpeg, ["-hide_banner", "-loglevel", "error", "-y", "-i", path.join(folder, "upright.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90", path.join(folder, "rotated.mp4")]);
+    expect(result.status).toBe(0);
+    const bytes = readFileSync(path.join(folder, "rotated.mp4"));
+    expect(await readMp4Dimensions(bytes.length, reader(bytes).readAt)).toEqual({ width: 720, height: 1280 });
+  });
+
+  it("gives nothing for a file that is not an MP4 or is cut short", async () => {
+    const text = Buffer.from("<html>not a video</html>");
+    expect(await readMp4Dimensions(text.length, reader(text).readAt)).toBeUndefined();
+    const cut = clip("cut.mp4", "640x480").subarray(0, 2000);
+    expect(await readMp4Dimensions(cut.length, reader(cut).readAt)).toBeUndefined();
+  });
+});
+
+describe("fitting a player into a consumer's bounds", () => {
+  it("keeps the aspect, never scales up, and honours the tighter bound", () => {
+    expect(fitWithin({ width: 720, height: 960 }, {})).toEqual({ width: 720, height: 960 });
+    expect(fitWithin({ width: 720, height: 960 }, { maxwidth: 360 })).toEqual({ width: 360, height: 480 });
+    expect(fitWithin({ width: 720, height: 960 }, { maxwidth: 600, maxheight: 400 })).toEqual({ width: 300, height: 400 });
+    expect(fitWithin({ width: 720, height: 960 }, { maxwidth: 2000 })).toEqual({ width: 720, height: 960 });
+  });
+});
+
+describe("share links in URLs", () => {
+  const token = "AbCdEfGhIjKlMnOpQrStUv_-";
+  const own = (host: string) => host === "clips.example.com" || host === "127.0.0.1:3000";
+  it("recognises our share pages and players on our host names only", () => {
+    expect(shareTokenFromUrl(`https://clips.example.com/s/${token}`, own)).toBe(token);
+    expect(shareTokenFromUrl(`http://127.0.0.1:3000/s/${token}/embed`, own)).toBe(token);
+    expect(shareTokenFromUrl(`https://clips.example.com/s/${token}/`, own)).toBe(token);
+    for (const other of [
+      `https://evil.example/s/${token}`,
+      `https://clips.example.com/g/${token}`,
+      `https://clips.example.com/s/${token}x`,
+      `https://clips.example.com/s/short`,
+      `https://user:pw@clips.example.com/s/${token}`,
+      `ftp://clips.example.com/s/${token}`,
+      `https://clips.example.com/s/${token}/poster`,
+      "not a url",
+    ]) {
+      expect(shareTokenFromUrl(other, own), other).toBeUndefined();
+    }
+  });
+});
+
+describe("what a share link is pasted as", () => {
+  it("is an iframe of the player, and image-links in Markdown and BBCode", () => {
+    const embed = embedIframe("https://clips.example.com/s/t/embed", { width: 360, height: 480 }, 'A "title" <b>');
+    expect(embed).toBe(
+      '<iframe src="https://clips.example.com/s/t/embed" width="360" height="480" title="A &quot;title&quot; &lt;b&gt;" frameborder="0" allow="autoplay; fullscreen" allowfullscreen></iframe>',
+    );
+    const snippets = shareSnippets({ link: "https://c.example/s/t", title: "A [portrait]", poster: "https://c.example/api/share/t/poster", embed });
+    expect(snippets.markdown).toBe("[![A \\[portrait\\]](https://c.example/api/share/t/poster)](https://c.example/s/t)");
+    expect(snippets.bbcode).toBe("[url=https://c.example/s/t][img]https://c.example/api/share/t/poster[/img][/url]");
+    expect(snippets.embed).toBe(embed);
+    expect(snippets.link).toBe("https://c.example/s/t");
+  });
+});
+
+describe("share link expiry", () => {
+  const now = new Date("2026-11-30T10:00:00.000Z");
+  it("counts each choice from now", () => {
+    expect(shareExpiresAt("never", now)).toBeNull();
+    expect(shareExpiresAt("1d", now)).toBe("2026-12-01T10:00:00.000Z");
+    expect(shareExpiresAt("7d", now)).toBe("2026-12-07T10:00:00.000Z");
+    expect(shareExpiresAt("30d", now)).toBe("2026-12-30T10:00:00.000Z");
+  });
+
+  it("makes a link dead from its expiry on, like a revoked one", () => {
+    expect(isShareLinkLive({ shareToken: "t", shareExpiresAt: null }, now)).toBe(true);
+    expect(isShareLinkLive({ shareToken: "t", shareExpiresAt: "2026-11-30T10:00:00.001Z" }, now)).toBe(true);
+    expect(isShareLinkLive({ shareToken: "t", shareExpiresAt: "2026-11-30T10:00:00.000Z" }, now)).toBe(false);
+    expect(isShareLinkLive({ shareToken: null, shareExpiresAt: null }, now)).toBe(false);
+  });
+
+  it("accepts only the offered choices", () => {
+    expect(newShareLinkBodySchema.parse({})).toEqual({ expiresIn: "never" });
+    expect(newShareLinkBodySchema.parse({ expiresIn: "7d" })).toEqual({ expiresIn: "7d" });
+    expect(newShareLinkBodySchema.safeParse({ expiresIn: "2d" }).success).toBe(false);
+    expect(newShareLinkBodySchema.safeParse({ expiresIn: "7d", extra: 1 }).success).toBe(false);
+    expect(shareExpiryBodySchema.safeParse({}).success).toBe(false);
+  });
+});
+
+describe("the oEmbed request", () => {
+  it("takes json or xml and whole-pixel bounds", () => {
+    expect(oembedQuerySchema.parse({ url: "https://x/s/t", maxwidth: "320" })).toEqual({ url: "https://x/s/t", maxwidth: 320, format: "json" });
+    expect(oembedQuerySchema.safeParse({ url: "https://x/s/t", maxwidth: "wide" }).success).toBe(false);
+    expect(oembedQuerySchema.safeParse({ url: "https://x/s/t", maxheight: "0" }).success).toBe(false);
+    expect(oembedQuerySchema.safeParse({ url: "https://x/s/t", format: "yaml" }).success).toBe(false);
+    expect(oembedQuerySchema.safeParse({}).success).toBe(false);
+  });
+});
