@@ -24,6 +24,11 @@ const SCENARIOS: Array<{ name: string; ids: string[]; measure: () => Promise<Fig
  * `npm run bench -- P8 P10`: only the scenarios that measure those figures.
  */
 async function main() {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log("npm run bench [-- FIGURE...]   builds, then measures every figure, or only the scenarios measuring FIGURE (e.g. P4)");
+    for (const { name, ids } of SCENARIOS) console.log(`  ${ids.join(", ").padEnd(18)} ${name}`);
+    return;
+  }
   const only = process.argv.slice(2).map((id) => id.toUpperCase());
   const scenarios = only.length ? SCENARIOS.filter((scenario) => scenario.ids.some((id) => only.includes(id))) : SCENARIOS;
   if (scenarios.length === 0) throw new Error(`No scenario measures ${only.join(", ")}.`);

@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests need from Debian (no browser downloads):
-# Chromium for the browser tests, the PostgreSQL server for the Postgres store tests, nginx
-# for the tests of several instances behind the reference proxy configuration.
+# The programs the tests need that npm cannot install, from Debian (no browser downloads):
+#   chromium   (Debian package chromium)   the browser tests and benchmarks, at /usr/bin/chromium
+#   initdb, postgres (Debian package postgresql)   the PostgreSQL store tests start their own server
+#   nginx      (Debian package nginx)      the tests of several instances behind the reference proxy configuration
+# As root, missing packages are installed with apt-get. As another user nothing is installed
+# (no sudo): the script names the packages to install and fails.
 set -euo pipefail
+
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing from Debian: ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "System packages: chromium, postgresql and nginx are installed."
+  exit 0
 fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing Debian packages: ${missing[*]}" >&2
+  echo "The tests need them and this script installs only as root. Install them, then run the tests again:" >&2
+  echo "  apt-get install ${missing[*]}    (as root)" >&2
+  exit 1
+fi
+
+echo "Installing Debian packages: ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "Installed: ${missing[*]}"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# `npm test`: installs what npm cannot (Debian's Chromium and PostgreSQL), builds once, then runs
-# unit, integration and browser tests. (The build type-checks the whole project.)
+# `npm test`: checks for (as root: installs) what npm cannot install (Debian's Chromium and PostgreSQL),
+# lints, runs the unit tests, builds once (the build type-checks the whole project), then runs
+# integration and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
 bash scripts/install-system-deps.sh
+
+echo "== lint (ESLint, no warnings allowed)"
+npx eslint . --max-warnings=0
 
 echo "== unit tests"
 npx vitest run --project unit

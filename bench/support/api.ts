@@ -1,12 +1,27 @@
 import { generationViewSchema, type GenerationView } from "@/lib/contracts/generation";
 
-/** Creates a generation the way a script would (image as a data URL in the JSON). */
-export async function createGeneration(baseUrl: string, body: { image: string; prompt?: string }): Promise<GenerationView> {
-  const response = await fetch(`${baseUrl}/api/generations`, {
+export interface CreateOptions {
+  image?: string;
+  /** From POST /api/uploads; send either this or image. */
+  uploadId?: string;
+  prompt?: string;
+  promptOptimizer?: boolean;
+  watermark?: boolean;
+  idempotencyKey?: string;
+}
+
+export async function postGeneration(baseUrl: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${baseUrl}/api/generations`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
   });
+}
+
+/** Creates a generation the way a script would: from an upload, or with the image as a data URL in the JSON. */
+export async function createGeneration(baseUrl: string, options: CreateOptions & ({ image: string } | { uploadId: string })): Promise<GenerationView> {
+  const { idempotencyKey, ...body } = options;
+  const response = await postGeneration(baseUrl, body, idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {});
   const json: unknown = await response.json();
   if (response.status !== 201 && response.status !== 200) throw new Error(`create answered ${response.status}: ${JSON.stringify(json)}`);
   return generationViewSchema.parse(json);

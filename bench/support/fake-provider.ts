@@ -18,6 +18,19 @@ export interface FakeProvider {
   close(): Promise<void>;
 }
 
+/** One call to the fake gateway's control API: GET without a body, POST with one. */
+export function controlCall(baseUrl: string) {
+  return async (route: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${baseUrl}/__control/${route}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`fake provider control ${route} answered ${response.status}`);
+    return response.json() as Promise<unknown>;
+  };
+}
+
 /**
  * The project's fake Vtrix gateway (`npm run fake-upstream`, a real HTTP server speaking
  * the documented protocol) as a separate process, driven over its control API: the
@@ -39,15 +52,7 @@ export async function startFakeProvider(options: { apiKey: string; timeline: { p
     stdio: "ignore",
   });
   const url = `http://127.0.0.1:${port}`;
-  const control = async (route: string, body?: unknown) => {
-    const response = await fetch(`${url}/__control/${route}`, {
-      method: body === undefined ? "GET" : "POST",
-      headers: { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`fake provider control ${route} answered ${response.status}`);
-    return response.json() as Promise<unknown>;
-  };
+  const control = controlCall(url);
   const close = async () => {
     if (child.exitCode !== null || !child.pid) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -16,6 +16,8 @@ export function SignOutButtons() {
     try {
       const response = await fetch(path, { method: "DELETE" });
       if (response.ok || response.status === 401) {
+        // A full page load, so nothing of the signed-out session stays in the browser (query and router caches).
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a client-side push would keep them
         window.location.assign("/login");
         return;
       }

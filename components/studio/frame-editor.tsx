@@ -35,7 +35,7 @@ export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
   const [framingFace, setFramingFace] = useState(face);
   if (face !== framingFace && !adjusted) setFramingFace(face);
   const focus = framingFace ? { x: framingFace.x + framingFace.width / 2, y: framingFace.y + framingFace.height / 2 } : null;
-  const initialArea = useMemo(() => frameAround(image, ratio, focus), [image, ratio, focus?.x, focus?.y]); // eslint-disable-line react-hooks/exhaustive-deps
+  const initialArea = useMemo(() => frameAround(image, ratio, focus), [image, ratio, focus?.x, focus?.y]); // eslint-disable-line react-hooks/exhaustive-deps -- the focus point by value, not by identity
 
   const changeZoom = (next: number) => {
     setZoomRefused(next > limit.max + 1e-6);

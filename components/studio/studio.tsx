@@ -80,7 +80,9 @@ export function Studio() {
 
   // Free the photo's preview and pixels when the studio closes.
   const current = useRef<Portrait | null>(null);
-  current.current = portrait;
+  useEffect(() => {
+    current.current = portrait;
+  }, [portrait]);
   useEffect(() => () => release(current.current), []);
 
   const promptTooLong = promptLength(settings.prompt) > PROMPT_MAX_CODE_POINTS;
@@ -108,6 +110,7 @@ export function Studio() {
         {portrait ? (
           <>
             {FrameEditor ? (
+              // eslint-disable-next-line react-hooks/static-components -- the hook returns the module's own component, not one made here
               <FrameEditor
                 // A new photo starts a new framing (shape, zoom and face all reset).
                 key={portrait.previewUrl}

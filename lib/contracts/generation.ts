@@ -19,6 +19,7 @@ export const promptSchema = z
   .refine((value) => promptLength(value) <= PROMPT_MAX_CODE_POINTS, {
     message: `The prompt must be at most ${PROMPT_MAX_CODE_POINTS} characters.`,
   })
+  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
   .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), {
     message: "The prompt contains control characters.",
   })

@@ -9,7 +9,7 @@ export interface ShareSnippets {
 const markdownText = (text: string) => text.replace(/[\\[\]]/g, (char) => `\\${char}`);
 // Markdown link targets end at a space or parenthesis; our URLs have neither, but a proxy's might.
 const markdownUrl = (url: string) => url.replace(/[ ()]/g, (char) => encodeURIComponent(char));
-const bbcodeUrl = (url: string) => url.replace(/[\[\]]/g, (char) => encodeURIComponent(char));
+const bbcodeUrl = (url: string) => url.replace(/[[\]]/g, (char) => encodeURIComponent(char));
 
 /** `embed` is the oEmbed answer's html (the same iframe every consumer gets); `poster` its thumbnail. */
 export function shareSnippets(share: { link: string; title: string; poster: string; embed: string }): ShareSnippets {

@@ -1,16 +1,9 @@
 import "server-only";
 import { sql, type Kysely } from "kysely";
-import { UNFINISHED_STATUSES, type GenerationStatus } from "@/lib/contracts/generation";
+import { UNFINISHED_STATUSES } from "@/lib/contracts/generation";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
-import {
-  InvalidCursorError,
-  TARGET_STATUS,
-  canChangeStatus,
-  statusesBefore,
-  type GenerationRepository,
-  type GenerationTransition,
-  type ListQuery,
-} from "@/lib/generations/generation-repository";
+import { InvalidCursorError, type GenerationRepository, type ListQuery } from "@/lib/generations/generation-repository";
+import { fieldsWritten, preconditionOf, reportedCost } from "@/lib/generations/transition-effects";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
 
@@ -63,17 +56,14 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       const row = await db.transaction().execute(async (trx) => {
         let query = trx
           .updateTable("generations")
-          .set({ ...columnsFor(transition), updated_at: new Date().toISOString() })
+          .set({ ...toColumns(fieldsWritten(transition)), updated_at: new Date().toISOString() })
           .where("id", "=", id);
-        const from = statusesAllowing(transition);
-        if (from) query = query.where("status", "in", from);
-        if (transition.kind === "submitted" || transition.kind === "submit_refused") query = query.where("submit_state", "=", "submitting");
-        if (transition.kind === "task_reported" && transition.taskId !== null) {
-          // Only a create still unconfirmed can have its task named.
-          query = query.where("submit_state", "=", "submitting").where("upstream_task_id", "is", null);
-        }
+        const precondition = preconditionOf(transition);
+        if (precondition.statuses) query = query.where("status", "in", precondition.statuses);
+        if (precondition.submitting) query = query.where("submit_state", "=", "submitting");
+        if (precondition.noTaskId) query = query.where("upstream_task_id", "is", null);
         const updated = await query.returningAll().executeTakeFirst();
-        const cost = "costUsd" in transition ? transition.costUsd : undefined;
+        const cost = reportedCost(transition);
         if (updated && cost !== undefined) {
           // The provider's last word on the bill settles the entry.
           await trx.updateTable("usage_ledger").set({ cost_usd: cost, awaiting_cost: 0 }).where("generation_id", "=", id).execute();
@@ -178,59 +168,6 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
-/**
- * The statuses a generation may be in for this transition (see STATUS_CHANGES), or
- * undefined when any will do (sharing and the prompt's visibility are the owner's to
- * change at any time). Tracker transitions that keep the status need it unfinished.
- */
-function statusesAllowing(transition: GenerationTransition): GenerationStatus[] | undefined {
-  if (transition.kind === "share" || transition.kind === "share_expiry" || transition.kind === "hide_prompt") return undefined;
-  const target = transition.kind === "progress" ? transition.status : TARGET_STATUS[transition.kind];
-  if (target) return statusesBefore(target);
-  return UNFINISHED_STATUSES.filter((status) => canChangeStatus(status, status));
-}
-
-function columnsFor(transition: GenerationTransition): GenerationRowUpdate {
-  switch (transition.kind) {
-    case "submitted":
-      return { submit_state: "submitted", upstream_task_id: transition.upstreamTaskId, reported_task_id: null };
-    case "submit_refused":
-      return { submit_state: "pending" };
-    case "task_reported":
-      return { reported_task_id: transition.taskId };
-    case "progress":
-      return { status: transition.status, progress: transition.progress };
-    case "result_ready":
-      return { status: "processing", progress: 1, cost_usd: transition.costUsd, result_url: transition.resultUrl };
-    case "stored":
-      return {
-        status: "succeeded",
-        progress: 1,
-        result_key: transition.resultKey,
-        result_bytes: transition.resultBytes,
-        error_code: null,
-        error_message: null,
-        completed_at: transition.completedAt,
-      };
-    case "failed":
-      return {
-        status: "failed",
-        error_code: transition.code,
-        error_message: transition.message,
-        completed_at: transition.completedAt,
-        ...(transition.costUsd !== undefined ? { cost_usd: transition.costUsd } : {}),
-      };
-    case "notice":
-      return { error_code: transition.code, error_message: transition.message };
-    case "share":
-      return { share_token: transition.shareToken, share_expires_at: transition.shareExpiresAt };
-    case "share_expiry":
-      return { share_expires_at: transition.shareExpiresAt };
-    case "hide_prompt":
-      return { hide_prompt: flag(transition.hidePrompt) };
-  }
-}
-
 /** How each field is stored: its column is its name in snake_case; flags are 0/1, numbers may come back as strings (Postgres). */
 const FIELDS = {
   id: "text", shareToken: "text", shareExpiresAt: "text", hidePrompt: "flag", status: "text", mode: "text", prompt: "text", promptOptimizer: "flag",
@@ -245,6 +182,16 @@ const FIELD_LIST = Object.entries(FIELDS).map(([field, kind]) => ({
   column: field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
   kind,
 }));
+
+function toColumns(fields: Partial<GenerationRecord>): GenerationRowUpdate {
+  const row: Record<string, unknown> = {};
+  for (const { field, column, kind } of FIELD_LIST) {
+    if (!(field in fields)) continue;
+    const value = fields[field as keyof GenerationRecord];
+    row[column] = kind === "flag" ? flag(Boolean(value)) : value;
+  }
+  return row as GenerationRowUpdate;
+}
 
 function toRow(record: GenerationRecord): GenerationRow {
   const row: Record<string, unknown> = { claimed_by: null, claim_expires_at: null };

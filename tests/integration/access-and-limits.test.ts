@@ -1,34 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema } from "@/lib/contracts/api-error";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, postGeneration, waitFor, waitForFinal } from "../support/api";
-import { startApp, type AppServer } from "../support/app-server";
+import type { AppServer } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-access-secret-66e1";
 const PASSWORD = "correct horse battery staple";
+const live = setUpLiveApp({ apiKey: API_KEY, timeline: { pendingMs: 100, processingMs: 200 }, env: { POLL_INTERVAL_MS: "100" } });
 let upstream: FakeUpstream;
 let image: string;
-const running: AppServer[] = [];
 
-async function start(env: Record<string, string>) {
-  const app = await startApp({ env });
-  running.push(app);
-  return app;
-}
+/** An app for this test only (stopped after it). */
+const start = (env: Record<string, string>) => live.startApp({ env });
 
-const liveEnv = () => ({ VTRIX_API_KEY: API_KEY, VTRIX_BASE_URL: upstream.url, ALLOW_INSECURE_RESULT_URLS: "1", POLL_INTERVAL_MS: "100" });
+const liveEnv = () => live.env();
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 100, processingMs: 200 } });
+  ({ upstream } = live);
   image = toDataUrl(await makePortrait());
 });
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.stop()));
-});
-
-afterAll(async () => upstream?.close());
 
 async function errorOf(response: Response) {
   return { status: response.status, ...apiErrorBodySchema.parse(await response.json()).error };

@@ -1,32 +1,27 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { totalsSchema, type GenerationView } from "@/lib/contracts/generation";
+import { beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema } from "@/lib/contracts/api-error";
+import { totalsSchema, type GenerationView } from "@/lib/contracts/generation";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, postGeneration, waitFor, waitForFinal } from "../support/api";
-import { freePort, newDataDir, startApp, type AppServer } from "../support/app-server";
+import { freePort, newDataDir, type AppServer } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 /** Creates whose answer never arrives: what they cost, how their task is found, and crashes around them. */
 
 const API_KEY = "vtx-outcomes-secret-40b7";
+const live = setUpLiveApp({
+  apiKey: API_KEY,
+  timeline: { pendingMs: 300, processingMs: 600 },
+  env: { POLL_INTERVAL_MS: "150", UPSTREAM_TIMEOUT_MS: "1000" },
+  resetAfterEach: "all",
+});
 let upstream: FakeUpstream;
 let image: string;
-const running: AppServer[] = [];
 
-const liveEnv = (extra: Record<string, string> = {}) => ({
-  VTRIX_API_KEY: API_KEY,
-  VTRIX_BASE_URL: upstream.url,
-  ALLOW_INSECURE_RESULT_URLS: "1",
-  POLL_INTERVAL_MS: "150",
-  UPSTREAM_TIMEOUT_MS: "1000",
-  ...extra,
-});
-
-async function start(options: Parameters<typeof startApp>[0]) {
-  const app = await startApp(options);
-  running.push(app);
-  return app;
-}
+const liveEnv = live.env;
+/** An app for this test only (stopped after it). */
+const start = live.startApp;
 
 async function totals(app: AppServer) {
   const midnight = new Date();
@@ -38,16 +33,9 @@ async function totals(app: AppServer) {
 const createsWithPrompt = (prompt: string) => upstream.stats().creates.requests.filter((request) => request.params.prompt === prompt);
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 300, processingMs: 600 } });
+  ({ upstream } = live);
   image = toDataUrl(await makePortrait());
 });
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.stop()));
-  upstream.reset();
-});
-
-afterAll(async () => upstream?.close());
 
 describe("a create whose outcome is unknown", () => {
   it("counts at the estimate against the budget, and totals show the estimate", async () => {

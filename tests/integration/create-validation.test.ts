@@ -1,27 +1,23 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema } from "@/lib/contracts/api-error";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { postGeneration } from "../support/api";
-import { startApp, type AppServer } from "../support/app-server";
+import type { AppServer } from "../support/app-server";
 import { hostileImageCases } from "../support/image-corpus";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-validation-secret-3b7f";
+const live = setUpLiveApp({ apiKey: API_KEY, app: {} });
 let upstream: FakeUpstream;
 let app: AppServer;
 let good: Buffer;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream({ apiKey: API_KEY });
-  app = await startApp({ env: { VTRIX_API_KEY: API_KEY, VTRIX_BASE_URL: upstream.url, ALLOW_INSECURE_RESULT_URLS: "1" } });
+  ({ upstream, app } = live);
   good = await makePortrait();
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await upstream?.close();
 });
 
 async function expectRefused(

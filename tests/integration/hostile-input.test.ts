@@ -1,28 +1,24 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema } from "@/lib/contracts/api-error";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitForFinal } from "../support/api";
-import { startApp, type AppServer } from "../support/app-server";
+import type { AppServer } from "../support/app-server";
 import { animatedWebp } from "../support/image-corpus";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-hostile-secret-1f0b";
+const live = setUpLiveApp({ apiKey: API_KEY, app: { env: { APP_PASSWORD: "" } } });
 let upstream: FakeUpstream;
 let app: AppServer;
 let good: string;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream({ apiKey: API_KEY });
-  app = await startApp({ env: { VTRIX_API_KEY: API_KEY, VTRIX_BASE_URL: upstream.url, ALLOW_INSECURE_RESULT_URLS: "1", APP_PASSWORD: "" } });
+  ({ upstream, app } = live);
   good = toDataUrl(await makePortrait());
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await upstream?.close();
 });
 
 const ID = "B".repeat(21);

@@ -1,40 +1,24 @@
 import { readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, postGeneration, waitFor, waitForFinal } from "../support/api";
-import { freePort, newDataDir, startApp, type AppServer } from "../support/app-server";
+import { freePort, newDataDir } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-durability-secret-5d8e";
+const live = setUpLiveApp({ apiKey: API_KEY, timeline: { pendingMs: 300, processingMs: 1500 }, env: { POLL_INTERVAL_MS: "150" }, resetAfterEach: "faults" });
 let upstream: FakeUpstream;
 let image: string;
-const running: AppServer[] = [];
 
-const liveEnv = (extra: Record<string, string> = {}) => ({
-  VTRIX_API_KEY: API_KEY,
-  VTRIX_BASE_URL: upstream.url,
-  ALLOW_INSECURE_RESULT_URLS: "1",
-  POLL_INTERVAL_MS: "150",
-  ...extra,
-});
-
-async function start(options: Parameters<typeof startApp>[0]) {
-  const app = await startApp(options);
-  running.push(app);
-  return app;
-}
+const liveEnv = live.env;
+/** An app for this test only (stopped after it). */
+const start = live.startApp;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 300, processingMs: 1500 } });
+  ({ upstream } = live);
   image = toDataUrl(await makePortrait());
 });
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.stop()));
-  upstream.resetFaults();
-});
-
-afterAll(async () => upstream?.close());
 
 describe("idempotent create", () => {
   it("the same Idempotency-Key returns the same generation and starts one task", async () => {

@@ -1,35 +1,25 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitForFinal } from "../support/api";
-import { startApp, type AppServer } from "../support/app-server";
+import type { AppServer } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-faults-secret-91c2";
+const live = setUpLiveApp({
+  apiKey: API_KEY,
+  timeline: { pendingMs: 100, processingMs: 300 },
+  app: { env: { POLL_INTERVAL_MS: "100", UPSTREAM_TIMEOUT_MS: "1500", GENERATION_DEADLINE_MS: "8000" } },
+  resetAfterEach: "faults",
+});
 let upstream: FakeUpstream;
 let app: AppServer;
 let image: string;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 100, processingMs: 300 } });
-  app = await startApp({
-    env: {
-      VTRIX_API_KEY: API_KEY,
-      VTRIX_BASE_URL: upstream.url,
-      ALLOW_INSECURE_RESULT_URLS: "1",
-      POLL_INTERVAL_MS: "100",
-      UPSTREAM_TIMEOUT_MS: "1500",
-      GENERATION_DEADLINE_MS: "8000",
-    },
-  });
+  ({ upstream, app } = live);
   image = toDataUrl(await makePortrait());
 });
-
-afterAll(async () => {
-  await app?.stop();
-  await upstream?.close();
-});
-
-beforeEach(() => upstream.resetFaults());
 
 const generate = async () => waitForFinal(app.url, (await createGeneration(app.url, { image })).id, 40_000);
 

@@ -1,36 +1,23 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { generationListSchema } from "@/lib/contracts/generation";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitForFinal } from "../support/api";
-import { startApp, type AppServer } from "../support/app-server";
+import type { AppServer } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-live-lifecycle-secret-7f3a";
+const live = setUpLiveApp({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 600 }, app: { env: { POLL_INTERVAL_MS: "150" } }, resetAfterEach: "faults" });
 let upstream: FakeUpstream;
 let app: AppServer;
 let image: string;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 600 } });
-  app = await startApp({
-    env: {
-      VTRIX_API_KEY: API_KEY,
-      VTRIX_BASE_URL: upstream.url,
-      ALLOW_INSECURE_RESULT_URLS: "1",
-      POLL_INTERVAL_MS: "150",
-    },
-  });
+  ({ upstream, app } = live);
   image = toDataUrl(await makePortrait());
 });
-
-afterAll(async () => {
-  await app?.stop();
-  await upstream?.close();
-});
-
-beforeEach(() => upstream.resetFaults());
 
 describe("a generation against the provider", () => {
   it("goes from queued to a stored MP4 and reports the provider's cost", async () => {

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { GenerationView } from "@/lib/contracts/generation";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { generationViewSchema } from "@/lib/contracts/generation";
 import { postGeneration, waitFor } from "../support/api";
-import { freePort, startApp, type AppServer } from "../support/app-server";
+import { freePort, type AppServer } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 /**
@@ -13,31 +14,21 @@ import { makePortrait, toDataUrl } from "../support/portraits";
  */
 const API_KEY = "vtx-pages-secret-51c9";
 const PASSWORD = "pages in every state";
+// Tasks run until the test says otherwise, so each state holds still while it is looked at.
+const live = setUpLiveApp({ apiKey: API_KEY, timeline: { pendingMs: 0, processingMs: 10 * 60_000 }, env: { POLL_INTERVAL_MS: "150" } });
 let upstream: FakeUpstream;
 let open: AppServer;
 let locked: AppServer;
 let image: string;
 
-const liveEnv = () => ({
-  VTRIX_API_KEY: API_KEY,
-  VTRIX_BASE_URL: upstream.url,
-  ALLOW_INSECURE_RESULT_URLS: "1",
-  POLL_INTERVAL_MS: "150",
-});
+const liveEnv = () => live.env();
 
 beforeAll(async () => {
-  // Tasks run until the test says otherwise, so each state holds still while it is looked at.
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 0, processingMs: 10 * 60_000 } });
+  upstream = live.upstream;
   const port = await freePort();
-  open = await startApp({ port, env: { ...liveEnv(), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } });
-  locked = await startApp({ env: { ...liveEnv(), APP_PASSWORD: PASSWORD } });
+  open = await live.startApp({ port, env: { ...liveEnv(), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } });
+  locked = await live.startApp({ env: { ...liveEnv(), APP_PASSWORD: PASSWORD } });
   image = toDataUrl(await makePortrait({ width: 600, height: 800 }));
-});
-
-afterAll(async () => {
-  await open?.stop();
-  await locked?.stop();
-  await upstream?.close();
 });
 
 async function page(app: AppServer, path: string, cookie?: string) {

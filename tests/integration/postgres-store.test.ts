@@ -3,15 +3,17 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generationListSchema } from "@/lib/contracts/generation";
 import { healthSchema } from "@/lib/contracts/health";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
 import { newDataDir, startApp, type AppServer } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
 
 const API_KEY = "vtx-postgres-store-secret-41c2";
 // Trust auth accepts any password; one is set so the test can prove it is never echoed.
 const DB_PASSWORD = "pg-password-never-shown-9d1e";
+const live = setUpLiveApp({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 2500 }, env: { POLL_INTERVAL_MS: "150" } });
 let postgres: PostgresServer;
 let upstream: FakeUpstream;
 let databaseUrl: string;
@@ -19,17 +21,9 @@ let dataDir: string;
 let image: string;
 const apps: AppServer[] = [];
 
+/** An app on the shared DATA_DIR and database, for this test only (stopped after it). */
 async function start(): Promise<AppServer> {
-  const app = await startApp({
-    dataDir,
-    env: {
-      VTRIX_API_KEY: API_KEY,
-      VTRIX_BASE_URL: upstream.url,
-      ALLOW_INSECURE_RESULT_URLS: "1",
-      POLL_INTERVAL_MS: "150",
-      DATABASE_URL: databaseUrl,
-    },
-  });
+  const app = await live.startApp({ dataDir, env: live.env({ DATABASE_URL: databaseUrl }) });
   apps.push(app);
   return app;
 }
@@ -37,14 +31,12 @@ async function start(): Promise<AppServer> {
 beforeAll(async () => {
   postgres = await startPostgres();
   databaseUrl = postgres.url.replace("postgres://portrait@", `postgres://portrait:${DB_PASSWORD}@`);
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 2500 } });
+  ({ upstream } = live);
   dataDir = newDataDir();
   image = toDataUrl(await makePortrait());
 });
 
 afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await upstream?.close();
   await postgres?.stop();
 });
 

@@ -4,18 +4,19 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSchema } from "@/lib/contracts/health";
 import { createS3Client } from "@/lib/media/s3-client";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitForFinal } from "../support/api";
-import { expectServerErrors, newDataDir, startApp, type AppServer } from "../support/app-server";
+import { expectServerErrors, newDataDir, startApp } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 import { startS3Server, type S3Server } from "../support/s3-server";
 
 const API_KEY = "vtx-s3-media-secret-5b7e";
 const PREFIX = "portrait-live/";
+const live = setUpLiveApp({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 600 } });
 let s3: S3Server;
 let upstream: FakeUpstream;
 let image: string;
-const apps: AppServer[] = [];
 
 function s3Env(overrides: Record<string, string> = {}): Record<string, string> {
   return {
@@ -32,11 +33,8 @@ function s3Env(overrides: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-async function start(options: Parameters<typeof startApp>[0]): Promise<AppServer> {
-  const app = await startApp(options);
-  apps.push(app);
-  return app;
-}
+/** An app for this test only (stopped after it). */
+const start = live.startApp;
 
 /** Reads the bucket with the SDK, as any other client would. */
 async function withBucket<T>(work: (client: S3Client) => Promise<T>): Promise<T> {
@@ -72,13 +70,11 @@ const filesUnder = (dir: string) => (existsSync(dir) ? readdirSync(dir, { recurs
 
 beforeAll(async () => {
   s3 = await startS3Server();
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 600 } });
+  ({ upstream } = live);
   image = toDataUrl(await makePortrait());
 });
 
 afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await upstream?.close();
   await s3?.stop();
 });
 

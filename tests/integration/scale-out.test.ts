@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
-import { newDataDir, startApp, type AppServer } from "../support/app-server";
+import { newDataDir, type AppServer } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
 import { startS3Server, type S3Server } from "../support/s3-server";
@@ -9,20 +10,18 @@ import { startS3Server, type S3Server } from "../support/s3-server";
 const API_KEY = "vtx-scale-out-secret-7a3f";
 const POLL_INTERVAL_MS = 150;
 const LEASE_MS = 1500;
+// Long enough that the task is still processing once a second instance has started on a loaded machine (up to ~8 s).
+const live = setUpLiveApp({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 12_000 } });
 let postgres: PostgresServer;
 let s3: S3Server;
 let upstream: FakeUpstream;
 let image: string;
-const apps: AppServer[] = [];
 
-/** One app instance: its own DATA_DIR (so its own name), the shared database and bucket. */
+/** One app instance for this test: its own DATA_DIR (so its own name), the shared database and bucket. */
 async function instance(): Promise<AppServer> {
-  const app = await startApp({
+  return live.startApp({
     dataDir: newDataDir(),
-    env: {
-      VTRIX_API_KEY: API_KEY,
-      VTRIX_BASE_URL: upstream.url,
-      ALLOW_INSECURE_RESULT_URLS: "1",
+    env: live.env({
       POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
       TRACKER_LEASE_MS: String(LEASE_MS),
       DATABASE_URL: postgres.url,
@@ -30,24 +29,19 @@ async function instance(): Promise<AppServer> {
       S3_ENDPOINT: s3.endpoint,
       S3_ACCESS_KEY_ID: s3.accessKeyId,
       S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    },
+    }),
   });
-  apps.push(app);
-  return app;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   [postgres, s3] = await Promise.all([startPostgres(), startS3Server()]);
-  // Long enough that the task is still processing once a second instance has started on a loaded machine (up to ~8 s).
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 12_000 } });
+  ({ upstream } = live);
   image = toDataUrl(await makePortrait());
 });
 
 afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await upstream?.close();
   await Promise.all([postgres?.stop(), s3?.stop()]);
 });
 

@@ -1,37 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { generationViewSchema, totalsSchema } from "@/lib/contracts/generation";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitForFinal } from "../support/api";
-import { freePort, startApp, type AppServer } from "../support/app-server";
+import type { AppServer } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-sharing-secret-0a4d";
+// The public origin differs from the address we test on, as behind a reverse proxy.
+const publicBase = "https://clips.example.test";
+const live = setUpLiveApp({
+  apiKey: API_KEY,
+  timeline: { pendingMs: 100, processingMs: 300 },
+  app: { env: { POLL_INTERVAL_MS: "100", PUBLIC_BASE_URL: publicBase } },
+});
 let upstream: FakeUpstream;
 let app: AppServer;
-let publicBase: string;
 let image: string;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 100, processingMs: 300 } });
-  const port = await freePort();
-  // The public origin differs from the address we test on, as behind a reverse proxy.
-  publicBase = "https://clips.example.test";
-  app = await startApp({
-    port,
-    env: {
-      VTRIX_API_KEY: API_KEY,
-      VTRIX_BASE_URL: upstream.url,
-      ALLOW_INSECURE_RESULT_URLS: "1",
-      POLL_INTERVAL_MS: "100",
-      PUBLIC_BASE_URL: publicBase,
-    },
-  });
+  ({ upstream, app } = live);
   image = toDataUrl(await makePortrait({ width: 600, height: 800 }));
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await upstream?.close();
 });
 
 const finished = async (prompt = "she smiles") => waitForFinal(app.url, (await createGeneration(app.url, { image, prompt })).id);

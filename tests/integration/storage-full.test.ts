@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema } from "@/lib/contracts/api-error";
 import { healthSchema } from "@/lib/contracts/health";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, postGeneration, waitFor, waitForFinal } from "../support/api";
 import { expectServerErrors, startApp, type AppServer } from "../support/app-server";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const filesUnder = (dir: string): string[] =>
@@ -95,24 +96,17 @@ describe.skipIf(!probe)("on a disk that is really full (a small tmpfs)", () => {
       rmSync(ballast(), { force: true });
       writeFileSync(ballast(), Buffer.alloc(Math.max(0, freeBytes(dir) - leave)));
     };
-    beforeAll(async () => {
+    // The disk is mounted before the app starts and unmounted after it stops.
+    beforeAll(() => {
       dir = mountSmallDisk(8)!;
-      upstream = await startFakeUpstream({ apiKey: "vtx-disk-full-4411", timeline: { pendingMs: 100, processingMs: 200 } });
-      app = await startApp({
-        dataDir: path.join(dir, "data"),
-        env: {
-          VTRIX_API_KEY: "vtx-disk-full-4411",
-          VTRIX_BASE_URL: upstream.url,
-          ALLOW_INSECURE_RESULT_URLS: "1",
-          POLL_INTERVAL_MS: "100",
-          MEDIA_MIN_FREE_MB: "0",
-        },
-      });
     });
-    afterAll(async () => {
-      await app?.stop();
-      await upstream?.close();
+    afterAll(() => {
       if (dir) unmount(dir);
+    });
+    const live = setUpLiveApp({ apiKey: "vtx-disk-full-4411", timeline: { pendingMs: 100, processingMs: 200 }, env: { POLL_INTERVAL_MS: "100", MEDIA_MIN_FREE_MB: "0" } });
+    beforeAll(async () => {
+      ({ upstream } = live);
+      app = await live.startApp({ dataDir: path.join(dir, "data"), env: live.env() });
     });
 
     it("shows the generation waiting for space without downloading again and again, then saves it by itself", async () => {

@@ -1,34 +1,29 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generationListSchema } from "@/lib/contracts/generation";
+import { beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema } from "@/lib/contracts/api-error";
+import { generationListSchema } from "@/lib/contracts/generation";
 import { UPLOAD_CONTENT_TYPES } from "@/lib/contracts/upload";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, waitFor, waitForFinal } from "../support/api";
-import { startApp, type AppServer } from "../support/app-server";
+import type { AppServer } from "../support/app-server";
 import { hostileImageCases } from "../support/image-corpus";
+import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 import { createUpload, postUpload, storedInputs, uploadRows, type UploadTransport } from "../support/upload-api";
 
 const API_KEY = "vtx-uploads-secret-5c2d";
+const live = setUpLiveApp({ apiKey: API_KEY, timeline: { pendingMs: 100, processingMs: 200 }, env: { POLL_INTERVAL_MS: "100" }, app: {} });
 let upstream: FakeUpstream;
 let app: AppServer;
 let portrait: Buffer;
 
-const liveEnv = () => ({ VTRIX_API_KEY: API_KEY, VTRIX_BASE_URL: upstream.url, ALLOW_INSECURE_RESULT_URLS: "1", POLL_INTERVAL_MS: "100" });
-const extraApps: AppServer[] = [];
+const liveEnv = () => live.env();
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 100, processingMs: 200 } });
-  app = await startApp({ env: liveEnv() });
+  ({ upstream, app } = live);
   portrait = await makePortrait();
-});
-
-afterAll(async () => {
-  await Promise.all([app, ...extraApps].map((server) => server?.stop()));
-  await upstream?.close();
 });
 
 async function errorOf(response: Response) {
@@ -257,8 +252,7 @@ async function generationCount(server: AppServer = app): Promise<number> {
 describe("uploads no generation uses", () => {
   it("are swept once their time is up (UPLOAD_TTL_HOURS), while uploads in use stay and remain usable", async () => {
     // 0.001 h = 3.6 s; the sweep then runs every second.
-    const swept = await startApp({ env: { ...liveEnv(), UPLOAD_TTL_HOURS: "0.001" } });
-    extraApps.push(swept);
+    const swept = await live.startApp({ env: { ...liveEnv(), UPLOAD_TTL_HOURS: "0.001" } });
     const unused = await createUpload(swept.url, portrait);
     const used = await createUpload(swept.url, await makePortrait({ width: 600, height: 900 }));
     expect(Date.parse(unused.expiresAt) - Date.now()).toBeLessThanOrEqual(3_600);
@@ -287,10 +281,9 @@ describe("uploads no generation uses", () => {
 describe("upload limits", () => {
   it("uploads have a rate of their own and do not take a generation's place", async () => {
     // The test stands in for a trusted proxy on loopback, so X-Forwarded-For names the client.
-    const limited = await startApp({
+    const limited = await live.startApp({
       env: { ...liveEnv(), UPLOAD_LIMIT_PER_CLIENT_PER_MINUTE: "3", CREATE_LIMIT_PER_CLIENT_PER_MINUTE: "1", TRUSTED_PROXIES: "loopback" },
     });
-    extraApps.push(limited);
     const client = { "X-Forwarded-For": "203.0.113.7" };
     const uploads = [];
     for (let i = 0; i < 3; i++) uploads.push(await createUploadAs(limited, portrait, client));
@@ -307,8 +300,7 @@ describe("upload limits", () => {
   });
 
   it("the bytes held by unused uploads are capped (UPLOAD_UNUSED_MAX_MB); using one makes room", async () => {
-    const capped = await startApp({ env: { ...liveEnv(), UPLOAD_UNUSED_MAX_MB: "1" } });
-    extraApps.push(capped);
+    const capped = await live.startApp({ env: { ...liveEnv(), UPLOAD_UNUSED_MAX_MB: "1" } });
     // Noise does not compress: each upload holds a few hundred KB.
     const noise = await sharp(Buffer.from(Array.from({ length: 480 * 640 * 3 }, () => Math.floor(Math.random() * 256))), { raw: { width: 480, height: 640, channels: 3 } })
       .jpeg({ quality: 95 })

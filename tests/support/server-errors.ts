@@ -9,7 +9,7 @@ const PINO_ERROR_LEVEL = 50;
 const NEXT_ERROR_PRINT = /^(?:⨯|[A-Za-z]*Error:|Unhandled Rejection|uncaughtException)/;
 
 /** Colour codes: Next colours its prints when it thinks a terminal is watching (Playwright sets FORCE_COLOR). */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- the escape character is what this matches
 const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
 
 export function errorLines(text: string): string[] {

@@ -10,7 +10,7 @@ import { openSqlite } from "@/lib/store/open-sqlite";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
 import type { GenerationProvider, TaskSnapshot } from "@/lib/upstream/provider";
-import { makePortrait, toDataUrl } from "../support/portraits";
+import { makePortrait } from "../support/portraits";
 
 const trackers: GenerationTracker[] = [];
 afterEach(() => trackers.splice(0).forEach((tracker) => tracker.stop()));

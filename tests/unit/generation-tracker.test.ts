@@ -284,7 +284,7 @@ describe("generation tracker", () => {
 
     it("a notification noted while no process follows it is picked up without a kick", async () => {
       const { provider, calls } = scriptedProvider({});
-      const { repository, tracker, final } = await setup(provider, { submitState: "submitting", reportedTaskId: "t1" }, withCallbacks);
+      const { tracker, final } = await setup(provider, { submitState: "submitting", reportedTaskId: "t1" }, withCallbacks);
       await tracker.start();
       expect(await final()).toMatchObject({ status: "succeeded", upstreamTaskId: "t1" });
       expect(calls.create).toBe(0);

@@ -4,7 +4,6 @@ import path from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/errors";
-import { newGenerationRecord } from "@/lib/generations/generation-record";
 import { createGenerationService } from "@/lib/generations/generation-service";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import type { MediaStore } from "@/lib/media/media-store";

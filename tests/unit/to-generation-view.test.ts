@@ -43,6 +43,7 @@ describe("toGenerationView", () => {
         downloadUrl: "/api/generations/abcdefghijklmnopqrstu/video?download=1",
         posterUrl: "/api/generations/abcdefghijklmnopqrstu/poster",
         shareUrl: "https://clips.example/s/tok_tok_tok_tok_tok_tok_",
+        shareExpiresAt: null,
         hidePrompt: false,
         cost: "0.28",
         error: null,
