@@ -3,13 +3,12 @@ import type { Logger } from "pino";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import type { GenerationRepository, GenerationTransition } from "@/lib/generations/generation-repository";
 import type { MediaStore } from "@/lib/media/media-store";
-import { errorCodeOf } from "@/lib/media/storage-full";
-import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
+import type { GenerationProvider } from "@/lib/upstream/provider";
 import { createClaims } from "./claims";
+import { createEffects } from "./effects";
 import { createResultStore } from "./result-store";
 import { createScheduler } from "./scheduler";
-import { submitTask } from "./submit-task";
-import { afterStepError, decide, freshMemory, type Action, type CallFailure, type Context, type Input, type Memory } from "./transitions";
+import { afterStepError, decide, freshMemory, type Action, type Context, type Input, type Memory } from "./transitions";
 
 export interface TrackerOptions {
   repository: GenerationRepository;
@@ -66,6 +65,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   const { repository, provider, log, instanceId } = options;
   const now = options.now ?? Date.now;
   const results = createResultStore({ media: options.media, provider, maxResultBytes: options.maxResultBytes });
+  const effects = createEffects({ repository, media: options.media, provider, instanceId, callbackUrlFor: options.callbackUrlFor, results });
   let stopped = false;
 
   const contextFor = (record: GenerationRecord): Context => ({
@@ -124,7 +124,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       if (next.kind === "finish") return scheduler.drop(id);
       if (next.kind === "wait") return scheduler.runAfter(id, next.delayMs);
       if (next.kind === "continue") input = next.input;
-      else ({ record, input, details = {} } = await act(record, next, followed));
+      else ({ record, input, details = {} } = await effects.run(record, next, followed.declared));
     }
   }
 
@@ -151,65 +151,6 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     provider.releaseTask?.(taskId).catch((error: unknown) => log.warn({ err: error, taskId }, "could not release the provider's task"));
   }
 
-  type Effect = Exclude<Action, { kind: "finish" | "wait" | "continue" }>;
-
-  type Outcome = { record: GenerationRecord; input: Input; details?: Record<string, unknown> };
-
-  async function act(record: GenerationRecord, action: Effect, followed: Followed): Promise<Outcome> {
-    switch (action.kind) {
-      case "submit":
-        return submit(record);
-      case "poll": {
-        const read = await readTask(action.taskId);
-        if (read.ok) return { record, input: { kind: "snapshot", snapshot: read.snapshot, lastLook: action.lastLook } };
-        return { record, input: { kind: "poll_failed", failure: read.failure, lastLook: action.lastLook }, details: read.details };
-      }
-      case "check_reported_task": {
-        const read = await readTask(action.taskId);
-        if (read.ok) return { record, input: { kind: "reported_task_checked", taskId: action.taskId, snapshot: read.snapshot } };
-        if (read.failure.kind === "not_found") return { record, input: { kind: "reported_task_checked", taskId: action.taskId, snapshot: null } };
-        return { record, input: { kind: "reported_task_check_failed" }, details: { err: read.error } };
-      }
-      case "store_result": {
-        const outcome = await results.store(record.id, action.url, followed.declared);
-        if (outcome.kind === "stored") return { record, input: { kind: "result_stored", resultKey: outcome.resultKey, resultBytes: outcome.resultBytes } };
-        if (outcome.kind === "no_room") return { record, input: { kind: "storage_full" }, details: { code: "below_free_space_floor" } };
-        const details = { err: outcome.error, kind: failureKindOf(outcome.error), code: errorCodeOf(outcome.error) };
-        return { record, input: { kind: "result_failed", failure: outcome.failure }, details };
-      }
-    }
-  }
-
-  async function submit(record: GenerationRecord): Promise<Outcome> {
-    const callbackUrl = options.callbackUrlFor?.(record);
-    const outcome = await submitTask(record, { repository, media: options.media, provider, instanceId, callbackUrl });
-    switch (outcome.kind) {
-      case "gate_closed":
-        return { record, input: { kind: "submit_gate_closed" } };
-      case "refused":
-        return { record, input: { kind: "submit_refused", failure: callFailureOf(outcome.error) }, details: { httpStatus: outcome.error.options.httpStatus } };
-      case "unconfirmed":
-        return {
-          record,
-          input: { kind: "submit_unconfirmed", failure: callFailureOf(outcome.error) },
-          details: { httpStatus: outcome.error.options.httpStatus, err: outcome.cause },
-        };
-      case "created":
-        return outcome.record ? { record: outcome.record, input: { kind: "submit_created", snapshot: outcome.snapshot } } : { record, input: { kind: "gone" } };
-    }
-  }
-
-  type Read = { ok: true; snapshot: TaskSnapshot } | { ok: false; failure: CallFailure; error: unknown; details: Record<string, unknown> };
-
-  async function readTask(taskId: string): Promise<Read> {
-    try {
-      return { ok: true, snapshot: await provider.getTask(taskId) };
-    } catch (error) {
-      // The provider's own errors say enough in their kind; anything else is logged whole.
-      return { ok: false, failure: callFailureOf(error), error, details: error instanceof UpstreamError ? {} : { err: error } };
-    }
-  }
-
   return {
     async start() {
       stopped = false;
@@ -232,11 +173,4 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       scheduler.stop();
     },
   };
-}
-
-const failureKindOf = (error: unknown) => (error instanceof UpstreamError ? error.kind : (errorCodeOf(error) ?? "unknown"));
-
-function callFailureOf(error: unknown): CallFailure {
-  if (error instanceof UpstreamError) return { kind: error.kind, userMessage: error.userMessage, retryAfterMs: error.options.retryAfterMs };
-  return { kind: failureKindOf(error), userMessage: "The provider could not be reached." };
 }

@@ -110,8 +110,8 @@ export function decide(record: GenerationRecord, memory: Memory, input: Input, c
     memory: extra.memory ?? memory,
     note: extra.note,
   });
-  const deadlineFailure = (next: Memory = memory) =>
-    fail(failure("deadline_exceeded", { deadlineMs: context.deadlineMs, result: !record.resultUrl ? "none" : next.storageWaits > 0 ? "storage_full" : "not_saved" }), { memory: next });
+  const deadlineFailure = () =>
+    fail(failure("deadline_exceeded", { deadlineMs: context.deadlineMs, result: !record.resultUrl ? "none" : memory.storageWaits > 0 ? "storage_full" : "not_saved" }));
 
   if (isFinalStatus(record.status)) return finish();
 

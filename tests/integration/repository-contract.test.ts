@@ -6,7 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
-import type { GenerationRepository } from "@/lib/generations/generation-repository";
+import { InvalidCursorError, type GenerationRepository } from "@/lib/generations/generation-repository";
 import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
@@ -195,6 +195,8 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       expect(seen).toEqual(written.map((item) => item.id).reverse());
+      // The cursor is the repository's own: one it did not make is refused, not read as "from the start".
+      await expect(separate.list({ limit: 3, cursor: "bm9wZQ" })).rejects.toBeInstanceOf(InvalidCursorError);
 
       const succeeded = await separate.list({ limit: 10, status: "succeeded" });
       expect(succeeded.items.map((item) => item.id)).toEqual(written.filter((item) => item.status === "succeeded").map((item) => item.id).reverse());
