@@ -6,6 +6,7 @@ import type {
   GenerationRepository,
   ListQuery,
 } from "@/lib/generations/generation-record";
+import { isPostgres, lockSubmitGate, queueTurn } from "@/lib/queue/queue-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
 
@@ -120,16 +121,22 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       return rows.map((row) => row.id);
     },
 
-    async beginSubmit(id, owner) {
-      const row = await db
-        .updateTable("generations")
-        .set({ submit_state: "submitting", updated_at: new Date().toISOString() })
-        .where("id", "=", id)
-        .where("submit_state", "=", "pending")
-        .where("claimed_by", "=", owner)
-        .where("status", "in", UNFINISHED_STATUSES)
-        .returningAll()
-        .executeTakeFirst();
+    async beginSubmit(id, owner, slots) {
+      const at = new Date().toISOString();
+      // Queue (takes-and-queue): the turn and the free slot are part of the one conditional update.
+      const gate = (trx: Kysely<Database>) => {
+        let query = trx
+          .updateTable("generations")
+          .set({ submit_state: "submitting", updated_at: at, started_at: at })
+          .where("id", "=", id)
+          .where("submit_state", "=", "pending")
+          .where("claimed_by", "=", owner)
+          .where("status", "in", UNFINISHED_STATUSES);
+        if (slots) query = query.where(queueTurn(slots.maxInFlight));
+        return query.returningAll().executeTakeFirst();
+      };
+      // Postgres' read-committed statements could each count the same free slot: one advisory lock serialises the gate.
+      const row = slots && isPostgres(db) ? await db.transaction().execute(async (trx) => (await lockSubmitGate(trx), gate(trx))) : await gate(db);
       return row && fromRow(row);
     },
 
@@ -165,7 +172,8 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
-function toRow(record: GenerationRecord): GenerationRow {
+/** Also used by the take store, which inserts a set's generations in one transaction. */
+export function toRow(record: GenerationRecord): GenerationRow {
   return {
     claimed_by: null,
     claim_expires_at: null,
@@ -193,6 +201,7 @@ function toRow(record: GenerationRecord): GenerationRow {
     callback_secret: record.callbackSecret,
     idempotency_key: record.idempotencyKey,
     upload_id: record.uploadId,
+    started_at: record.startedAt ?? null,
     created_at: record.createdAt,
     updated_at: record.updatedAt,
     completed_at: record.completedAt,
@@ -223,6 +232,7 @@ const COLUMN_OF: { [K in keyof GenerationPatch]-?: keyof GenerationRowUpdate } =
   idempotencyKey: "idempotency_key",
   updatedAt: "updated_at",
   completedAt: "completed_at",
+  startedAt: "started_at",
 };
 
 function toRowPatch(patch: GenerationPatch): GenerationRowUpdate {
@@ -264,5 +274,6 @@ function fromRow(row: GenerationRow): GenerationRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
+    startedAt: row.started_at,
   };
 }

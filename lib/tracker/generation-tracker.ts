@@ -9,6 +9,8 @@ import { submitTask } from "./submit-task";
 import { confirmCreate } from "./unconfirmed-create";
 import { TRACKER_MESSAGES } from "./failure-messages";
 import { classifyResultFailure } from "./result-failure";
+import { createQueueWaker } from "@/lib/queue/queue-waker";
+import type { QueueHooks } from "@/lib/queue/queue-hooks";
 
 export interface TrackerOptions {
   repository: GenerationRepository;
@@ -32,6 +34,8 @@ export interface TrackerOptions {
   leaseMs: number;
   /** Downloads of a finished result that fail for a passing reason: how often, and how far apart at most. */
   resultRetry?: { maxAttempts?: number; maxDelayMs?: number };
+  /** Queue: creates beyond `maxInFlight` wait their turn; without it every create is sent at once. */
+  queue?: QueueHooks;
   now?: () => number;
 }
 
@@ -82,6 +86,12 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   const claiming = new Set<string>();
   let heartbeat: NodeJS.Timeout | null = null;
   let stopped = false;
+  // Queue: when a generation stops being followed a slot may be free; start the oldest waiting ones.
+  const queueWaker = options.queue && createQueueWaker({
+    oldestWaiting: options.queue.oldestWaiting,
+    kick: (id) => tracker.kick(id),
+    onError: (error) => log.error({ err: error }, "starting queued generations failed"),
+  });
 
   const leaseEnd = () => new Date(now() + options.leaseMs).toISOString();
 
@@ -159,6 +169,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     const state = followed.get(id);
     if (state?.timer) clearTimeout(state.timer);
     followed.delete(id);
+    if (!stopped) queueWaker?.wake();
   }
 
   async function fail(record: GenerationRecord, code: string, message: string) {
@@ -178,9 +189,11 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     // Its own deadline, with a message that says the create went unconfirmed.
     if (record.submitState === "submitting") return awaitConfirmation(record);
 
-    const age = now() - Date.parse(record.createdAt);
+    // Queue: the deadline counts from when the create left the queue; waiting sends nothing.
+    const age = now() - Date.parse(record.startedAt ?? record.createdAt);
+    const waitingTurn = options.queue !== undefined && record.submitState === "pending" && !record.startedAt;
     const deadline = options.deadlineMs + (record.resultUrl ? RESULT_GRACE_MS : 0);
-    if (age > deadline) return deadlineReached(record);
+    if (!waitingTurn && age > deadline) return deadlineReached(record);
 
     if (record.submitState === "pending") return submit(record);
     // A finished task's result is fetched again from the link we have; the task is re-read only for a fresh link.
@@ -212,7 +225,10 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   async function submit(record: GenerationRecord) {
     const state = entry(record.id);
     const callbackUrl = options.callbackUrlFor?.(record);
-    const outcome = await submitTask(record, { repository, media, provider, instanceId, callbackUrl });
+    // Queue: not its turn or no free slot; a finishing generation wakes it (the timer is a safety net).
+    if (options.queue && !(await options.queue.mayStart(record.id))) return schedule(record.id, options.queue.recheckMs);
+    const outcome = await submitTask(record, { repository, media, provider, instanceId, callbackUrl, maxInFlight: options.queue?.maxInFlight });
+    if (outcome.kind === "waiting") return schedule(record.id, options.queue?.recheckMs ?? options.pollIntervalMs);
     if (outcome.kind === "gate_closed") return done(record.id);
     if (outcome.kind === "refused") {
       const { error } = outcome;
@@ -397,7 +413,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     );
   }
 
-  return {
+  const tracker: GenerationTracker = {
     async start() {
       stopped = false;
       await keepClaims();
@@ -434,4 +450,5 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       for (const id of [...followed.keys()]) done(id);
     },
   };
+  return tracker;
 }
