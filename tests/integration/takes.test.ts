@@ -180,7 +180,6 @@ describe("admission of whole sets", () => {
     // Tasks stay processing for the whole test: nothing frees a slot while the sets race.
     const slow = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 60_000, processingMs: 60_000 } });
     const server = await startApp({ env: { ...liveEnv(), VTRIX_BASE_URL: slow.url, MAX_IN_FLIGHT: "2", MAX_QUEUED: "5" } });
-    extraApps.push(server);
     try {
       const upload = await createUpload(server.url, portrait);
       const answers = await Promise.all(
@@ -194,6 +193,8 @@ describe("admission of whole sets", () => {
       expect(countRows(server.dataDir, "generations")).toBe(6);
       expect(countRows(server.dataDir, "take_sets")).toBe(2);
     } finally {
+      // The server first: it must not poll a provider that is gone.
+      await server.stop();
       await slow.close();
     }
   });
