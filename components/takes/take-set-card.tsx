@@ -45,7 +45,10 @@ export function TakeSetCard({ setId, takes }: { setId: string; takes: Generation
                 {take.favourite ? "★ " : ""}
                 {take.prompt || "No prompt"}
               </Link>
-              <span className="shrink-0 text-xs text-neutral-600 dark:text-neutral-400">{STATUS_LABEL[take.status]}</span>
+              <span className="shrink-0 text-xs text-neutral-600 dark:text-neutral-400" data-testid="history-set-status">
+                {STATUS_LABEL[take.status]}
+                {take.queuePosition !== undefined ? ` · #${take.queuePosition} in line` : ""}
+              </span>
             </li>
           ))}
         </ol>

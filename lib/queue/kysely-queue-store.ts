@@ -37,7 +37,8 @@ export function createKyselyQueueStore(db: Kysely<Database>, maxInFlight: number
 
     async snapshot(): Promise<QueueSnapshot> {
       const [waiting, running, recent] = await Promise.all([
-        waitingQuery().execute(),
+        // A create the provider refused for now (429) is pending again but not in line for a slot.
+        waitingQuery().where("started_at", "is", null).execute(),
         sql<{ n: number | string }>`select ${runningCount()} as n`.execute(db),
         db
           .selectFrom("generations")

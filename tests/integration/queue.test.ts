@@ -57,6 +57,14 @@ describe("the queue (MAX_IN_FLIGHT=2)", () => {
     await sleep(1_500);
     expect(accepted()).toBe(2);
     expect((await getGeneration(app.url, set.generations[2]!.id)).queuePosition).toBe(3);
+    // Its page and the history say so in the server's HTML.
+    const page = await (await fetch(`${app.url}/g/${set.generations[2]!.id}`)).text();
+    expect(page).toContain("Waiting for a free slot");
+    expect(page).toMatch(/data-testid="queue-position"[^>]*>3rd</);
+    const compare = await (await fetch(`${app.url}/t/${set.id}`)).text();
+    expect(compare.match(/data-testid="queue-position"[^>]*>(1st|2nd|3rd)</g)).toHaveLength(3);
+    const history = await (await fetch(`${app.url}/history`)).text();
+    for (const place of [1, 2, 3]) expect(history).toContain(`#${place} in line`);
 
     upstream.completeTask(taskOf(0));
     await waitFor(async () => accepted() === 3, 20_000);
