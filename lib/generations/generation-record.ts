@@ -66,6 +66,7 @@ export function newGenerationRecord(fields: NewGenerationFields): GenerationReco
     resultBytes: null,
     updatedAt: fields.createdAt,
     completedAt: null,
+    startedAt: null,
   };
 }
 
