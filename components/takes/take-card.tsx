@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useRef } from "react";
+import { useCallback, useRef } from "react";
 import { useCopy } from "@/components/history/use-copy";
 import { STATUS_LABEL } from "@/components/history/format";
 import type { GenerationView } from "@/lib/contracts/generation";
@@ -43,6 +43,8 @@ export function TakeCard({
       router.push(`/g/${created.id}`);
     },
   });
+  // A stable ref: a new callback on each render would re-register (and re-seek) the video every time.
+  const videoRef = useCallback((element: HTMLVideoElement | null) => register(take.id, element), [register, take.id]);
   const percent = take.progress === null ? null : Math.round(take.progress * 100);
   const running = take.status === "queued" || take.status === "processing";
 
@@ -57,7 +59,7 @@ export function TakeCard({
       <div className="flex aspect-[3/4] items-center justify-center bg-neutral-900">
         {take.videoUrl ? (
           <video
-            ref={(element) => register(take.id, element)}
+            ref={videoRef}
             src={take.videoUrl}
             poster={take.posterUrl}
             loop

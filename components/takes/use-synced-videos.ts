@@ -22,7 +22,8 @@ export function useSyncedVideos() {
   const align = useCallback(() => {
     const lead = leader();
     if (!lead) return;
-    setTime(lead.currentTime);
+    // The scrubber moves in tenths: re-rendering on every frame would be wasted work.
+    setTime(Math.round(lead.currentTime * 10) / 10);
     if (Number.isFinite(lead.duration)) setDuration(lead.duration);
     for (const video of videos.current.values()) {
       if (video !== lead && Math.abs(video.currentTime - lead.currentTime) > MAX_DRIFT_S) video.currentTime = lead.currentTime;
@@ -45,6 +46,7 @@ export function useSyncedVideos() {
       videos.current.delete(id);
       return;
     }
+    if (videos.current.get(id) === video) return;
     const lead = leader();
     videos.current.set(id, video);
     if (lead && lead !== video) video.currentTime = lead.currentTime;

@@ -43,6 +43,7 @@ test("three takes from one drop: three tasks on one stored input, compared in sy
   await studio.generateButton().click();
   await page.waitForURL(/\/t\/[A-Za-z0-9_-]{21}$/);
   const takes = new TakesPage(page);
+  const setId = takes.setId();
   await expect(takes.takes()).toHaveCount(3);
   await expect(page.getByTestId("take-prompt")).toHaveText(prompts);
   await takes.expectAllPlayable(3);
@@ -76,7 +77,7 @@ test("three takes from one drop: three tasks on one stored input, compared in sy
   await stranger.close();
 
   await page.goto("/history");
-  const card = page.locator(`[data-take-set-id="${takes.setId()}"]`);
+  const card = page.locator(`[data-take-set-id="${setId}"]`);
   await expect(card).toHaveCount(1);
   await expect(card.getByTestId("history-set-take").first()).toHaveAttribute("data-generation-id", ids[1]!);
   await expect(page.locator(`[data-testid="history-card"][data-generation-id="${ids[0]}"]`)).toHaveCount(0);
