@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test } from "./fixtures";
@@ -104,4 +105,50 @@ test.describe("with one provider task at a time", () => {
     await expect(takes.take(1)).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
     await takes.expectAllPlayable(2);
   });
+});
+
+test("takes finishing in a background tab show in its title and, once allowed, in a notification", async ({ page }) => {
+  // A browser whose notifications are allowed on request, and a tab we can send to the background.
+  await page.addInitScript(() => {
+    const state = window as unknown as { __hidden: boolean; __notes: string[] };
+    state.__hidden = false;
+    state.__notes = [];
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (state.__hidden ? "hidden" : "visible") });
+    let permission: NotificationPermission = "default";
+    class FakeNotification {
+      static get permission() {
+        return permission;
+      }
+      static requestPermission() {
+        permission = "granted";
+        return Promise.resolve(permission);
+      }
+      constructor(_title: string, options?: NotificationOptions) {
+        state.__notes.push(options?.body ?? "");
+      }
+    }
+    Object.defineProperty(window, "Notification", { configurable: true, value: FakeNotification });
+  });
+  const image = `data:image/jpeg;base64,${(await readFile(files.portrait)).toString("base64")}`;
+  const created = await page.request.post("/api/takes", { data: { image, takes: [{ prompt: "a first take" }, { prompt: "a second take" }] } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/t/${id}`);
+  await page.getByTestId("notify-me").click();
+  await expect(page.getByTestId("notify-on")).toBeVisible();
+  const title = await page.title();
+  await page.evaluate(() => {
+    (window as unknown as { __hidden: boolean }).__hidden = true;
+  });
+  await expect(page).toHaveTitle(/^✓ [12] done · /, { timeout: 60_000 });
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __notes: string[] }).__notes.length)).toBeGreaterThanOrEqual(1);
+  await expect(page.getByTestId("take").nth(1)).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  // Both finished in the background (the first may have finished before the tab was hidden).
+  await expect(page).toHaveTitle(/^✓ [12] done · Compare takes/);
+  // Looking at the page again clears the count.
+  await page.evaluate(() => {
+    (window as unknown as { __hidden: boolean }).__hidden = false;
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await expect(page).toHaveTitle(title);
 });
