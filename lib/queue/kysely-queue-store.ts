@@ -1,3 +1,4 @@
+import "server-only";
 import { sql, type Kysely } from "kysely";
 import { UNFINISHED_STATUSES } from "@/lib/contracts/generation";
 import type { Database } from "@/lib/store/schema";

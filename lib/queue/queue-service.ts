@@ -1,3 +1,4 @@
+import "server-only";
 import Big from "big.js";
 import type { QueueStatus } from "@/lib/contracts/takes";
 import type { GenerationView } from "@/lib/contracts/generation";

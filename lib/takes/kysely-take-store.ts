@@ -1,3 +1,4 @@
+import "server-only";
 import type { Kysely } from "kysely";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import { toRow } from "@/lib/store/kysely-generation-repository";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { GenerationView } from "@/lib/contracts/generation";
 import type { CreateTakesInput, TakeSetView } from "@/lib/contracts/takes";
 import { ApiError, notFound, storageFull } from "@/lib/errors";

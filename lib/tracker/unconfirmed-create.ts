@@ -52,7 +52,8 @@ export async function confirmCreate(record: GenerationRecord, deps: ConfirmDeps)
     await deps.repository.update(record.id, { reportedTaskId: null });
   }
 
-  const left = Date.parse(record.createdAt) + deps.deadlineMs - deps.now;
+  // Queue: the deadline counts from when the create left the queue.
+  const left = Date.parse(record.startedAt ?? record.createdAt) + deps.deadlineMs - deps.now;
   if (left < 0) {
     const minutes = Math.max(1, Math.round(deps.deadlineMs / 60_000));
     return {
