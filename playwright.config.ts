@@ -6,6 +6,9 @@ const FAKE_UPSTREAM_PORT = PORT_BASE + 910;
 const LIVE_PORT = PORT_BASE + 1;
 const DEMO_PORT = PORT_BASE + 2;
 const PASSWORD_PORT = PORT_BASE + 3;
+/** Live, with one provider task at a time: what the queue looks like in the browser. */
+const QUEUE_PORT = PORT_BASE + 4;
+export const QUEUE_BASE_URL = `http://127.0.0.1:${QUEUE_PORT}`;
 export const E2E_PASSWORD = "e2e correct horse battery";
 export const FAKE_UPSTREAM_URL = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
 
@@ -13,7 +16,12 @@ export const FAKE_UPSTREAM_URL = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
  * Each app server's output, kept for the log sink: tests/e2e/fixtures.ts fails a test
  * that leaves an error-level line here.
  */
-export const SERVER_LOGS = { live: "test-results/logs/live.log", demo: "test-results/logs/demo.log", password: "test-results/logs/password.log" } as const;
+export const SERVER_LOGS = {
+  live: "test-results/logs/live.log",
+  demo: "test-results/logs/demo.log",
+  password: "test-results/logs/password.log",
+  queue: "test-results/logs/queue.log",
+} as const;
 
 const chromiumFromDebian = {
   executablePath: "/usr/bin/chromium",
@@ -61,6 +69,17 @@ export default defineConfig({
         SERVER_LOGS.live,
       ),
       url: `http://127.0.0.1:${LIVE_PORT}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: nextStart(
+        QUEUE_PORT,
+        `VTRIX_API_KEY=e2e-secret-key VTRIX_BASE_URL=${FAKE_UPSTREAM_URL} ALLOW_INSECURE_RESULT_URLS=1 POLL_INTERVAL_MS=500 MAX_IN_FLIGHT=1`,
+        "test-results/e2e-data-queue",
+        SERVER_LOGS.queue,
+      ),
+      url: `${QUEUE_BASE_URL}/api/health`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

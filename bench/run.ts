@@ -5,6 +5,7 @@ import { measureCompletionLatency } from "./scenarios/completion-latency";
 import { measureFirstLoad } from "./scenarios/first-load";
 import { measureMediaStreams } from "./scenarios/media-streams";
 import { measureStatusPolling } from "./scenarios/status-polling";
+import { measureTakeSets } from "./scenarios/take-sets";
 import { measureUploadFirst } from "./scenarios/upload-first";
 import { measureUploadPayload } from "./scenarios/upload-payload";
 
@@ -17,6 +18,7 @@ const SCENARIOS: Array<{ name: string; ids: string[]; measure: () => Promise<Fig
   { name: "media streams", ids: ["P5"], measure: measureMediaStreams },
   { name: "first load and start", ids: ["P6"], measure: measureFirstLoad },
   { name: "upload first", ids: ["P7", "P8", "P9", "P10"], measure: measureUploadFirst },
+  { name: "take sets", ids: ["P11"], measure: measureTakeSets },
 ];
 
 /**

@@ -115,8 +115,10 @@ export const envSchema = z.object({
   /** Generation creates allowed per client and across all clients, per minute. */
   CREATE_LIMIT_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).default(6),
   CREATE_LIMIT_GLOBAL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-  /** Generations queued or processing at once. */
+  /** Provider tasks running at once; more generations wait in the queue. */
   MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(10),
+  /** Generations that may wait for a free slot beyond MAX_IN_FLIGHT; 0 refuses them (429) instead. */
+  MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).default(50),
   /** Optional spending caps in USD (UTC day and month), from recorded costs plus an estimate for tasks in flight. */
   MAX_SPEND_USD_DAY: optionalString.pipe(decimal.optional()),
   MAX_SPEND_USD_MONTH: optionalString.pipe(decimal.optional()),

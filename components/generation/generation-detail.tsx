@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useMemo } from "react";
 import { ShareControls } from "@/components/share/share-controls";
 import { isFinalStatus, type GenerationView as Generation } from "@/lib/contracts/generation";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
@@ -9,6 +10,8 @@ import { ProgressPanel } from "./progress-panel";
 import { ResultPlayer } from "./result-player";
 import { primaryButton, secondaryButton } from "./styles";
 import { useGeneration } from "./use-generation";
+import { NotifyButton } from "@/components/takes/notify-button";
+import { useDoneNotifications } from "@/components/takes/use-done-notifications";
 
 const HEADING: Record<Generation["status"], string> = {
   queued: "Making your video",
@@ -22,6 +25,8 @@ export function GenerationDetail({ id, initial }: { id: string; initial: Generat
   const query = useGeneration(id, initial);
   const generation = query.data ?? initial;
   const running = !isFinalStatus(generation.status);
+  // Takes and queue: a video finishing in a background tab shows in the title (and a notification, if allowed).
+  useDoneNotifications(useMemo(() => [{ id: generation.id, status: generation.status }], [generation.id, generation.status]));
 
   return (
     <div className="grid gap-8 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" data-testid="generation" data-status={generation.status}>
@@ -45,6 +50,12 @@ export function GenerationDetail({ id, initial }: { id: string; initial: Generat
         </div>
 
         {running ? <ProgressPanel generation={generation} /> : null}
+        {running ? <NotifyButton className={secondaryButton} /> : null}
+        {generation.takeSetId ? (
+          <Link href={`/t/${generation.takeSetId}`} className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300" data-testid="compare-link">
+            Compare with the other takes
+          </Link>
+        ) : null}
         {query.isError ? (
           <p role="status" className="text-sm text-amber-800 dark:text-amber-300">
             Lost contact with the server; trying again… ({query.error.message})

@@ -1,8 +1,12 @@
 import type { GenerationView } from "@/lib/contracts/generation";
+import { QueuePlace } from "@/components/takes/queue-place";
 import { Elapsed } from "./elapsed";
 
 function stage(generation: GenerationView): { title: string; next: string } {
   const typical = generation.mode === "demo" ? "about 10 seconds in demo mode" : "usually 2–4 minutes";
+  if (generation.status === "queued" && generation.queuePosition !== undefined) {
+    return { title: "Waiting for a free slot", next: `Other videos are being made first; yours starts by itself when a slot frees. Generation then takes ${typical}.` };
+  }
   if (generation.status === "queued") {
     return { title: "Waiting for the provider to start", next: `Your portrait is in the queue. Generation takes ${typical}.` };
   }
@@ -41,6 +45,7 @@ export function ProgressPanel({ generation }: { generation: GenerationView }) {
         />
       </div>
       <p className="text-sm text-neutral-600 dark:text-neutral-400">{next}</p>
+      <QueuePlace generation={generation} />
       {generation.notice ? (
         // Why it is waiting (storage full, download being retried): nothing for the user to do, but worth knowing.
         <p

@@ -58,6 +58,7 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
         <img src={generation.posterUrl} alt={`Portrait for: ${title}`} loading="lazy" className="h-full w-full object-cover transition group-hover:opacity-90" />
         <span className={`absolute left-2 top-2 rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[generation.status]}`} data-testid="history-status">
           {STATUS_LABEL[generation.status]}
+          {generation.queuePosition !== undefined ? ` · #${generation.queuePosition} in line` : ""}
         </span>
       </Link>
       <div className="flex flex-1 flex-col gap-2 p-3">

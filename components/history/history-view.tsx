@@ -5,6 +5,8 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { isFinalStatus, type GenerationList, type GenerationStatus } from "@/lib/contracts/generation";
 import { generationsApi } from "@/lib/client/generations-api";
+import { TakeSetCard } from "@/components/takes/take-set-card";
+import { groupHistory } from "@/lib/takes/group-history";
 import { GenerationCard } from "./generation-card";
 import { HISTORY_PAGE_SIZE } from "./page-size";
 import { StatusFilter } from "./status-filter";
@@ -62,9 +64,13 @@ export function HistoryView({ initial }: { initial?: GenerationList }) {
         </p>
       ) : null}
       <ul className="grid grid-cols-1 gap-4 min-[420px]:grid-cols-2 md:grid-cols-3 lg:grid-cols-4" aria-label="Your videos">
-        {items.map((generation) => (
-          <GenerationCard key={generation.id} generation={generation} />
-        ))}
+        {groupHistory(items).map((entry) =>
+          entry.kind === "set" ? (
+            <TakeSetCard key={`set-${entry.setId}`} setId={entry.setId} takes={entry.takes} />
+          ) : (
+            <GenerationCard key={entry.generation.id} generation={entry.generation} />
+          ),
+        )}
       </ul>
       <div ref={sentinel} />
       {hasNextPage ? (

@@ -14,6 +14,9 @@ import { prepareToCreate, useCreateGeneration } from "./use-create-generation";
 import { prepareToUpload, useCropUpload } from "./use-crop-upload";
 import { useFrameEditor } from "./use-frame-editor";
 import { usePasteImage } from "./use-paste-image";
+import { SINGLE_TAKE, takePrompts, takesProblem, TakesPicker, type TakesSettings } from "@/components/takes/takes-picker";
+import { loadTakesApi, useCreateTakes } from "@/components/takes/use-create-takes";
+import { useTakeQuote } from "@/components/takes/use-take-quote";
 
 type Portrait = Extract<InspectedImage, { ok: true }>;
 
@@ -46,6 +49,12 @@ export function Studio() {
   const [area, setArea] = useState<Area | null>(null);
   const [settings, setSettings] = useState<MotionSettings>({ prompt: "", promptOptimizer: true, watermark: false });
   const create = useCreateGeneration();
+  // Takes: 1 is a single generation as before; more start a set compared side by side.
+  const [takes, setTakes] = useState<TakesSettings>(SINGLE_TAKE);
+  const createTakes = useCreateTakes();
+  const quote = useTakeQuote(takes.count, portrait !== null && takes.count > 1);
+  const takesError = takesProblem(takes, settings.prompt);
+  const starting = create.isPending || createTakes.isPending;
   const FrameEditor = useFrameEditor();
   const upload = useCropUpload(portrait, area);
 
@@ -57,6 +66,7 @@ export function Studio() {
     setDropError(null);
     prepareToCreate();
     prepareToUpload();
+    void loadTakesApi();
     const inspected = await inspectImageFile(file);
     setReading(false);
     if (!inspected.ok) {
@@ -86,15 +96,29 @@ export function Studio() {
   useEffect(() => () => release(current.current), []);
 
   const promptTooLong = promptLength(settings.prompt) > PROMPT_MAX_CODE_POINTS;
-  const serverError = create.error instanceof Error ? create.error : null;
+  const mutationError = create.error ?? createTakes.error;
+  const serverError = mutationError instanceof Error ? mutationError : null;
   const fieldError = (field: string) => (serverError instanceof ApiRequestError && serverError.field === field ? serverError.message : null);
   const generalError = serverError && !fieldError("prompt") && !fieldError("image") ? serverError.message : null;
 
-  const waitingForUpload = create.isPending && upload.state.phase !== "ready";
+  const waitingForUpload = starting && upload.state.phase !== "ready";
   const uploadPercent = upload.state.phase === "uploading" && upload.state.total > 0 ? Math.floor((100 * upload.state.loaded) / upload.state.total) : null;
 
   const generate = () => {
-    if (!portrait || !area || promptTooLong || create.isPending) return;
+    if (!portrait || !area || promptTooLong || starting) return;
+    if (takes.count > 1) {
+      if (takesError) return;
+      const { promptOptimizer, watermark } = settings;
+      createTakes.mutate(
+        {
+          upload: () => upload.uploader.ready(),
+          invalidateUpload: (id) => upload.uploader.invalidate(id),
+          takes: takePrompts(takes, settings.prompt).map((prompt) => ({ prompt, promptOptimizer, watermark })),
+        },
+        { onSuccess: (set) => router.push(`/t/${set.id}`) },
+      );
+      return;
+    }
     create.mutate(
       { upload: () => upload.uploader.ready(), invalidateUpload: (id) => upload.uploader.invalidate(id), settings },
       { onSuccess: (generation) => router.push(`/g/${generation.id}`) },
@@ -160,19 +184,31 @@ export function Studio() {
           }}
           error={fieldError("prompt")}
         />
+        <TakesPicker value={takes} base={settings.prompt} onChange={setTakes} />
         <button
           type="button"
           onClick={generate}
-          disabled={!portrait || !area || promptTooLong || create.isPending}
+          disabled={!portrait || !area || promptTooLong || starting || (takes.count > 1 && takesError !== null)}
           className="rounded-2xl bg-indigo-600 px-6 py-3 text-lg font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-neutral-400 dark:disabled:bg-neutral-700"
           data-testid="generate"
         >
-          {!create.isPending
-            ? "Generate video"
+          {!starting
+            ? takes.count > 1
+              ? `Generate ${takes.count} takes${quote ? ` · about $${quote.totalUsd}` : ""}`
+              : "Generate video"
             : waitingForUpload
               ? `Finishing the upload…${uploadPercent === null ? "" : ` ${uploadPercent}%`}`
-              : "Starting your video…"}
+              : takes.count > 1
+                ? "Starting your takes…"
+                : "Starting your video…"}
         </button>
+        {portrait && takes.count > 1 ? (
+          <p className="text-sm text-neutral-700 dark:text-neutral-300" data-testid="takes-quote">
+            {takesError ??
+              quote?.refusal ??
+              (quote && quote.willWait > 0 ? `${quote.willWait} of them will wait for a free slot and start by themselves.` : null)}
+          </p>
+        ) : null}
         {!portrait ? <p className="text-sm text-neutral-600 dark:text-neutral-400">Add a portrait to start.</p> : null}
         <p role="status" className="text-sm text-neutral-600 dark:text-neutral-400" data-testid="generate-wait">
           {waitingForUpload ? "Your portrait is still uploading; the video starts as soon as it is there." : null}

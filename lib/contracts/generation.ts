@@ -92,6 +92,13 @@ export const generationViewSchema = z.object({
   /** Why an unfinished generation is waiting (e.g. the server's storage is full); null otherwise. */
   notice: z.object({ code: z.string(), message: z.string() }).nullable().default(null),
   mode: z.enum(APP_MODES),
+  /** Queue: while it waits for a free slot, its place (1 = next) and when it should start. */
+  queuePosition: z.number().int().min(1).optional(),
+  estimatedStartAt: z.string().optional(),
+  /** Takes: the set this generation belongs to, when it was started as one of several. */
+  takeSetId: z.string().optional(),
+  /** Takes: this is the set's favourite (shown first, shared). */
+  favourite: z.boolean().optional(),
 });
 export type GenerationView = z.infer<typeof generationViewSchema>;
 

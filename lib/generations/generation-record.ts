@@ -39,6 +39,8 @@ export interface GenerationRecord {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  /** Queue: when the create passed the submit gate; null while it waits. */
+  startedAt: string | null;
 }
 
 /** What a new generation is made of; everything else starts empty. */
@@ -67,5 +69,6 @@ export function newGenerationRecord(fields: NewGenerationFields): GenerationReco
     resultBytes: null,
     updatedAt: fields.createdAt,
     completedAt: null,
+    startedAt: null,
   };
 }

@@ -122,9 +122,11 @@ export interface GenerationRepository {
   renewClaims(owner: string, until: string): Promise<string[]>;
   /**
    * pending → submitting, only for the claim's owner and only once: the one gate in front
-   * of a paid create, so two instances can never both send it.
+   * of a paid create, so two instances can never both send it. With `slots` (queue) it also
+   * waits its turn: only while fewer than `maxInFlight` creates are running and no older
+   * generation is still waiting.
    */
-  beginSubmit(id: string, owner: string): Promise<GenerationRecord | undefined>;
+  beginSubmit(id: string, owner: string, slots?: { maxInFlight: number }): Promise<GenerationRecord | undefined>;
   /** Every generation ever started (deleted ones too) with its reported cost, for totals and budgets. */
   listSpend(): Promise<SpendEntry[]>;
   delete(id: string): Promise<boolean>;

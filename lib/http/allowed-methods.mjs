@@ -15,6 +15,7 @@ export const API_ROUTES = [
   ["/api/generations", ["GET", "POST"]],
   ["/api/generations/totals", ["GET"]],
   ["/api/generations/[id]", ["GET", "PATCH", "DELETE"]],
+  ["/api/generations/[id]/cancel", ["POST"]],
   ["/api/generations/[id]/events", ["GET"]],
   ["/api/generations/[id]/poster", ["GET"]],
   ["/api/generations/[id]/rerun", ["POST"]],
@@ -22,10 +23,13 @@ export const API_ROUTES = [
   ["/api/generations/[id]/video", ["GET"]],
   ["/api/health", ["GET"]],
   ["/api/oembed", ["GET"]],
+  ["/api/queue", ["GET"]],
   ["/api/session", ["POST", "DELETE"]],
   ["/api/sessions", ["DELETE"]],
   ["/api/share/[token]/poster", ["GET"]],
   ["/api/share/[token]/video", ["GET"]],
+  ["/api/takes", ["POST"]],
+  ["/api/takes/[id]", ["GET", "PUT", "PATCH", "DELETE"]],
   ["/api/uploads", ["POST"]],
 ];
 

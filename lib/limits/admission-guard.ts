@@ -5,11 +5,14 @@ import { perMinuteLimit } from "@/lib/limits/per-minute-limit";
 import { ApiError } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { tallySpend } from "@/lib/generations/tally-spend";
+import { queueRefusal } from "@/lib/queue/queue-admission";
 
 export interface AdmissionLimits {
   perClientPerMinute: number;
   globalPerMinute: number;
   maxInFlight: number;
+  /** Queue: generations that may wait for a slot beyond maxInFlight (0: refuse instead). */
+  maxQueued?: number;
   maxSpendUsdDay?: string;
   maxSpendUsdMonth?: string;
   costEstimateUsd: string;
@@ -17,7 +20,8 @@ export interface AdmissionLimits {
 
 /** Decides whether a new paid generation may start. */
 export interface AdmissionGuard {
-  admit<T>(clientKey: string, create: () => Promise<T>): Promise<T>;
+  /** `count` generations are admitted together or not at all (a set of takes). */
+  admit<T>(clientKey: string, create: () => Promise<T>, count?: number): Promise<T>;
 }
 
 const GLOBAL_KEY = "all-clients";
@@ -36,14 +40,11 @@ export function createAdmissionGuard(
   const perClient = perMinuteLimit(coordination, "create-client", limits.perClientPerMinute);
   const global = perMinuteLimit(coordination, "create-all", limits.globalPerMinute);
 
-  async function checkInFlightAndBudget() {
+  async function checkInFlightAndBudget(count: number) {
     const inFlight = (await repository.listUnfinished()).length;
-    if (inFlight >= limits.maxInFlight) {
-      throw new ApiError(
-        "rate_limited",
-        `${inFlight} generations are already in progress (the limit is ${limits.maxInFlight}). Please wait for one to finish.`,
-      );
-    }
+    // Queue: beyond the running cap, up to maxQueued more may wait their turn.
+    const queueProblem = queueRefusal(inFlight, count, limits.maxInFlight, limits.maxQueued ?? 0);
+    if (queueProblem) throw new ApiError("rate_limited", queueProblem);
     if (!limits.maxSpendUsdDay && !limits.maxSpendUsdMonth) return;
     const spend = await repository.listSpend();
     const today = now();
@@ -56,21 +57,23 @@ export function createAdmissionGuard(
       const { costUsd: spent, estimatedUsd } = tallySpend(spend, since, limits.costEstimateUsd);
       // What the provider billed, the estimate for every generation it may still bill
       // (in flight, or a create whose answer never came), and the estimate for this one.
-      if (new Big(spent).plus(estimatedUsd).plus(limits.costEstimateUsd).gt(cap)) {
+      const reserved = new Big(limits.costEstimateUsd).times(count);
+      if (new Big(spent).plus(estimatedUsd).plus(reserved).gt(cap)) {
+        const these = count === 1 ? `$${limits.costEstimateUsd} for this one` : `$${reserved.toFixed()} for these ${count}`;
         throw new ApiError(
           "budget_exceeded",
-          `This generation would go over ${label} spending limit of $${cap} ($${spent} spent, plus about $${estimatedUsd} for generations not yet billed and $${limits.costEstimateUsd} for this one).`,
+          `${count === 1 ? "This generation" : "These generations"} would go over ${label} spending limit of $${cap} ($${spent} spent, plus about $${estimatedUsd} for generations not yet billed and ${these}).`,
         );
       }
     }
   }
 
   return {
-    admit: (clientKey, create) =>
+    admit: (clientKey, create, count = 1) =>
       coordination.exclusive("admission", async () => {
-        await checkInFlightAndBudget();
-        await perClient.consume(clientKey, `You can start ${limits.perClientPerMinute} generations a minute.`);
-        await global.consume(GLOBAL_KEY, "This server is starting too many generations right now.");
+        await checkInFlightAndBudget(count);
+        await perClient.consume(clientKey, `You can start ${limits.perClientPerMinute} generations a minute.`, count);
+        await global.consume(GLOBAL_KEY, "This server is starting too many generations right now.", count);
         return create();
       }),
   };

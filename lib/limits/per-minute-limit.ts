@@ -10,9 +10,9 @@ import { ApiError } from "@/lib/errors";
 export function perMinuteLimit(coordination: Pick<Coordination, "limiter">, name: string, points: number) {
   const limiter = coordination.limiter({ name, points, durationSeconds: 60 });
   return {
-    async consume(key: string, message: string): Promise<void> {
+    async consume(key: string, message: string, count = 1): Promise<void> {
       try {
-        await limiter.consume(key);
+        await limiter.consume(key, count);
       } catch (error) {
         if (!(error instanceof RateLimiterRes)) throw error;
         const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));

@@ -26,6 +26,10 @@ import { createUploadGuard } from "@/lib/uploads/upload-guard";
 import { createUploadService, type UploadService } from "@/lib/uploads/upload-service";
 import { createUploadSweeper, sweepIntervalFor } from "@/lib/uploads/upload-sweeper";
 import type { AppMode } from "@/lib/contracts/video-spec";
+import { createKyselyQueueStore } from "@/lib/queue/kysely-queue-store";
+import { createQueueService, type QueueService } from "@/lib/queue/queue-service";
+import { createKyselyTakeStore } from "@/lib/takes/kysely-take-store";
+import { createTakeService, type TakeService } from "@/lib/takes/take-service";
 import { appMode } from "./app-mode";
 import { instanceIdIn } from "./instance-id";
 
@@ -41,10 +45,14 @@ export interface Services {
   viewContext: ViewContext;
   sessions: SessionRepository;
   coordination: Coordination;
+  takes: TakeService;
+  queue: QueueService;
 }
 
 /** Demo tasks run on this machine, so following them closely costs nothing. */
 const DEMO_POLL_INTERVAL_MS = 1_000;
+/** Queue estimates before any generation has finished: about how long a live task runs. */
+const TYPICAL_LIVE_DURATION_MS = 90_000;
 
 async function createServices(): Promise<Services> {
   const config = env();
@@ -81,12 +89,15 @@ async function createServices(): Promise<Services> {
       : createDemoProvider({ workDir: path.join(dataDir, "demo"), durationMs: config.DEMO_DURATION_MS });
 
   const publicBaseUrl = config.PUBLIC_BASE_URL;
+  const pollIntervalMs = mode === "demo" ? Math.min(config.POLL_INTERVAL_MS, DEMO_POLL_INTERVAL_MS) : config.POLL_INTERVAL_MS;
+  const queueStore = createKyselyQueueStore(db, config.MAX_IN_FLIGHT);
   const tracker = createGenerationTracker({
+    queue: { maxInFlight: config.MAX_IN_FLIGHT, recheckMs: Math.max(pollIntervalMs, 2_000), mayStart: queueStore.mayStart, oldestWaiting: queueStore.oldestWaiting },
     repository,
     media,
     provider,
     log: log().child({ component: "tracker" }),
-    pollIntervalMs: mode === "demo" ? Math.min(config.POLL_INTERVAL_MS, DEMO_POLL_INTERVAL_MS) : config.POLL_INTERVAL_MS,
+    pollIntervalMs,
     deadlineMs: config.GENERATION_DEADLINE_MS,
     maxResultBytes: config.MAX_RESULT_BYTES,
     instanceId: await instanceIdIn(dataDir),
@@ -101,6 +112,7 @@ async function createServices(): Promise<Services> {
       perClientPerMinute: config.CREATE_LIMIT_PER_CLIENT_PER_MINUTE,
       globalPerMinute: config.CREATE_LIMIT_GLOBAL_PER_MINUTE,
       maxInFlight: config.MAX_IN_FLIGHT,
+      maxQueued: config.MAX_QUEUED,
       maxSpendUsdDay: config.MAX_SPEND_USD_DAY,
       maxSpendUsdMonth: config.MAX_SPEND_USD_MONTH,
       costEstimateUsd: config.COST_ESTIMATE_USD,
@@ -137,6 +149,20 @@ async function createServices(): Promise<Services> {
     mode,
   });
 
+  const takes = createTakeService({ store: createKyselyTakeStore(db), repository, generations, uploads, tracker, guard, mode });
+  const queue = createQueueService({
+    store: queueStore,
+    repository,
+    tracker,
+    changed: events.emit,
+    maxInFlight: config.MAX_IN_FLIGHT,
+    maxQueued: config.MAX_QUEUED,
+    costEstimateUsd: config.COST_ESTIMATE_USD,
+    maxSpendUsdDay: config.MAX_SPEND_USD_DAY,
+    maxSpendUsdMonth: config.MAX_SPEND_USD_MONTH,
+    typicalDurationMs: mode === "demo" ? config.DEMO_DURATION_MS : TYPICAL_LIVE_DURATION_MS,
+  });
+
   await tracker.start();
   coordination.subscribe((message) => {
     if (message.type === "nudge") tracker.kick(message.id);
@@ -146,7 +172,7 @@ async function createServices(): Promise<Services> {
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
-  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db), coordination };
+  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db), coordination, takes, queue };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

@@ -4,6 +4,7 @@ import { UNFINISHED_STATUSES } from "@/lib/contracts/generation";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import { InvalidCursorError, type GenerationRepository, type ListQuery } from "@/lib/generations/generation-repository";
 import { fieldsWritten, preconditionOf, reportedCost } from "@/lib/generations/transition-effects";
+import { isPostgres, lockSubmitGate, queueTurn } from "@/lib/queue/queue-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
 
@@ -123,16 +124,22 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       return rows.map((row) => row.id);
     },
 
-    async beginSubmit(id, owner) {
-      const row = await db
-        .updateTable("generations")
-        .set({ submit_state: "submitting", updated_at: new Date().toISOString() })
-        .where("id", "=", id)
-        .where("submit_state", "=", "pending")
-        .where("claimed_by", "=", owner)
-        .where("status", "in", UNFINISHED_STATUSES)
-        .returningAll()
-        .executeTakeFirst();
+    async beginSubmit(id, owner, slots) {
+      const at = new Date().toISOString();
+      // Queue (takes-and-queue): the turn and the free slot are part of the one conditional update.
+      const gate = (trx: Kysely<Database>) => {
+        let query = trx
+          .updateTable("generations")
+          .set({ submit_state: "submitting", updated_at: at, started_at: at })
+          .where("id", "=", id)
+          .where("submit_state", "=", "pending")
+          .where("claimed_by", "=", owner)
+          .where("status", "in", UNFINISHED_STATUSES);
+        if (slots) query = query.where(queueTurn(slots.maxInFlight));
+        return query.returningAll().executeTakeFirst();
+      };
+      // Postgres' read-committed statements could each count the same free slot: one advisory lock serialises the gate.
+      const row = slots && isPostgres(db) ? await db.transaction().execute(async (trx) => (await lockSubmitGate(trx), gate(trx))) : await gate(db);
       return row && fromRow(row);
     },
 
@@ -174,7 +181,7 @@ const FIELDS = {
   watermark: "flag", inputKey: "text", inputWidth: "number", inputHeight: "number", submitState: "text", upstreamTaskId: "text",
   reportedTaskId: "text", progress: "number", costUsd: "text", errorCode: "text", errorMessage: "text", resultUrl: "text",
   resultKey: "text", resultBytes: "number", callbackSecret: "text", idempotencyKey: "text", uploadId: "text", createdAt: "text",
-  updatedAt: "text", completedAt: "text",
+  updatedAt: "text", completedAt: "text", startedAt: "text",
 } as const satisfies Record<keyof GenerationRecord, "text" | "flag" | "number">;
 
 const FIELD_LIST = Object.entries(FIELDS).map(([field, kind]) => ({
@@ -193,7 +200,8 @@ function toColumns(fields: Partial<GenerationRecord>): GenerationRowUpdate {
   return row as GenerationRowUpdate;
 }
 
-function toRow(record: GenerationRecord): GenerationRow {
+/** Also used by the take store, which inserts a set's generations in one transaction. */
+export function toRow(record: GenerationRecord): GenerationRow {
   const row: Record<string, unknown> = { claimed_by: null, claim_expires_at: null };
   for (const { field, column, kind } of FIELD_LIST) {
     const value = record[field as keyof GenerationRecord];

@@ -141,6 +141,38 @@ const migrations: Record<string, Migration> = {
       await sql`drop table uploads`.execute(db);
     },
   },
+  "2026-11-30-008-takes-and-queue": {
+    // Takes: several generations from one upload, compared side by side. Membership lives in a
+    // table of its own so a generation row does not change shape. The queue needs an index to
+    // find the oldest waiting generation quickly.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("take_sets")
+        .addColumn("id", "text", (col) => col.primaryKey())
+        .addColumn("upload_id", "text")
+        .addColumn("favourite_id", "text")
+        .addColumn("idempotency_key", "text", (col) => col.unique())
+        .addColumn("created_at", "text", (col) => col.notNull())
+        .execute();
+      await db.schema.createIndex("take_sets_created_idx").on("take_sets").column("created_at").execute();
+      await db.schema
+        .createTable("take_set_members")
+        .addColumn("generation_id", "text", (col) => col.primaryKey())
+        .addColumn("set_id", "text", (col) => col.notNull())
+        .addColumn("position", "integer", (col) => col.notNull())
+        .execute();
+      await db.schema.createIndex("take_set_members_set_idx").on("take_set_members").columns(["set_id", "position"]).execute();
+      // When the create passed the gate (left the queue): the deadline counts from here, not from the wait.
+      await db.schema.alterTable("generations").addColumn("started_at", "text").execute();
+      await db.schema.createIndex("generations_queue_idx").on("generations").columns(["submit_state", "status", "created_at"]).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex("generations_queue_idx").execute();
+      await db.schema.alterTable("generations").dropColumn("started_at").execute();
+      await sql`drop table take_set_members`.execute(db);
+      await sql`drop table take_sets`.execute(db);
+    },
+  },
   "2026-11-30-009-share-expiry": {
     // A share link may expire: past this time it behaves as revoked (null: it never expires).
     async up(db: Kysely<unknown>) {

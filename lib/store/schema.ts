@@ -58,12 +58,30 @@ export interface AppSecretsTable {
   value: string;
 }
 
+/** Several takes (generations) from one upload, compared side by side. */
+export interface TakeSetsTable {
+  id: string;
+  upload_id: string | null;
+  /** The take shown first and shared; null until the owner picks one. */
+  favourite_id: string | null;
+  idempotency_key: string | null;
+  created_at: string;
+}
+
+export interface TakeSetMembersTable {
+  generation_id: string;
+  set_id: string;
+  position: number;
+}
+
 export interface Database {
   generations: GenerationsTable;
   usage_ledger: UsageLedgerTable;
   uploads: UploadsTable;
   sessions: SessionsTable;
   app_secrets: AppSecretsTable;
+  take_sets: TakeSetsTable;
+  take_set_members: TakeSetMembersTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;

@@ -4,6 +4,7 @@ import type { GenerationRepository } from "@/lib/generations/generation-reposito
 import type { MediaStore } from "@/lib/media/media-store";
 import { errorCodeOf } from "@/lib/media/storage-full";
 import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
+import type { QueueHooks } from "@/lib/queue/queue-hooks";
 import type { ResultStore } from "./result-store";
 import { submitTask } from "./submit-task";
 import type { Action, CallFailure, Input } from "./transitions";
@@ -24,6 +25,7 @@ export function createEffects(deps: {
   instanceId: string;
   callbackUrlFor?: (record: GenerationRecord) => string | undefined;
   results: ResultStore;
+  queue?: QueueHooks;
 }) {
   async function run(record: GenerationRecord, action: Effect, declared: { bytes: number }): Promise<Outcome> {
     switch (action.kind) {
@@ -51,9 +53,20 @@ export function createEffects(deps: {
   }
 
   async function submit(record: GenerationRecord): Promise<Outcome> {
+    // Queue: a cheap look first; the gate in submitTask decides for real.
+    if (deps.queue && !(await deps.queue.mayStart(record.id))) return { record, input: { kind: "submit_waiting" } };
     const callbackUrl = deps.callbackUrlFor?.(record);
-    const outcome = await submitTask(record, { repository: deps.repository, media: deps.media, provider: deps.provider, instanceId: deps.instanceId, callbackUrl });
+    const outcome = await submitTask(record, {
+      repository: deps.repository,
+      media: deps.media,
+      provider: deps.provider,
+      instanceId: deps.instanceId,
+      callbackUrl,
+      maxInFlight: deps.queue?.maxInFlight,
+    });
     switch (outcome.kind) {
+      case "waiting":
+        return { record, input: { kind: "submit_waiting" } };
       case "gate_closed":
         return { record, input: { kind: "submit_gate_closed" } };
       case "refused":

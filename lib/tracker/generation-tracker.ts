@@ -4,6 +4,8 @@ import type { GenerationRecord } from "@/lib/generations/generation-record";
 import type { GenerationRepository, GenerationTransition } from "@/lib/generations/generation-repository";
 import type { MediaStore } from "@/lib/media/media-store";
 import type { GenerationProvider } from "@/lib/upstream/provider";
+import type { QueueHooks } from "@/lib/queue/queue-hooks";
+import { createQueueWaker } from "@/lib/queue/queue-waker";
 import { createClaims } from "./claims";
 import { createEffects } from "./effects";
 import { createResultStore } from "./result-store";
@@ -33,6 +35,8 @@ export interface TrackerOptions {
   leaseMs: number;
   /** Downloads of a finished result that fail for a passing reason: how often, and how far apart at most. */
   resultRetry?: { maxAttempts?: number; maxDelayMs?: number };
+  /** Queue: creates beyond `maxInFlight` wait their turn; without it every create is sent at once. */
+  queue?: QueueHooks;
   now?: () => number;
 }
 
@@ -65,7 +69,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   const { repository, provider, log, instanceId } = options;
   const now = options.now ?? Date.now;
   const results = createResultStore({ media: options.media, provider, maxResultBytes: options.maxResultBytes });
-  const effects = createEffects({ repository, media: options.media, provider, instanceId, callbackUrlFor: options.callbackUrlFor, results });
+  const effects = createEffects({ repository, media: options.media, provider, instanceId, callbackUrlFor: options.callbackUrlFor, results, queue: options.queue });
   let stopped = false;
 
   const contextFor = (record: GenerationRecord): Context => ({
@@ -78,6 +82,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       maxDelayMs: options.resultRetry?.maxDelayMs ?? RESULT_MAX_DELAY_MS,
     },
     random: Math.random,
+    queue: options.queue && { recheckMs: options.queue.recheckMs },
   });
 
   const scheduler = createScheduler<Followed>({
@@ -91,6 +96,19 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     },
   });
 
+  // Queue: when a generation stops being followed a slot may be free; start the oldest waiting ones.
+  const queueWaker =
+    options.queue &&
+    createQueueWaker({
+      oldestWaiting: options.queue.oldestWaiting,
+      kick: (id) => tracker.kick(id),
+      onError: (error) => log.error({ err: error }, "starting queued generations failed"),
+    });
+  function drop(id: string) {
+    scheduler.drop(id);
+    if (!stopped) queueWaker?.wake();
+  }
+
   const claims = createClaims({
     repository,
     instanceId,
@@ -101,13 +119,13 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     isRunning: scheduler.isRunning,
     followed: scheduler.ids,
     follow: scheduler.run,
-    letGo: scheduler.drop,
+    letGo: drop,
   });
 
   /** One step: decide, write, act, until the state machine waits or finishes. */
   async function step(id: string, followed: Followed): Promise<void> {
     let record = await repository.findById(id);
-    if (!record) return scheduler.drop(id);
+    if (!record) return drop(id);
     let input: Input = { kind: "wake" };
     /** Details of the last effect (the error behind it) for the next log line. */
     let details: Record<string, unknown> = {};
@@ -117,11 +135,11 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       if (decision.note) log[decision.note.level]({ generationId: id, ...decision.note.details, ...details }, decision.note.message);
       if (decision.change) {
         const changed = await write(record, decision.change);
-        if (!changed) return scheduler.drop(id);
+        if (!changed) return drop(id);
         record = changed;
       }
       const next: Action = decision.next;
-      if (next.kind === "finish") return scheduler.drop(id);
+      if (next.kind === "finish") return drop(id);
       if (next.kind === "wait") return scheduler.runAfter(id, next.delayMs);
       if (next.kind === "continue") input = next.input;
       else ({ record, input, details = {} } = await effects.run(record, next, followed.declared));
@@ -151,7 +169,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     provider.releaseTask?.(taskId).catch((error: unknown) => log.warn({ err: error, taskId }, "could not release the provider's task"));
   }
 
-  return {
+  const tracker: GenerationTracker = {
     async start() {
       stopped = false;
       scheduler.resume();
@@ -166,11 +184,12 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       }
       scheduler.kick(id);
     },
-    forget: scheduler.drop,
+    forget: drop,
     stop() {
       stopped = true;
       claims.stop();
       scheduler.stop();
     },
   };
+  return tracker;
 }

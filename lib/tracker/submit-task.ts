@@ -9,6 +9,8 @@ export type SubmitOutcome =
   | { kind: "created"; record: GenerationRecord | undefined; snapshot: TaskSnapshot }
   /** Someone else holds the gate (another instance sent it, or is sending it): never send twice. */
   | { kind: "gate_closed" }
+  /** Queue: not its turn or no free slot yet; nothing left, the record is still `pending`. */
+  | { kind: "waiting" }
   /** Refused before anything started: the record is `pending` again. */
   | { kind: "refused"; error: UpstreamError }
   /** The request left but its answer did not come back: a task may exist. The record stays `submitting`. */
@@ -20,6 +22,8 @@ export interface SubmitDeps {
   provider: GenerationProvider;
   instanceId: string;
   callbackUrl: string | undefined;
+  /** Queue: at most this many creates running at once (the gate checks it). */
+  maxInFlight?: number;
 }
 
 /**
@@ -39,7 +43,8 @@ export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Pr
     watermark: record.watermark,
     callbackUrl: deps.callbackUrl,
     beforeSend: async () => {
-      gate = (await deps.repository.beginSubmit(record.id, deps.instanceId)) ? "passed" : "closed";
+      const slots = deps.maxInFlight === undefined ? undefined : { maxInFlight: deps.maxInFlight };
+      gate = (await deps.repository.beginSubmit(record.id, deps.instanceId, slots)) ? "passed" : "closed";
       if (gate === "closed") throw new GateClosed();
     },
   };
@@ -48,7 +53,7 @@ export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Pr
   try {
     snapshot = await deps.provider.createTask(request);
   } catch (error) {
-    if (gate === "closed") return { kind: "gate_closed" };
+    if (gate === "closed") return (await stillWaiting(record.id, deps)) ? { kind: "waiting" } : { kind: "gate_closed" };
     // Failed before the gate: nothing left, the record is untouched.
     if (gate === undefined) throw error;
     if (!(error instanceof UpstreamError)) {
@@ -62,6 +67,13 @@ export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Pr
   }
   const updated = await deps.repository.update(record.id, { kind: "submitted", upstreamTaskId: snapshot.taskId });
   return { kind: "created", record: updated, snapshot };
+}
+
+/** Queue: the gate stayed shut only because it was not this generation's turn (still ours, still pending). */
+async function stillWaiting(id: string, deps: SubmitDeps): Promise<boolean> {
+  if (deps.maxInFlight === undefined) return false;
+  const now = await deps.repository.findById(id);
+  return now?.submitState === "pending" && (now.status === "queued" || now.status === "processing");
 }
 
 /** The gate was taken: this request must not leave. */

@@ -38,6 +38,8 @@ export interface Context {
   resultRetry: { maxAttempts: number; maxDelayMs: number };
   /** 0..1, for backoff jitter. */
   random: () => number;
+  /** Queue: creates wait their turn for a slot, and look again this often (a finish wakes them sooner); absent, every create is sent at once. */
+  queue?: { recheckMs: number };
 }
 
 /** A provider call that failed, as the state machine needs to know it. */
@@ -60,6 +62,8 @@ export type Input =
   | { kind: "submit_created"; snapshot: TaskSnapshot }
   /** Another tracker holds the create's gate. */
   | { kind: "submit_gate_closed" }
+  /** Queue: not its turn, or no free slot; nothing was sent and it is still pending. */
+  | { kind: "submit_waiting" }
   /** Refused before anything started: the record is pending again. */
   | { kind: "submit_refused"; failure: CallFailure }
   /** The create left and its answer was lost: a task may exist. */
@@ -123,8 +127,10 @@ export function decide(record: GenerationRecord, memory: Memory, input: Input, c
     case "wake": {
       // Its own deadline, with a message that says the create went unconfirmed.
       if (record.submitState === "submitting") return awaitConfirmation(record, memory, context, fail);
-      const age = context.now - Date.parse(record.createdAt);
-      if (age > context.deadlineMs + (record.resultUrl ? RESULT_GRACE_MS : 0)) {
+      // Queue: waiting its turn sends nothing, so the deadline counts from leaving the queue.
+      const waitingTurn = context.queue !== undefined && record.submitState === "pending" && !record.startedAt;
+      const age = context.now - Date.parse(record.startedAt ?? record.createdAt);
+      if (!waitingTurn && age > context.deadlineMs + (record.resultUrl ? RESULT_GRACE_MS : 0)) {
         // Before failing, one last look at the task: polls may have failed while it finished.
         if (!record.resultUrl && record.submitState === "submitted" && record.upstreamTaskId) {
           return { next: { kind: "poll", taskId: record.upstreamTaskId, lastLook: true }, memory };
@@ -152,6 +158,9 @@ export function decide(record: GenerationRecord, memory: Memory, input: Input, c
         return deadlineFailure();
       }
       return applySnapshot(record, input.lastLook ? memory : { ...memory, failures: 0 }, input.snapshot, context, fail);
+
+    case "submit_waiting":
+      return wait(context.queue?.recheckMs ?? context.pollIntervalMs);
 
     case "submit_created":
       return { next: { kind: "continue", input: { kind: "snapshot", snapshot: input.snapshot } }, memory: { ...memory, failures: 0 }, note: { level: "info", message: "task created", details: { taskId: input.snapshot.taskId } } };
@@ -232,7 +241,7 @@ const isUpstreamKind = (kind: string): kind is UpstreamFailureKind => UPSTREAM_K
 function awaitConfirmation(record: GenerationRecord, memory: Memory, context: Context, fail: Fail): Decision {
   if (!context.callbacks) return fail(failure("submit_interrupted"));
   if (record.reportedTaskId) return { next: { kind: "check_reported_task", taskId: record.reportedTaskId }, memory };
-  const left = Date.parse(record.createdAt) + context.deadlineMs - context.now;
+  const left = Date.parse(record.startedAt ?? record.createdAt) + context.deadlineMs - context.now;
   if (left < 0) return fail(failure("submit_unconfirmed", { deadlineMs: context.deadlineMs }));
   return { next: { kind: "wait", delayMs: Math.min(context.pollIntervalMs, left + 1) }, memory };
 }

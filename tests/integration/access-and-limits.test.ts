@@ -165,8 +165,8 @@ describe("spending and load limits", () => {
     expect(refused.message).toContain("too many generations");
   });
 
-  it("caps generations in flight", async () => {
-    const app = await start({ DEMO_DURATION_MS: "60000", MAX_IN_FLIGHT: "2" });
+  it("caps generations in flight when nothing may wait (MAX_QUEUED=0)", async () => {
+    const app = await start({ DEMO_DURATION_MS: "60000", MAX_IN_FLIGHT: "2", MAX_QUEUED: "0" });
     await createGeneration(app.url, { image });
     await createGeneration(app.url, { image });
     const refused = await errorOf(await postGeneration(app.url, { image }));

@@ -322,6 +322,53 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
   });
 });
 
+describe.each(Object.keys(stores))("the queue's submit gate on a %s", (kind) => {
+  let store: StoreUnderTest;
+  let repository: GenerationRepository;
+  const lease = () => ({ owner: "instance-a", until: new Date(Date.now() + 60_000).toISOString(), now: new Date().toISOString() });
+  const slots = (maxInFlight: number) => ({ maxInFlight });
+  const waiting = async (count: number) => {
+    const written = Array.from({ length: count }, () => record());
+    for (const generation of written) {
+      await repository.insert(generation);
+      await repository.claim(generation.id, lease());
+    }
+    return written.map((generation) => generation.id);
+  };
+
+  beforeAll(async () => {
+    // A database of its own: the gate counts every generation in it.
+    store = await (stores[kind] as () => Promise<StoreUnderTest>)();
+    repository = createKyselyGenerationRepository(await store.open());
+  });
+  afterAll(async () => {
+    await repository?.close();
+    await store?.cleanup();
+  });
+
+  it("lets a waiting generation through only in its turn and while a slot is free, and notes when it left", async () => {
+    const [a, b, c] = await waiting(3);
+    expect(await repository.beginSubmit(b!, "instance-a", slots(2))).toBeUndefined();
+    expect(await repository.beginSubmit(a!, "instance-a", slots(2))).toMatchObject({ submitState: "submitting" });
+    const second = await repository.beginSubmit(b!, "instance-a", slots(2));
+    expect(second?.startedAt).toEqual(expect.any(String));
+    expect(await repository.beginSubmit(c!, "instance-a", slots(2))).toBeUndefined();
+    await repository.update(a!, { kind: "failed", code: "x", message: "x", completedAt: new Date().toISOString() });
+    expect(await repository.beginSubmit(c!, "instance-a", slots(2))).toMatchObject({ submitState: "submitting" });
+    for (const id of [b!, c!]) await repository.update(id, { kind: "failed", code: "x", message: "x", completedAt: new Date().toISOString() });
+  });
+
+  it("never lets more through than the slots, however many ask at once, and in order", async () => {
+    const ids = await waiting(6);
+    const passed: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const attempts = await Promise.all(ids.map((id) => repository.beginSubmit(id, "instance-a", slots(3))));
+      passed.push(...attempts.flatMap((attempt) => (attempt ? [attempt.id] : [])));
+    }
+    expect(passed).toEqual(ids.slice(0, 3));
+  });
+});
+
 function upload(overrides: Partial<UploadRecord> = {}): UploadRecord {
   const id = newGenerationId();
   const createdAt = new Date((clock += 1000)).toISOString();

@@ -48,6 +48,7 @@ const EVERY_INPUT: Record<Input["kind"], Input> = {
   poll_failed: { kind: "poll_failed", failure: call("server_error") },
   submit_created: { kind: "submit_created", snapshot: snapshot("queued") },
   submit_gate_closed: { kind: "submit_gate_closed" },
+  submit_waiting: { kind: "submit_waiting" },
   submit_refused: { kind: "submit_refused", failure: call("forbidden") },
   submit_unconfirmed: { kind: "submit_unconfirmed", failure: call("timeout") },
   reported_task_checked: { kind: "reported_task_checked", taskId: "t1", snapshot: snapshot("processing") },
@@ -280,6 +281,26 @@ describe("decide", () => {
       expect(decide(unconfirmed({ reportedTaskId: "t" }), freshMemory(), EVERY_INPUT.reported_task_check_failed, context({ callbacks: true }))).toMatchObject({
         next: { kind: "wait", delayMs: 200 }, memory: { failures: 1 },
       });
+    });
+  });
+
+  describe("the queue (creates wait their turn for a slot)", () => {
+    const queued = context({ queue: { recheckMs: 2_000 }, now: CREATED + 10 * 60_000 });
+
+    it("looks again after the recheck interval while it is not its turn", () => {
+      expect(decide(record(), freshMemory(), { kind: "submit_waiting" }, queued)).toEqual({ next: { kind: "wait", delayMs: 2_000 }, memory: freshMemory() });
+    });
+
+    it("has no deadline while it waits: it asks to be sent, however long it has waited", () => {
+      expect(decide(record(), freshMemory(), { kind: "wake" }, queued).next).toEqual({ kind: "submit" });
+      // Without a queue the same age is past the deadline.
+      expect(decide(record(), freshMemory(), { kind: "wake" }, { ...queued, queue: undefined }).change).toMatchObject({ kind: "failed", code: "deadline_exceeded" });
+    });
+
+    it("counts the deadline from when it left the queue", () => {
+      const left = new Date(CREATED + 9 * 60_000).toISOString();
+      expect(decide(following({ startedAt: left }), freshMemory(), { kind: "wake" }, queued).next).toEqual({ kind: "poll", taskId: "t1", lastLook: false });
+      expect(decide(following({ startedAt: left }), freshMemory(), { kind: "wake" }, { ...queued, now: CREATED + 10 * 60_000 + 60_001 }).next).toMatchObject({ kind: "poll", lastLook: true });
     });
   });
 

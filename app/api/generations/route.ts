@@ -8,24 +8,25 @@ import { handle } from "@/lib/http/respond";
 import { requireOwner } from "@/lib/security/access";
 import { clientKey } from "@/lib/security/client-key";
 import { services } from "@/lib/server/services";
+import { annotateView, annotateViews } from "@/lib/takes/annotate-views";
 
 export const POST = handle(async (request: Request) => {
   await requireOwner(request, { mutation: true });
   const idempotencyKey = idempotencyKeyFrom(request);
   const body = parseOrThrow(createGenerationBodySchema, await readJsonBody(request, MAX_CREATE_BODY_BYTES));
-  const { generations, viewContext } = await services();
+  const { generations, viewContext, takes, queue } = await services();
   const { record, created } = await generations.create(body, { idempotencyKey, clientKey: clientKey(request) });
-  return Response.json(toGenerationView(record, viewContext), { status: created ? 201 : 200 });
+  return Response.json(await annotateView(toGenerationView(record, viewContext), { takes, queue }), { status: created ? 201 : 200 });
 });
 
 export const GET = handle(async (request: Request) => {
   await requireOwner(request);
   const searchParams = Object.fromEntries(new URL(request.url).searchParams);
   const query = parseOrThrow(generationListQuerySchema, searchParams, "invalid_param");
-  const { generations, viewContext } = await services();
+  const { generations, viewContext, takes, queue } = await services();
   const page = await generations.list(query);
   const body: GenerationList = {
-    items: page.items.map((record) => toGenerationView(record, viewContext)),
+    items: await annotateViews(page.items.map((record) => toGenerationView(record, viewContext)), { takes, queue }),
     nextCursor: page.nextCursor,
   };
   return Response.json(body, { headers: { "Cache-Control": "no-store" } });

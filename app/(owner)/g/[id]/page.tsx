@@ -5,6 +5,7 @@ import { generationIdSchema } from "@/lib/contracts/generation";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { requireOwnerPage } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
+import { annotateView } from "@/lib/takes/annotate-views";
 
 export const metadata: Metadata = { title: "Your video · Portrait Live" };
 
@@ -16,12 +17,13 @@ export default async function GenerationPage({ params }: Props) {
   await requireOwnerPage(`/g/${id}`);
   const parsed = generationIdSchema.safeParse(id);
   if (!parsed.success) notFound();
-  const { generations, viewContext } = await services();
+  const { generations, viewContext, takes, queue } = await services();
   const record = await generations.get(parsed.data).catch(() => undefined);
   if (!record) notFound();
+  const initial = await annotateView(toGenerationView(record, viewContext), { takes, queue });
   return (
     <main className="mx-auto w-full max-w-6xl px-4 py-8">
-      <GenerationDetail id={record.id} initial={toGenerationView(record, viewContext)} />
+      <GenerationDetail id={record.id} initial={initial} />
     </main>
   );
 }

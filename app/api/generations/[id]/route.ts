@@ -6,13 +6,14 @@ import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
+import { annotateView } from "@/lib/takes/annotate-views";
 
 /** Reads the store only: however many browsers watch, the provider is polled by the tracker alone. */
 export const GET = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request);
   const id = await generationIdFrom(context);
-  const { generations, viewContext } = await services();
-  return Response.json(toGenerationView(await generations.get(id), viewContext), {
+  const { generations, viewContext, takes, queue } = await services();
+  return Response.json(await annotateView(toGenerationView(await generations.get(id), viewContext), { takes, queue }), {
     headers: { "Cache-Control": "no-store" },
   });
 });
@@ -20,8 +21,10 @@ export const GET = handle(async (request: Request, context: IdParams) => {
 export const DELETE = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
-  const { generations } = await services();
+  const { generations, takes } = await services();
   await generations.remove(id);
+  // One take deleted: the rest of its set (and the shared portrait) stay.
+  await takes.forgetMember(id);
   return new Response(null, { status: 204 });
 });
 

@@ -4,6 +4,7 @@ import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
+import { annotateView } from "@/lib/takes/annotate-views";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -14,7 +15,7 @@ const HEARTBEAT_MS = 15_000;
 export const GET = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request);
   const id = await generationIdFrom(context);
-  const { generations, events, viewContext } = await services();
+  const { generations, events, viewContext, takes, queue } = await services();
   await generations.get(id);
 
   const encoder = new TextEncoder();
@@ -32,7 +33,8 @@ export const GET = handle(async (request: Request, context: IdParams) => {
         const record = await generations.get(id).catch(() => undefined);
         if (closed) return;
         if (!record) return close();
-        const view = toGenerationView(record, viewContext);
+        const view = await annotateView(toGenerationView(record, viewContext), { takes, queue });
+        if (closed) return;
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(view)}\n\n`));
         if (isFinalStatus(view.status)) close();
       };

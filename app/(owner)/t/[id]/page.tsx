@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { TakesView } from "@/components/takes/takes-view";
+import { takeSetIdSchema } from "@/lib/contracts/takes";
+import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { requireOwnerPage } from "@/lib/security/access";
+import { services } from "@/lib/server/services";
+import { toTakeSetView } from "@/lib/takes/take-service";
+
+export const metadata: Metadata = { title: "Compare takes · Portrait Live" };
+
+type Props = { params: Promise<{ id: string }> };
+
+/** A set of takes side by side, with its state in the server's HTML. */
+export default async function TakesPage({ params }: Props) {
+  const { id } = await params;
+  await requireOwnerPage(`/t/${id}`);
+  const parsed = takeSetIdSchema.safeParse(id);
+  if (!parsed.success) notFound();
+  const { takes, queue, viewContext } = await services();
+  const taken = await takes.get(parsed.data).catch(() => undefined);
+  if (!taken) notFound();
+  const view = toTakeSetView(taken, (record) => toGenerationView(record, viewContext));
+  const initial = { ...view, generations: await queue.withPlaces(view.generations) };
+  return (
+    <main className="mx-auto w-full max-w-6xl px-4 py-8">
+      <TakesView initial={initial} />
+    </main>
+  );
+}

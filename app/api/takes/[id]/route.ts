@@ -1,0 +1,40 @@
+import { updateTakeSetBodySchema } from "@/lib/contracts/takes";
+import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { parseOrThrow } from "@/lib/http/parse";
+import { readJsonBody } from "@/lib/http/read-body";
+import { handle } from "@/lib/http/respond";
+import type { IdParams } from "@/lib/http/route-params";
+import { requireOwner } from "@/lib/security/access";
+import { services } from "@/lib/server/services";
+import { takeSetIdFrom } from "@/lib/takes/take-params";
+import { toTakeSetView, type TakeSetWithRecords } from "@/lib/takes/take-service";
+
+async function answer(taken: TakeSetWithRecords): Promise<Response> {
+  const { queue, viewContext } = await services();
+  const view = toTakeSetView(taken, (record) => toGenerationView(record, viewContext));
+  return Response.json({ ...view, generations: await queue.withPlaces(view.generations) }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export const GET = handle(async (request: Request, context: IdParams) => {
+  await requireOwner(request);
+  const id = await takeSetIdFrom(context);
+  return answer(await (await services()).takes.get(id));
+});
+
+/** `{ favouriteId }`: the take shown first in history and shared; null clears it. */
+const setFavourite = handle(async (request: Request, context: IdParams) => {
+  await requireOwner(request, { mutation: true });
+  const id = await takeSetIdFrom(context);
+  const body = parseOrThrow(updateTakeSetBodySchema, await readJsonBody(request, 4 * 1024));
+  return answer(await (await services()).takes.setFavourite(id, body.favouriteId));
+});
+export const PUT = setFavourite;
+export const PATCH = setFavourite;
+
+/** The set and all its takes. */
+export const DELETE = handle(async (request: Request, context: IdParams) => {
+  await requireOwner(request, { mutation: true });
+  const id = await takeSetIdFrom(context);
+  await (await services()).takes.remove(id);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,95 @@
+"use client";
+
+import { MAX_TAKES } from "@/lib/contracts/takes";
+import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
+import { buildVariations } from "@/lib/takes/variations";
+
+export interface TakesSettings {
+  count: number;
+  /** Every take with the studio's prompt, rather than one prompt each. */
+  same: boolean;
+  /** Prompts of takes 2.. (take 1 is the studio's prompt). */
+  extra: string[];
+}
+
+export const SINGLE_TAKE: TakesSettings = { count: 1, same: false, extra: [] };
+
+/** The prompt of every take, in order. */
+export function takePrompts(settings: TakesSettings, base: string): string[] {
+  return Array.from({ length: settings.count }, (_, i) => (i === 0 || settings.same ? base : (settings.extra[i - 1] ?? "")));
+}
+
+/** Why these takes cannot be sent yet, in words; null when they can. */
+export function takesProblem(settings: TakesSettings, base: string): string | null {
+  if (settings.count === 1) return null;
+  const prompts = takePrompts(settings, base);
+  const empty = prompts.findIndex((prompt) => prompt.trim() === "");
+  if (empty === 0) return "Describe the motion: with several takes, each needs a prompt (or press Vary).";
+  if (empty > 0) return `Take ${empty + 1} needs a prompt (or press Vary).`;
+  const long = prompts.findIndex((prompt) => promptLength(prompt) > PROMPT_MAX_CODE_POINTS);
+  return long >= 0 ? `Take ${long + 1}'s prompt is over ${PROMPT_MAX_CODE_POINTS} characters.` : null;
+}
+
+const chip = (on: boolean) =>
+  `rounded-lg px-3 py-1.5 text-sm font-semibold focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 ${
+    on ? "bg-indigo-600 text-white" : "bg-neutral-100 text-neutral-800 hover:bg-neutral-200 dark:bg-neutral-800 dark:text-neutral-100 dark:hover:bg-neutral-700"
+  }`;
+
+/** How many takes, and each one's prompt: the same for all, or one each (Vary fills them with motion ideas). */
+export function TakesPicker({ value, base, onChange }: { value: TakesSettings; base: string; onChange: (next: TakesSettings) => void }) {
+  const setCount = (count: number) => {
+    // New takes start as variations of the prompt; whatever was typed stays.
+    const ideas = buildVariations(base, count).slice(1);
+    const extra = ideas.map((idea, i) => (value.extra[i]?.trim() ? value.extra[i]! : idea));
+    onChange({ ...value, count, extra });
+  };
+  return (
+    <fieldset className="flex flex-col gap-3 rounded-xl border border-neutral-200 p-3 dark:border-neutral-800" data-testid="takes-picker">
+      <legend className="px-1 text-sm font-medium text-neutral-800 dark:text-neutral-200">Takes to compare</legend>
+      <div className="flex flex-wrap items-center gap-2">
+        {Array.from({ length: MAX_TAKES }, (_, i) => i + 1).map((count) => (
+          <button key={count} type="button" aria-pressed={value.count === count} className={chip(value.count === count)} onClick={() => setCount(count)} data-testid={`take-count-${count}`}>
+            {count}
+          </button>
+        ))}
+        {value.count > 1 ? (
+          <label className="ml-2 flex items-center gap-2 text-sm text-neutral-800 dark:text-neutral-200">
+            <input type="checkbox" checked={value.same} onChange={(event) => onChange({ ...value, same: event.currentTarget.checked })} className="h-4 w-4 accent-indigo-600" data-testid="take-same" />
+            Same prompt for every take
+          </label>
+        ) : null}
+      </div>
+      {value.count > 1 && !value.same ? (
+        <div className="flex flex-col gap-2">
+          <div className="flex items-center justify-between gap-2">
+            <p className="text-xs text-neutral-600 dark:text-neutral-400">Take 1 uses the prompt above.</p>
+            <button
+              type="button"
+              onClick={() => onChange({ ...value, extra: buildVariations(base, value.count).slice(1) })}
+              className="rounded-lg px-2 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300 dark:hover:bg-neutral-800"
+              data-testid="take-vary"
+            >
+              Vary
+            </button>
+          </div>
+          {value.extra.slice(0, value.count - 1).map((prompt, i) => (
+            <label key={i} className="flex flex-col gap-1 text-sm text-neutral-800 dark:text-neutral-200">
+              Take {i + 2}
+              <textarea
+                rows={2}
+                value={prompt}
+                onChange={(event) => {
+                  const extra = [...value.extra];
+                  extra[i] = event.currentTarget.value;
+                  onChange({ ...value, extra });
+                }}
+                className="w-full resize-y rounded-xl border border-neutral-300 bg-white px-3 py-2 text-neutral-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 dark:border-neutral-700 dark:bg-neutral-900 dark:text-neutral-100"
+                data-testid={`take-prompt-${i + 2}`}
+              />
+            </label>
+          ))}
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,104 @@
+import "server-only";
+import Big from "big.js";
+import type { QueueStatus } from "@/lib/contracts/takes";
+import type { GenerationView } from "@/lib/contracts/generation";
+import { ApiError, notFound } from "@/lib/errors";
+import type { GenerationRepository } from "@/lib/generations/generation-repository";
+import { sumCosts, tallySpend } from "@/lib/generations/tally-spend";
+import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
+import { queuePlaces, type QueuePlace } from "./queue-estimate";
+import type { QueueStore } from "./kysely-queue-store";
+
+export interface QueueServiceDeps {
+  store: QueueStore;
+  repository: Pick<GenerationRepository, "findById" | "listSpend">;
+  tracker: Pick<GenerationTracker, "forget">;
+  /** Tells watchers (server-sent events) that a generation changed. */
+  changed: (id: string) => void;
+  maxInFlight: number;
+  maxQueued: number;
+  costEstimateUsd: string;
+  maxSpendUsdDay?: string;
+  maxSpendUsdMonth?: string;
+  /** How long a generation runs when none has finished lately. */
+  typicalDurationMs: number;
+  now?: () => Date;
+}
+
+/** How many recent reported costs the per-take price is averaged from. */
+const RECENT_COSTS = 10;
+
+export const CANCELLED_MESSAGE = "Cancelled before it started; nothing was sent to the provider and nothing is charged.";
+
+/** The queue as the API and pages see it: places, estimates, what a new set would cost, cancelling. */
+export function createQueueService(deps: QueueServiceDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  async function places(): Promise<Map<string, QueuePlace>> {
+    const snapshot = await deps.store.snapshot();
+    return queuePlaces(snapshot, { maxInFlight: deps.maxInFlight, nowMs: now().getTime(), fallbackDurationMs: deps.typicalDurationMs });
+  }
+
+  return {
+    places,
+
+    /** Adds their place in the queue to the views of waiting generations (one read, only when one waits). */
+    async withPlaces<T extends GenerationView>(views: T[]): Promise<T[]> {
+      if (!views.some((view) => view.status === "queued")) return views;
+      const found = await places();
+      return views.map((view) => {
+        const place = view.status === "queued" ? found.get(view.id) : undefined;
+        return place ? { ...view, ...place } : view;
+      });
+    },
+
+    async status(): Promise<QueueStatus> {
+      const [snapshot, spend] = await Promise.all([deps.store.snapshot(), deps.repository.listSpend()]);
+      const reported = spend
+        .filter((entry) => entry.costUsd !== null)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, RECENT_COSTS)
+        .map((entry) => entry.costUsd as string);
+      const costPerTakeUsd = reported.length > 0 ? new Big(sumCosts(reported)).div(reported.length).round(2, Big.roundHalfUp).toFixed(2) : deps.costEstimateUsd;
+      return {
+        maxInFlight: deps.maxInFlight,
+        maxQueued: deps.maxQueued,
+        running: snapshot.running,
+        waiting: snapshot.waiting.length,
+        costPerTakeUsd,
+        costIsEstimate: reported.length === 0,
+        budgetRemainingUsd: budgetRemaining(spend),
+        costEstimateUsd: deps.costEstimateUsd,
+      };
+    },
+
+    /** A waiting generation leaves the queue as failed ("cancelled"); nothing was spent on it. */
+    async cancel(id: string): Promise<void> {
+      if (await deps.store.cancel(id, CANCELLED_MESSAGE)) {
+        deps.tracker.forget(id);
+        deps.changed(id);
+        return;
+      }
+      if (!(await deps.repository.findById(id))) throw notFound();
+      throw new ApiError("not_ready", "Only a generation still waiting in the queue can be cancelled; this one has started or finished.");
+    },
+  };
+
+  function budgetRemaining(spend: Awaited<ReturnType<QueueServiceDeps["repository"]["listSpend"]>>): string | null {
+    const today = now();
+    const windows = [
+      { cap: deps.maxSpendUsdDay, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) },
+      { cap: deps.maxSpendUsdMonth, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1) },
+    ];
+    let remaining: Big | null = null;
+    for (const { cap, since } of windows) {
+      if (!cap) continue;
+      const { costUsd, estimatedUsd } = tallySpend(spend, since, deps.costEstimateUsd);
+      const left = new Big(cap).minus(costUsd).minus(estimatedUsd);
+      if (remaining === null || left.lt(remaining)) remaining = left;
+    }
+    return remaining === null ? null : (remaining.lt(0) ? new Big(0) : remaining).toFixed();
+  }
+}
+
+export type QueueService = ReturnType<typeof createQueueService>;

@@ -1,0 +1,113 @@
+import "server-only";
+import type { Kysely } from "kysely";
+import type { GenerationRecord } from "@/lib/generations/generation-record";
+import { toRow } from "@/lib/store/kysely-generation-repository";
+import type { Database } from "@/lib/store/schema";
+
+export interface TakeSetRecord {
+  id: string;
+  uploadId: string | null;
+  favouriteId: string | null;
+  idempotencyKey: string | null;
+  createdAt: string;
+  /** Its generations' ids in the order they were asked for (deleted takes left out). */
+  generationIds: string[];
+}
+
+/** Take sets over Kysely (SQLite and Postgres alike). */
+export function createKyselyTakeStore(db: Kysely<Database>) {
+  async function find(column: "id" | "idempotency_key", value: string): Promise<TakeSetRecord | undefined> {
+    const set = await db.selectFrom("take_sets").selectAll().where(column, "=", value).executeTakeFirst();
+    if (!set) return undefined;
+    const members = await db
+      .selectFrom("take_set_members")
+      .innerJoin("generations", "generations.id", "take_set_members.generation_id")
+      .select("take_set_members.generation_id")
+      .where("take_set_members.set_id", "=", set.id)
+      .orderBy("take_set_members.position")
+      .execute();
+    return {
+      id: set.id,
+      uploadId: set.upload_id,
+      favouriteId: set.favourite_id,
+      idempotencyKey: set.idempotency_key,
+      createdAt: set.created_at,
+      generationIds: members.map((member) => member.generation_id),
+    };
+  }
+
+  return {
+    /**
+     * The set and all its generations (with their ledger entries) in one transaction: all
+     * or nothing. A set with the same idempotency key already stored wins: `created` false.
+     */
+    async insert(set: Omit<TakeSetRecord, "generationIds" | "favouriteId">, generations: GenerationRecord[]): Promise<{ created: boolean; setId: string }> {
+      const created = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto("take_sets")
+          .values({ id: set.id, upload_id: set.uploadId, favourite_id: null, idempotency_key: set.idempotencyKey, created_at: set.createdAt })
+          .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
+          .returning("id")
+          .executeTakeFirst();
+        if (!row) return false;
+        await trx.insertInto("generations").values(generations.map(toRow)).execute();
+        await trx
+          .insertInto("usage_ledger")
+          .values(
+            generations.map((record) => ({
+              generation_id: record.id,
+              created_at: record.createdAt,
+              cost_usd: null,
+              // As for a single create: a live generation may cost money from now on (its estimate is reserved).
+              awaiting_cost: record.mode === "live" ? 1 : 0,
+            })),
+          )
+          .execute();
+        await trx
+          .insertInto("take_set_members")
+          .values(generations.map((record, position) => ({ generation_id: record.id, set_id: set.id, position })))
+          .execute();
+        return true;
+      });
+      if (created) return { created, setId: set.id };
+      const existing = set.idempotencyKey ? await find("idempotency_key", set.idempotencyKey) : undefined;
+      if (!existing) throw new Error("take set insert did nothing and no set holds its idempotency key");
+      return { created: false, setId: existing.id };
+    },
+
+    findById: (id: string) => find("id", id),
+    findByIdempotencyKey: (key: string) => find("idempotency_key", key),
+
+    async setFavourite(id: string, favouriteId: string | null): Promise<void> {
+      await db.updateTable("take_sets").set({ favourite_id: favouriteId }).where("id", "=", id).execute();
+    },
+
+    /** Which set each of these generations belongs to (those in none are left out). */
+    async setsOf(generationIds: readonly string[]): Promise<Map<string, { setId: string; favouriteId: string | null }>> {
+      if (generationIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom("take_set_members")
+        .innerJoin("take_sets", "take_sets.id", "take_set_members.set_id")
+        .select(["take_set_members.generation_id", "take_set_members.set_id", "take_sets.favourite_id"])
+        .where("take_set_members.generation_id", "in", [...generationIds])
+        .execute();
+      return new Map(rows.map((row) => [row.generation_id, { setId: row.set_id, favouriteId: row.favourite_id }]));
+    },
+
+    /** Forgets the set itself (its generations are deleted one by one before). */
+    async delete(id: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("take_set_members").where("set_id", "=", id).execute();
+        await trx.deleteFrom("take_sets").where("id", "=", id).execute();
+      });
+    },
+
+    /** A deleted take leaves its set (the others and the shared upload stay). */
+    async forgetMember(generationId: string): Promise<void> {
+      await db.deleteFrom("take_set_members").where("generation_id", "=", generationId).execute();
+      await db.updateTable("take_sets").set({ favourite_id: null }).where("favourite_id", "=", generationId).execute();
+    },
+  };
+}
+
+export type TakeStore = ReturnType<typeof createKyselyTakeStore>;
