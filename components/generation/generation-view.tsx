@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { LoopDownloads } from "@/components/share/loop-downloads";
 import { ShareControls } from "@/components/share/share-controls";
 import type { GenerationView as Generation } from "@/lib/contracts/generation";
 import { FailurePanel } from "./failure-panel";
@@ -63,6 +64,7 @@ export function GenerationView({ id, initial }: { id: string; initial: Generatio
                 Animate another
               </Link>
             </div>
+            <LoopDownloads base={`/api/generations/${generation.id}/loops`} owner />
             <ShareControls generation={generation} />
           </>
         ) : null}

@@ -93,6 +93,9 @@ export const generationViewSchema = z.object({
   /** Why an unfinished generation is waiting (e.g. the server's storage is full); null otherwise. */
   notice: z.object({ code: z.string(), message: z.string() }).nullable().default(null),
   mode: z.enum(["live", "demo"]),
+  /** The stored video's size, once read from the file (so the player keeps its place before it loads). */
+  videoWidth: z.number().int().positive().nullable().optional(),
+  videoHeight: z.number().int().positive().nullable().optional(),
 });
 export type GenerationView = z.infer<typeof generationViewSchema>;
 

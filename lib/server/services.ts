@@ -15,6 +15,9 @@ import { createKyselySessionRepository } from "@/lib/store/kysely-session-reposi
 import type { SessionRepository } from "@/lib/sessions/session-record";
 import { observeWrites } from "@/lib/store/observed-repository";
 import { openStore, storeKindFor } from "@/lib/store/open-store";
+import { createDerivativeService, type DerivativeService } from "@/lib/media/derivatives/derivative-service";
+import { createFfmpegRunner } from "@/lib/media/derivatives/ffmpeg-runner";
+import { createKyselyDerivativeRepository } from "@/lib/store/kysely-derivative-repository";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
 import type { GenerationProvider } from "@/lib/upstream/provider";
@@ -36,6 +39,7 @@ export interface Services {
   events: GenerationEvents;
   viewContext: ViewContext;
   sessions: SessionRepository;
+  derivatives: DerivativeService;
 }
 
 /** Demo tasks run on this machine, so following them closely costs nothing. */
@@ -47,7 +51,14 @@ async function createServices(): Promise<Services> {
   const dataDir = path.resolve(config.DATA_DIR);
   const events = createGenerationEvents();
   const db = await openStore(config, dataDir);
-  const repository = observeWrites(createKyselyGenerationRepository(db), events.emit);
+  const instanceId = await instanceIdIn(dataDir);
+  const baseRepository = createKyselyGenerationRepository(db);
+  // Derived media (poster frame, web remux, light rendition, loops) follow stored results from outside the tracker.
+  let derivatives: DerivativeService | undefined;
+  const repository = observeWrites(baseRepository, (id) => {
+    events.emit(id);
+    derivatives?.noticeChange(id);
+  });
   const uploadRepository = createKyselyUploadRepository(db);
   const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
     log().warn({ reason }, "media store check failed"),
@@ -80,7 +91,7 @@ async function createServices(): Promise<Services> {
     pollIntervalMs: mode === "demo" ? Math.min(config.POLL_INTERVAL_MS, DEMO_POLL_INTERVAL_MS) : config.POLL_INTERVAL_MS,
     deadlineMs: config.GENERATION_DEADLINE_MS,
     maxResultBytes: config.MAX_RESULT_BYTES,
-    instanceId: await instanceIdIn(dataDir),
+    instanceId,
     leaseMs: config.TRACKER_LEASE_MS,
     callbackUrlFor:
       publicBaseUrl && mode === "live"
@@ -124,13 +135,23 @@ async function createServices(): Promise<Services> {
     mode,
   });
 
+  derivatives = createDerivativeService({
+    repository: createKyselyDerivativeRepository(db),
+    media,
+    runner: createFfmpegRunner(),
+    findGeneration: (id) => baseRepository.findById(id),
+    instanceId,
+    log: log().child({ component: "derivatives" }),
+    maxBytes: config.MAX_RESULT_BYTES,
+  });
+  await derivatives.start();
   await tracker.start();
   createUploadSweeper({ sweep: uploads.sweep, intervalMs: sweepIntervalFor(uploadTtlMs), log: log().child({ component: "upload-sweep" }) }).start();
   log().info(
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
-  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db) };
+  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db), derivatives };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

@@ -1,6 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { preload } from "react-dom";
+import { LIGHT_MEDIA } from "@/components/generation/result-player";
+import { LoopDownloads } from "@/components/share/loop-downloads";
+import { sharedLoopsPath } from "@/lib/media/derivatives/derived-media";
+import { services } from "@/lib/server/services";
 import { sharedPosterPath, sharedVideoPath } from "@/lib/generations/generation-view";
 import { publicOrigin } from "@/lib/server/public-origin";
 import { outputSize } from "@/lib/upstream/output-size";
@@ -41,19 +46,31 @@ export default async function SharedVideoPage({ params }: Props) {
   const shared = await loadSharedGeneration(token);
   if (!shared) notFound();
   const created = new Date(shared.createdAt);
+  const { derivatives } = await services();
+  const [size, loopsAllowed] = await Promise.all([derivatives.videoDimensions(shared.id), derivatives.shareLoops(shared.id)]);
+  // The poster is the first thing a visitor sees: fetch it before the player asks for it.
+  preload(sharedPosterPath(token), { as: "image", fetchPriority: "high" });
   return (
     <main className="mx-auto flex min-h-dvh max-w-3xl flex-col items-center gap-6 px-4 py-10">
       <video
-        className="max-h-[75dvh] w-auto max-w-full rounded-2xl bg-black shadow-xl"
-        src={sharedVideoPath(token)}
+        className="h-auto max-h-[75dvh] w-auto max-w-full rounded-2xl bg-black shadow-xl"
         poster={sharedPosterPath(token)}
+        width={size?.width}
+        height={size?.height}
+        style={size ? { aspectRatio: `${size.width} / ${size.height}` } : undefined}
+        preload="auto"
         controls
         autoPlay
         muted
         loop
         playsInline
         aria-label="Shared portrait video"
-      />
+        data-testid="shared-video"
+      >
+        <source src={`${sharedVideoPath(token)}?rendition=light`} type="video/mp4" media={LIGHT_MEDIA} />
+        <source src={sharedVideoPath(token)} type="video/mp4" />
+      </video>
+      {loopsAllowed ? <LoopDownloads base={sharedLoopsPath(token)} /> : null}
       <div className="w-full text-center">
         {!shared.hidePrompt && shared.prompt ? (
           <p className="text-lg text-neutral-800 dark:text-neutral-100">“{shared.prompt}”</p>

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { preload } from "react-dom";
 import { GenerationView } from "@/components/generation/generation-view";
 import { generationIdSchema } from "@/lib/contracts/generation";
 import { toGenerationView } from "@/lib/generations/generation-view";
+import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { requireOwnerPage } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
 
@@ -19,9 +21,12 @@ export default async function GenerationPage({ params }: Props) {
   const { generations, viewContext } = await services();
   const record = await generations.get(parsed.data).catch(() => undefined);
   if (!record) notFound();
+  const view = await withVideoDimensions(toGenerationView(record, viewContext));
+  // The poster is the first thing on screen: fetch it before the player asks for it.
+  if (view.videoUrl) preload(view.posterUrl, { as: "image", fetchPriority: "high" });
   return (
     <main className="mx-auto w-full max-w-6xl px-4 py-8">
-      <GenerationView id={record.id} initial={toGenerationView(record, viewContext)} />
+      <GenerationView id={record.id} initial={view} />
     </main>
   );
 }

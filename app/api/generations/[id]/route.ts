@@ -4,6 +4,7 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
+import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { requireOwner } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
 
@@ -12,7 +13,7 @@ export const GET = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request);
   const id = await generationIdFrom(context);
   const { generations, viewContext } = await services();
-  return Response.json(toGenerationView(await generations.get(id), viewContext), {
+  return Response.json(await withVideoDimensions(toGenerationView(await generations.get(id), viewContext)), {
     headers: { "Cache-Control": "no-store" },
   });
 });

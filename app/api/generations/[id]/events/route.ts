@@ -1,5 +1,6 @@
 import { isFinalStatus } from "@/lib/contracts/generation";
 import { toGenerationView } from "@/lib/generations/generation-view";
+import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/security/access";
@@ -32,7 +33,8 @@ export const GET = handle(async (request: Request, context: IdParams) => {
         const record = await generations.get(id).catch(() => undefined);
         if (closed) return;
         if (!record) return close();
-        const view = toGenerationView(record, viewContext);
+        const view = await withVideoDimensions(toGenerationView(record, viewContext));
+        if (closed) return;
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(view)}\n\n`));
         if (isFinalStatus(view.status)) close();
       };
