@@ -11,7 +11,7 @@ export function ResultPlayer({ generation }: { generation: GenerationView }) {
       {generation.videoUrl ? (
         <video
           key={generation.videoUrl}
-          poster={generation.posterUrl}
+          poster={`/api/generations/${generation.id}/frame`}
           // The real size, so the page keeps the player's place before the first frame.
           width={width ?? undefined}
           height={height ?? undefined}
@@ -26,8 +26,8 @@ export function ResultPlayer({ generation }: { generation: GenerationView }) {
           aria-label="Your portrait video"
           data-testid="result-video"
         >
-          <source src={`${generation.videoUrl}?rendition=light`} type="video/mp4" media={LIGHT_MEDIA} />
-          <source src={generation.videoUrl} type="video/mp4" />
+          {generation.lightVideoUrl ? <source src={generation.lightVideoUrl} type="video/mp4" media={LIGHT_MEDIA} /> : null}
+          <source src={generation.webVideoUrl ?? generation.videoUrl} type="video/mp4" />
         </video>
       ) : (
         // eslint-disable-next-line @next/next/no-img-element -- our own stored poster

@@ -4,7 +4,8 @@ import { notFound } from "next/navigation";
 import { preload } from "react-dom";
 import { LIGHT_MEDIA } from "@/components/generation/result-player";
 import { LoopDownloads } from "@/components/share/loop-downloads";
-import { sharedLoopsPath } from "@/lib/media/derivatives/derived-media";
+import { sharedFramePath, sharedLoopsPath } from "@/lib/media/derivatives/derived-media";
+import { derivedMediaFor } from "@/lib/media/derivatives/video-dimensions";
 import { services } from "@/lib/server/services";
 import { sharedPosterPath, sharedVideoPath } from "@/lib/generations/generation-view";
 import { publicOrigin } from "@/lib/server/public-origin";
@@ -47,14 +48,15 @@ export default async function SharedVideoPage({ params }: Props) {
   if (!shared) notFound();
   const created = new Date(shared.createdAt);
   const { derivatives } = await services();
-  const [size, loopsAllowed] = await Promise.all([derivatives.videoDimensions(shared.id), derivatives.shareLoops(shared.id)]);
+  const [derived, loopsAllowed] = await Promise.all([derivedMediaFor(shared.id, sharedVideoPath(token)), derivatives.shareLoops(shared.id)]);
+  const size = derived.videoWidth && derived.videoHeight ? { width: derived.videoWidth, height: derived.videoHeight } : null;
   // The poster is the first thing a visitor sees: fetch it before the player asks for it.
-  preload(sharedPosterPath(token), { as: "image", fetchPriority: "high" });
+  preload(sharedFramePath(token), { as: "image", fetchPriority: "high" });
   return (
     <main className="mx-auto flex min-h-dvh max-w-3xl flex-col items-center gap-6 px-4 py-10">
       <video
         className="h-auto max-h-[75dvh] w-auto max-w-full rounded-2xl bg-black shadow-xl"
-        poster={sharedPosterPath(token)}
+        poster={sharedFramePath(token)}
         width={size?.width}
         height={size?.height}
         style={size ? { aspectRatio: `${size.width} / ${size.height}` } : undefined}
@@ -67,8 +69,8 @@ export default async function SharedVideoPage({ params }: Props) {
         aria-label="Shared portrait video"
         data-testid="shared-video"
       >
-        <source src={`${sharedVideoPath(token)}?rendition=light`} type="video/mp4" media={LIGHT_MEDIA} />
-        <source src={sharedVideoPath(token)} type="video/mp4" />
+        {derived.lightVideoUrl ? <source src={derived.lightVideoUrl} type="video/mp4" media={LIGHT_MEDIA} /> : null}
+        <source src={derived.webVideoUrl ?? sharedVideoPath(token)} type="video/mp4" />
       </video>
       {loopsAllowed ? <LoopDownloads base={sharedLoopsPath(token)} /> : null}
       <div className="w-full text-center">

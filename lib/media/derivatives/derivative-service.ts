@@ -57,6 +57,8 @@ export interface DerivativeService {
   videoDimensions(generationId: string): Promise<{ width: number; height: number } | null>;
   shareLoops(generationId: string): Promise<boolean>;
   setShareLoops(generationId: string, allowed: boolean): Promise<void>;
+  /** Removes every derived file of a deleted generation (the sweep catches any a crash left). */
+  removeAll(generationId: string): Promise<void>;
   /** A write to a generation happened: a newly stored result gets its derivatives. */
   noticeChange(generationId: string): void;
   kick(): void;
@@ -228,6 +230,16 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
       const jobs = await repository.listFor(generationId);
       const known = jobs.find((job) => (job.kind === "poster" || job.kind === "web") && job.state === "ready" && job.width && job.height);
       return known?.width && known.height ? { width: known.width, height: known.height } : null;
+    },
+
+    async removeAll(generationId) {
+      based.delete(generationId);
+      for (const job of await repository.listFor(generationId)) {
+        // A job still running writes its file after this; the orphan sweep removes it then.
+        if (job.state === "running") continue;
+        if (job.mediaKey) await media.delete(job.mediaKey);
+        await repository.remove(job);
+      }
     },
 
     noticeChange(generationId) {

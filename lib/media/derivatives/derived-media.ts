@@ -12,8 +12,10 @@ export interface MediaToServe {
 }
 
 /**
- * The video to play: the light rendition when asked and made, else the remux with its index
- * first, else the provider's file as stored. Downloads always get the provider's file.
+ * The video to play. Without a rendition it is the provider's file as stored, always (so a
+ * player in the middle of it never sees another file under its URL); pages link
+ * `?rendition=web` (index first) and `?rendition=light` only once those are made. Downloads
+ * always get the provider's file, byte for byte.
  */
 export async function playableVideo(
   derivatives: DerivativeService,
@@ -21,13 +23,16 @@ export async function playableVideo(
   want: { rendition?: "web" | "light"; download: boolean },
 ): Promise<MediaToServe> {
   if (record.status !== "succeeded" || !record.resultKey) throw new ApiError("not_ready", "The video is not ready yet.");
-  if (want.download) return { key: record.resultKey, final: true };
-  if (want.rendition === "light") {
-    const light = await derivatives.readyKey(record, "light");
-    if (light) return { key: light, final: true };
+  if (want.download || !want.rendition) {
+    // Queues the derivatives of results stored before they existed.
+    await derivatives.readyKey(record, "poster");
+    return { key: record.resultKey, final: true };
   }
-  const web = await derivatives.readyKey(record, "web");
-  return web ? { key: web, final: true } : { key: record.resultKey, final: false };
+  for (const kind of want.rendition === "light" ? (["light", "web"] as const) : (["web"] as const)) {
+    const key = await derivatives.readyKey(record, kind);
+    if (key) return { key, final: kind === want.rendition };
+  }
+  return { key: record.resultKey, final: false };
 }
 
 /** A frame of the video once made; until then (or while it is being made) the portrait it starts from. */
@@ -58,6 +63,8 @@ export function toLoopStatus(job: DerivativeRecord, fileBase: string): LoopStatu
 
 export const isLoop = (job: DerivativeRecord) => job.kind === "gif" || job.kind === "webp";
 
+export const framePath = (id: string) => `/api/generations/${id}/frame`;
+export const sharedFramePath = (token: string) => `/api/share/${token}/frame`;
 export const loopsPath = (id: string) => `/api/generations/${id}/loops`;
 export const sharedLoopsPath = (token: string) => `/api/share/${token}/loops`;
 

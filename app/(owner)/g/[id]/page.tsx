@@ -4,6 +4,7 @@ import { preload } from "react-dom";
 import { GenerationView } from "@/components/generation/generation-view";
 import { generationIdSchema } from "@/lib/contracts/generation";
 import { toGenerationView } from "@/lib/generations/generation-view";
+import { framePath } from "@/lib/media/derivatives/derived-media";
 import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { requireOwnerPage } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
@@ -23,7 +24,7 @@ export default async function GenerationPage({ params }: Props) {
   if (!record) notFound();
   const view = await withVideoDimensions(toGenerationView(record, viewContext));
   // The poster is the first thing on screen: fetch it before the player asks for it.
-  if (view.videoUrl) preload(view.posterUrl, { as: "image", fetchPriority: "high" });
+  if (view.videoUrl) preload(framePath(view.id), { as: "image", fetchPriority: "high" });
   return (
     <main className="mx-auto w-full max-w-6xl px-4 py-8">
       <GenerationView id={record.id} initial={view} />

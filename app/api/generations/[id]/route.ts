@@ -21,8 +21,9 @@ export const GET = handle(async (request: Request, context: IdParams) => {
 export const DELETE = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
-  const { generations } = await services();
+  const { generations, derivatives } = await services();
   await generations.remove(id);
+  await derivatives.removeAll(id);
   return new Response(null, { status: 204 });
 });
 

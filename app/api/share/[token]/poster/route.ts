@@ -1,13 +1,11 @@
 import { handle } from "@/lib/http/respond";
 import { serveMedia } from "@/lib/http/serve-media";
 import { sharedGenerationFrom, type TokenParams } from "@/lib/http/shared-generation";
-import { cacheFor, posterImage } from "@/lib/media/derivatives/derived-media";
 import { services } from "@/lib/server/services";
 
-/** Public: the poster behind a live share link (the video's first frame once made). */
+/** Public: the poster behind a live share link. */
 export const GET = handle(async (request: Request, context: TokenParams) => {
   const record = await sharedGenerationFrom(context);
-  const { media, derivatives } = await services();
-  const served = await posterImage(derivatives, record);
-  return serveMedia(request, { media, key: served.key, contentType: "image/jpeg", cacheControl: cacheFor(served, true) });
+  const { media } = await services();
+  return serveMedia(request, { media, key: record.inputKey, contentType: "image/jpeg", cacheControl: "public, no-cache" });
 });
