@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { preload } from "react-dom";
 import { LIGHT_MEDIA } from "@/components/generation/result-player";
 import { LoopDownloads } from "@/components/share/loop-downloads";
 import { sharedFramePath, sharedLoopsPath } from "@/lib/media/derivatives/derived-media";
@@ -50,10 +49,10 @@ export default async function SharedVideoPage({ params }: Props) {
   const { derivatives } = await services();
   const [derived, loopsAllowed] = await Promise.all([derivedMediaFor(shared.id, sharedVideoPath(token)), derivatives.shareLoops(shared.id)]);
   const size = derived.videoWidth && derived.videoHeight ? { width: derived.videoWidth, height: derived.videoHeight } : null;
-  // The poster is the first thing a visitor sees: fetch it before the player asks for it.
-  preload(sharedFramePath(token), { as: "image", fetchPriority: "high" });
   return (
     <main className="mx-auto flex min-h-dvh max-w-3xl flex-col items-center gap-6 px-4 py-10">
+      {/* The poster is the first thing a visitor sees: fetch it before the player asks for it (React puts this in <head>). */}
+      <link rel="preload" as="image" href={sharedFramePath(token)} fetchPriority="high" />
       <video
         className="h-auto max-h-[75dvh] w-auto max-w-full rounded-2xl bg-black shadow-xl"
         poster={sharedFramePath(token)}

@@ -222,7 +222,11 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
       if (record.status !== "succeeded" || !record.resultKey) return null;
       const job = await repository.find({ generationId: record.id, kind, pingPong: false });
       if (job?.state === "ready") return job.mediaKey;
-      if (!job) await ensureBase(record.id);
+      if (!job) {
+        // No job at all (made before derived media, or its rows were lost): queue them again.
+        based.delete(record.id);
+        await ensureBase(record.id);
+      }
       return null;
     },
 

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { preload } from "react-dom";
 import { GenerationView } from "@/components/generation/generation-view";
 import { generationIdSchema } from "@/lib/contracts/generation";
 import { toGenerationView } from "@/lib/generations/generation-view";
@@ -23,10 +22,10 @@ export default async function GenerationPage({ params }: Props) {
   const record = await generations.get(parsed.data).catch(() => undefined);
   if (!record) notFound();
   const view = await withVideoDimensions(toGenerationView(record, viewContext));
-  // The poster is the first thing on screen: fetch it before the player asks for it.
-  if (view.videoUrl) preload(framePath(view.id), { as: "image", fetchPriority: "high" });
   return (
     <main className="mx-auto w-full max-w-6xl px-4 py-8">
+      {/* The poster is the first thing on screen: fetch it before the player asks for it (React puts this in <head>). */}
+      {view.videoUrl ? <link rel="preload" as="image" href={framePath(view.id)} fetchPriority="high" /> : null}
       <GenerationView id={record.id} initial={view} />
     </main>
   );
