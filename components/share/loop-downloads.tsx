@@ -70,8 +70,13 @@ export function LoopDownloads({ base, owner = false, compact = false }: { base: 
   }
 
   async function toggleShare(allowed: boolean) {
+    // Shown at once; put back if the server refuses.
+    setShareLoops(allowed);
     const response = await fetch(base, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ shareLoops: allowed }) });
-    if (!response.ok) return setError(await readError(response));
+    if (!response.ok) {
+      setShareLoops(!allowed);
+      return setError(await readError(response));
+    }
     setShareLoops(loopListSchema.parse(await response.json()).shareLoops);
   }
 

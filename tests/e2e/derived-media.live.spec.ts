@@ -16,8 +16,12 @@ async function finishedWithDerivatives(page: Page, prompt: string): Promise<{ id
   await generation.expectPlaying();
   await expect
     .poll(async () => {
-      const view = (await (await page.request.get(`/api/generations/${id}`)).json()) as { webVideoUrl?: string | null; videoWidth?: number | null };
-      return Boolean(view.webVideoUrl && view.videoWidth);
+      const view = (await (await page.request.get(`/api/generations/${id}`)).json()) as {
+        webVideoUrl?: string | null;
+        lightVideoUrl?: string | null;
+        videoWidth?: number | null;
+      };
+      return Boolean(view.webVideoUrl && view.lightVideoUrl && view.videoWidth);
     }, { timeout: 60_000 })
     .toBe(true);
   return { id, shareLink: await generation.shareLink().inputValue() };
