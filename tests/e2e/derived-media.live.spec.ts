@@ -88,6 +88,8 @@ test("a narrow screen plays the light rendition, a wide one the index-first remu
 });
 
 test("loops for chats download from the result page, the history card and the share page", async ({ page, browser }) => {
+  // A generation, a GIF and a WebP made by ffmpeg on a machine shared with other builds.
+  test.setTimeout(300_000);
   const { id, shareLink } = await finishedWithDerivatives(page, "loops download");
 
   // The result page: make a GIF, then download it.
