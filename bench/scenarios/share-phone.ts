@@ -90,7 +90,13 @@ export async function measureSharePhone(): Promise<Figure[]> {
       return view.webVideoUrl && view.lightVideoUrl && view.videoWidth ? view : undefined;
     }, 180_000);
     const deriveMs = performance.now() - started;
-    const lightBytes = Number((await fetch(`${app.url}${ready.lightVideoUrl}`, { method: "HEAD" })).headers.get("content-length"));
+    const sizeOf = async (url: string) => {
+      const response = await fetch(`${app.url}${url}`, { headers: { Range: "bytes=0-0" } });
+      await response.body?.cancel();
+      return Number(response.headers.get("content-range")?.split("/")[1] ?? 0);
+    };
+    const lightBytes = await sizeOf(ready.lightVideoUrl ?? "");
+    const posterBytes = await sizeOf(`/api/generations/${done.id}/frame`);
     const token = done.shareUrl.split("/s/")[1] ?? "";
     const baseline = await baselinePage(`${app.url}/api/share/${token}/video`);
     const shared: Timing[] = [];
@@ -110,7 +116,7 @@ export async function measureSharePhone(): Promise<Figure[]> {
     return [
       {
         id: "P11",
-        what: `phone: share link → poster on screen, ${(clip.bytes / 1_048_576).toFixed(1)} MB 720P 6 s result (median of ${RUNS})`,
+        what: `phone: share link → poster on screen (${Math.round(posterBytes / 1024)} KB frame), ${(clip.bytes / 1_048_576).toFixed(1)} MB 720P 6 s result (median of ${RUNS})`,
         value: picture,
         unit: "ms",
         baseline: median(direct.map((timing) => timing.picture)),
