@@ -130,3 +130,19 @@ describe("the derived-media queue", () => {
     expect((await service.requestLoop(generation.id, "webp", true)).state).toBe("queued");
   });
 });
+
+describe("the local media folder's start-up sweep", () => {
+  it("removes what an interrupted derived-media write left, and keeps made files", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "portrait-live-derive-sweep-"));
+    try {
+      const store = createLocalMediaStore(root);
+      const id = newGenerationId();
+      await store.putBuffer(`derived/${id}/poster.jpg`, Buffer.from([0xff, 0xd8, 0xff]));
+      writeFileSync(path.join(root, "derived", id, "web.mp4.x1Y2z3W4.partial"), Buffer.alloc(1024));
+      expect(await store.sweep()).toEqual({ removed: 1 });
+      expect(await store.stat(`derived/${id}/poster.jpg`)).toMatchObject({ bytes: 3 });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
