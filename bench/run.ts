@@ -4,6 +4,7 @@ import { printTable, saveReport, type Figure } from "./report";
 import { measureCompletionLatency } from "./scenarios/completion-latency";
 import { measureFirstLoad } from "./scenarios/first-load";
 import { measureMediaStreams } from "./scenarios/media-streams";
+import { measureSharePhone } from "./scenarios/share-phone";
 import { measureStatusPolling } from "./scenarios/status-polling";
 import { measureTakeSets } from "./scenarios/take-sets";
 import { measureUploadFirst } from "./scenarios/upload-first";
@@ -19,6 +20,7 @@ const SCENARIOS: Array<{ name: string; ids: string[]; measure: () => Promise<Fig
   { name: "first load and start", ids: ["P6"], measure: measureFirstLoad },
   { name: "upload first", ids: ["P7", "P8", "P9", "P10"], measure: measureUploadFirst },
   { name: "take sets", ids: ["P11"], measure: measureTakeSets },
+  { name: "share on a phone", ids: ["P12"], measure: measureSharePhone },
 ];
 
 /**

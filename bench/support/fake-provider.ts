@@ -36,7 +36,12 @@ export function controlCall(baseUrl: string) {
  * the documented protocol) as a separate process, driven over its control API: the
  * benchmarks use it as a program, not as code of the test suite.
  */
-export async function startFakeProvider(options: { apiKey: string; timeline: { pendingMs: number; processingMs: number } }): Promise<FakeProvider> {
+export async function startFakeProvider(options: {
+  apiKey: string;
+  timeline: { pendingMs: number; processingMs: number };
+  /** The MP4 its completed tasks return (default: its own sample clip). */
+  videoFile?: string;
+}): Promise<FakeProvider> {
   const port = await freePort();
   const child = spawn("npm", ["run", "--silent", "fake-upstream"], {
     cwd: ROOT,
@@ -46,6 +51,7 @@ export async function startFakeProvider(options: { apiKey: string; timeline: { p
       FAKE_UPSTREAM_API_KEY: options.apiKey,
       FAKE_UPSTREAM_PENDING_MS: String(options.timeline.pendingMs),
       FAKE_UPSTREAM_PROCESSING_MS: String(options.timeline.processingMs),
+      FAKE_UPSTREAM_VIDEO_FILE: options.videoFile ?? "",
     },
     // Its own process group, so closing it ends npm, tsx and the server together.
     detached: true,

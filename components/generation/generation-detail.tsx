@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useMemo } from "react";
+import { LoopDownloads } from "@/components/share/loop-downloads";
 import { ShareControls } from "@/components/share/share-controls";
 import { isFinalStatus, type GenerationView as Generation } from "@/lib/contracts/generation";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
@@ -75,6 +76,7 @@ export function GenerationDetail({ id, initial }: { id: string; initial: Generat
                 Animate another
               </Link>
             </div>
+            <LoopDownloads base={`/api/generations/${generation.id}/loops`} owner />
             <ShareControls generation={generation} />
           </>
         ) : null}

@@ -1,23 +1,34 @@
 import type { GenerationView } from "@/lib/contracts/generation";
 
+/** Narrow screens get the light rendition; Chromium honours `media` on `<source>` again since 120. */
+export const LIGHT_MEDIA = "(max-width: 600px)";
+
 /** The video once it exists; until then the cropped portrait it starts from. */
 export function ResultPlayer({ generation }: { generation: GenerationView }) {
+  const { videoWidth: width, videoHeight: height } = generation;
   return (
     <div className="flex min-h-64 items-center justify-center overflow-hidden rounded-3xl bg-neutral-900">
       {generation.videoUrl ? (
         <video
           key={generation.videoUrl}
-          src={generation.videoUrl}
-          poster={generation.posterUrl}
+          poster={`/api/generations/${generation.id}/frame`}
+          // The real size, so the page keeps the player's place before the first frame.
+          width={width ?? undefined}
+          height={height ?? undefined}
+          style={width && height ? { aspectRatio: `${width} / ${height}` } : undefined}
           autoPlay
           loop
           muted
           playsInline
           controls
-          className="max-h-[75dvh] w-auto max-w-full"
+          preload="auto"
+          className="h-auto max-h-[75dvh] w-auto max-w-full"
           aria-label="Your portrait video"
           data-testid="result-video"
-        />
+        >
+          {generation.lightVideoUrl ? <source src={generation.lightVideoUrl} type="video/mp4" media={LIGHT_MEDIA} /> : null}
+          <source src={generation.webVideoUrl ?? generation.videoUrl} type="video/mp4" />
+        </video>
       ) : (
         // eslint-disable-next-line @next/next/no-img-element -- our own stored poster
         <img

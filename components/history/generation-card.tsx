@@ -7,6 +7,7 @@ import { useRef, useState } from "react";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { absoluteUrl, generationsApi } from "@/lib/client/generations-api";
 import { newIdempotencyKey } from "@/lib/client/idempotency-key";
+import { LoopDownloads } from "@/components/share/loop-downloads";
 import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
 import { formatAge, formatUsd, STATUS_LABEL } from "./format";
 import { useCopy } from "./use-copy";
@@ -93,6 +94,7 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
             Delete
           </button>
         </div>
+        {generation.status === "succeeded" ? <LoopDownloads base={`/api/generations/${generation.id}/loops`} compact /> : null}
         {error ? (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             {error.message}

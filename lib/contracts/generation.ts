@@ -99,6 +99,12 @@ export const generationViewSchema = z.object({
   takeSetId: z.string().optional(),
   /** Takes: this is the set's favourite (shown first, shared). */
   favourite: z.boolean().optional(),
+  /** The stored video's size, once read from the file (so the player keeps its place before it loads). */
+  videoWidth: z.number().int().positive().nullable().optional(),
+  videoHeight: z.number().int().positive().nullable().optional(),
+  /** The same video with its index first (starts sooner), once made; the light rendition for phones, once made. */
+  webVideoUrl: z.string().nullable().optional(),
+  lightVideoUrl: z.string().nullable().optional(),
 });
 export type GenerationView = z.infer<typeof generationViewSchema>;
 

@@ -113,7 +113,10 @@ export function createLocalMediaStore(root: string, options: LocalMediaOptions =
       let removed = 0;
       await mkdir(root, { recursive: true, mode: DIR_MODE });
       await chmod(root, DIR_MODE);
-      for (const folder of ["inputs", "videos"]) {
+      // Derived media sit one folder deeper, one folder per generation.
+      const derivedRoot = path.join(/*turbopackIgnore: true*/ root, "derived");
+      const derived = (await readdir(/*turbopackIgnore: true*/ derivedRoot).catch(() => [] as string[])).map((name) => path.join("derived", name));
+      for (const folder of ["inputs", "videos", ...derived]) {
         // The ignore comments keep the build's file tracer from reading these runtime data
         // paths as "anything in the project" and copying the whole repository into the image.
         const dir = path.join(/*turbopackIgnore: true*/ root, folder);

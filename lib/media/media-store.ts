@@ -42,7 +42,8 @@ export class MediaWriteError extends Error {
   }
 }
 
-const KEY_PATTERN = /^(inputs|videos)\/[A-Za-z0-9_-]{1,64}\.(jpg|mp4)$/;
+const KEY_PATTERN =
+  /^(?:(inputs|videos)\/[A-Za-z0-9_-]{1,64}\.(jpg|mp4)|derived\/[A-Za-z0-9_-]{1,64}\/(web\.mp4|light\.mp4|poster\.jpg|loop(-pingpong)?\.(gif|webp)))$/;
 
 export const isMediaKey = (key: string): boolean => KEY_PATTERN.test(key);
 

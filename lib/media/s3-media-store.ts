@@ -22,7 +22,7 @@ const PART_BYTES = 5 * 1024 * 1024;
 const UPLOAD_QUEUE = 2;
 const PING_TIMEOUT_MS = 5_000;
 
-const CONTENT_TYPES: Record<string, string> = { jpg: "image/jpeg", mp4: "video/mp4" };
+const CONTENT_TYPES: Record<string, string> = { jpg: "image/jpeg", mp4: "video/mp4", gif: "image/gif", webp: "image/webp" };
 
 /** The SDK's errors carry the HTTP status; read it by shape so bundling cannot break instanceof. */
 function httpStatusOf(error: unknown): number | undefined {

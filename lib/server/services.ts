@@ -18,6 +18,9 @@ import { createKyselySessionRepository } from "@/lib/store/kysely-session-reposi
 import type { SessionRepository } from "@/lib/sessions/session-record";
 import { observeWrites } from "@/lib/store/observed-repository";
 import { openStore, storeKindFor } from "@/lib/store/open-store";
+import { createDerivativeService, type DerivativeService } from "@/lib/media/derivatives/derivative-service";
+import { createFfmpegRunner } from "@/lib/media/derivatives/ffmpeg-runner";
+import { createKyselyDerivativeRepository } from "@/lib/store/kysely-derivative-repository";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
 import type { GenerationProvider } from "@/lib/upstream/provider";
@@ -47,6 +50,7 @@ export interface Services {
   coordination: Coordination;
   takes: TakeService;
   queue: QueueService;
+  derivatives: DerivativeService;
 }
 
 /** Demo tasks run on this machine, so following them closely costs nothing. */
@@ -64,11 +68,26 @@ async function createServices(): Promise<Services> {
     ? await createPostgresCoordination({ connectionString: config.DATABASE_URL, log: log().child({ component: "coordination" }) })
     : createProcessCoordination();
   const events = createGenerationEvents(coordination);
-  const repository = observeWrites(createKyselyGenerationRepository(db), events.emit);
+  const instanceId = await instanceIdIn(dataDir);
+  const baseRepository = createKyselyGenerationRepository(db);
   const uploadRepository = createKyselyUploadRepository(db);
   const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
     log().warn({ reason }, "media store check failed"),
   );
+  // Derived media (poster frame, web remux, light rendition, loops) follow stored results from outside the tracker.
+  const derivatives = createDerivativeService({
+    repository: createKyselyDerivativeRepository(db),
+    media,
+    runner: createFfmpegRunner(),
+    findGeneration: (id) => baseRepository.findById(id),
+    instanceId,
+    log: log().child({ component: "derivatives" }),
+    maxBytes: config.MAX_RESULT_BYTES,
+  });
+  const repository = observeWrites(baseRepository, (id) => {
+    events.emit(id);
+    derivatives.noticeChange(id);
+  });
   const swept = await media.sweep().catch((error: unknown) => {
     log().warn({ err: error }, "could not sweep unfinished media writes");
     return { removed: 0 };
@@ -100,7 +119,7 @@ async function createServices(): Promise<Services> {
     pollIntervalMs,
     deadlineMs: config.GENERATION_DEADLINE_MS,
     maxResultBytes: config.MAX_RESULT_BYTES,
-    instanceId: await instanceIdIn(dataDir),
+    instanceId,
     leaseMs: config.TRACKER_LEASE_MS,
     callbackUrlFor:
       publicBaseUrl && mode === "live"
@@ -163,6 +182,7 @@ async function createServices(): Promise<Services> {
     typicalDurationMs: mode === "demo" ? config.DEMO_DURATION_MS : TYPICAL_LIVE_DURATION_MS,
   });
 
+  await derivatives.start();
   await tracker.start();
   coordination.subscribe((message) => {
     if (message.type === "nudge") tracker.kick(message.id);
@@ -172,7 +192,7 @@ async function createServices(): Promise<Services> {
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
-  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db), coordination, takes, queue };
+  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db), coordination, takes, queue, derivatives };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

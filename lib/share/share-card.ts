@@ -1,6 +1,7 @@
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
-import { sharedPosterPath, sharedVideoPath, sharePath } from "@/lib/generations/to-generation-view";
+import { sharedVideoPath, sharePath } from "@/lib/generations/to-generation-view";
+import { sharedFramePath } from "@/lib/media/derivatives/derived-media";
 import type { VideoDimensions } from "@/lib/media/mp4-dimensions";
 
 export const SHARE_TITLE = "A portrait, brought to life";
@@ -31,8 +32,10 @@ export function shareCard(record: GenerationRecord, token: string, origin: strin
     description: record.hidePrompt || !record.prompt.trim() ? HIDDEN_PROMPT_DESCRIPTION : record.prompt.slice(0, 200),
     pageUrl,
     embedUrl: `${origin}${shareEmbedPath(token)}`,
-    videoUrl: `${origin}${sharedVideoPath(token)}`,
-    posterUrl: `${origin}${sharedPosterPath(token)}`,
+    // The remux with its index first (unfurlers and seeking need it); the original until it is made.
+    videoUrl: `${origin}${sharedVideoPath(token)}?rendition=web`,
+    // A real frame of the video, at its size; the portrait it starts from until that is made.
+    posterUrl: `${origin}${sharedFramePath(token)}`,
     oembedUrl: `${origin}/api/oembed?${new URLSearchParams({ url: pageUrl, format: "json" }).toString()}`,
     width: size.width,
     height: size.height,

@@ -182,6 +182,42 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("generations").dropColumn("share_expires_at").execute();
     },
   },
+  "2026-11-30-011-derived-media": {
+    // Derived media (remux, poster frame, light rendition, loops) in a table of their own: the
+    // primary key is the once-only guard, the lease lets a restarted or other instance finish a job.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("media_derivatives")
+        .addColumn("generation_id", "text", (col) => col.notNull())
+        .addColumn("kind", "text", (col) => col.notNull())
+        .addColumn("ping_pong", "integer", (col) => col.notNull())
+        .addColumn("state", "text", (col) => col.notNull())
+        .addColumn("priority", "integer", (col) => col.notNull())
+        .addColumn("progress", "real")
+        .addColumn("media_key", "text")
+        .addColumn("bytes", "integer")
+        .addColumn("width", "integer")
+        .addColumn("height", "integer")
+        .addColumn("runs", "integer", (col) => col.notNull().defaultTo(0))
+        .addColumn("error", "text")
+        .addColumn("claimed_by", "text")
+        .addColumn("lease_until", "text")
+        .addColumn("created_at", "text", (col) => col.notNull())
+        .addColumn("updated_at", "text", (col) => col.notNull())
+        .addPrimaryKeyConstraint("media_derivatives_pk", ["generation_id", "kind", "ping_pong"])
+        .execute();
+      await db.schema.createIndex("media_derivatives_state_idx").on("media_derivatives").columns(["state", "priority", "created_at"]).execute();
+      await db.schema
+        .createTable("media_settings")
+        .addColumn("generation_id", "text", (col) => col.primaryKey())
+        .addColumn("share_loops", "integer", (col) => col.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table media_settings`.execute(db);
+      await sql`drop table media_derivatives`.execute(db);
+    },
+  },
   "2026-11-30-012-rate-limits": {
     // Counters every instance shares when the store is PostgreSQL (rate-limiter-flexible's
     // layout). Made here, not by the library at run time, so instances never race to create it.

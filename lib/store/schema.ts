@@ -74,7 +74,41 @@ export interface TakeSetMembersTable {
   position: number;
 }
 
+/**
+ * Files made from a stored result (web remux, poster frame, light rendition, loops), one row
+ * per (generation, kind, ping_pong): the key that makes each one exactly once.
+ */
+export interface MediaDerivativesTable {
+  generation_id: string;
+  kind: "poster" | "web" | "light" | "gif" | "webp";
+  ping_pong: number;
+  state: "queued" | "running" | "ready" | "failed";
+  /** Lower runs first: what a page shows at once before what a visitor asks for. */
+  priority: number;
+  progress: number | null;
+  media_key: string | null;
+  bytes: number | null;
+  width: number | null;
+  height: number | null;
+  /** How many times a worker started it (each start is one ffmpeg run). */
+  runs: Generated<number>;
+  error: string | null;
+  claimed_by: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Per-generation media settings of the owner; a missing row means the defaults. */
+export interface MediaSettingsTable {
+  generation_id: string;
+  /** Whether visitors of the share link may make and download loops. */
+  share_loops: number;
+}
+
 export interface Database {
+  media_derivatives: MediaDerivativesTable;
+  media_settings: MediaSettingsTable;
   generations: GenerationsTable;
   usage_ledger: UsageLedgerTable;
   uploads: UploadsTable;

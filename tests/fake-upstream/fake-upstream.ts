@@ -68,6 +68,8 @@ export interface FakeUpstreamOptions {
   port?: number;
   timeline?: { pendingMs: number; processingMs: number };
   cost?: string;
+  /** The MP4 every completed task returns (default: the 6 s sample clip). */
+  videoFile?: string;
 }
 
 interface Task {
@@ -100,7 +102,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const timeline = options.timeline ?? { pendingMs: 300, processingMs: 1200 };
   const cost = options.cost ?? "0.28";
   const signingSecret = randomBytes(16).toString("hex");
-  const videoFile = sampleVideoPath();
+  const videoFile = options.videoFile ?? sampleVideoPath();
   const videoBytes = statSync(videoFile).size;
   const tasks = new Map<string, Task>();
   let faults: Faults = {};

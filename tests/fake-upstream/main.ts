@@ -13,6 +13,7 @@ const upstream = await startFakeUpstream({
     pendingMs: Number(process.env.FAKE_UPSTREAM_PENDING_MS ?? 1000),
     processingMs: Number(process.env.FAKE_UPSTREAM_PROCESSING_MS ?? 4000),
   },
+  videoFile: process.env.FAKE_UPSTREAM_VIDEO_FILE || undefined,
 });
 console.log(`fake upstream listening on ${upstream.url}`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -148,7 +148,8 @@ describe("owner pages, rendered on the server", () => {
       html,
       'data-status="succeeded"',
       "Your video is ready",
-      `src="/api/generations/${done.id}/video"`,
+      // The provider's file, or its index-first remux once made (`?rendition=web`).
+      `src="/api/generations/${done.id}/video`,
       `href="/api/generations/${done.id}/video?download=1"`,
       "Download MP4",
       // The link comes from PUBLIC_BASE_URL, so the server can write it out whole.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSchema } from "@/lib/contracts/health";
 import { createS3Client } from "@/lib/media/s3-client";
 import type { FakeUpstream } from "../fake-upstream/fake-upstream";
-import { createGeneration, waitForFinal } from "../support/api";
+import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
 import { expectServerErrors, newDataDir, startApp } from "../support/app-server";
 import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
@@ -79,7 +79,7 @@ afterAll(async () => {
 });
 
 describe("the app pointed at S3 (S3_BUCKET)", () => {
-  it("keeps inputs and results in the bucket, serves ranges from it, and deletes them with the generation", async () => {
+  it("keeps inputs, results and derived media in the bucket, serves ranges from it, and deletes them with the generation", { timeout: 180_000 }, async () => {
     const app = await start({ dataDir: newDataDir(), env: s3Env() });
     const health = healthSchema.parse(await (await fetch(`${app.url}/api/health`)).json());
     expect(health).toMatchObject({ ok: true, media: { ok: true, kind: "s3" }, store: { ok: true, kind: "sqlite" } });
@@ -87,10 +87,21 @@ describe("the app pointed at S3 (S3_BUCKET)", () => {
     const done = await waitForFinal(app.url, (await createGeneration(app.url, { image, prompt: "she smiles" })).id);
     expect(done.status).toBe("succeeded");
     const videoKey = `${PREFIX}videos/${done.id}.mp4`;
+    // Derived media (poster frame, index-first remux, light rendition) are made from the bucket's copy into the bucket.
+    const derived = await waitFor(async () => {
+      const view = await getGeneration(app.url, done.id);
+      return view.webVideoUrl && view.lightVideoUrl && view.videoWidth ? view : undefined;
+    }, 90_000);
+    const derivedKeys = ["light.mp4", "poster.jpg", "web.mp4"].map((name) => `${PREFIX}derived/${done.id}/${name}`);
     // The input is stored as an upload, under the upload's id.
-    const [inputKey = "", ...rest] = await bucketKeys();
+    const keys = await bucketKeys();
+    const inputKey = keys.find((key) => key.startsWith(`${PREFIX}inputs/`)) ?? "";
     expect(inputKey).toMatch(new RegExp(`^${PREFIX}inputs/[A-Za-z0-9_-]{21}\\.jpg$`));
-    expect(rest).toEqual([videoKey]);
+    expect(keys.filter((key) => key !== inputKey)).toEqual([...derivedKeys, videoKey]);
+    const web = await fetch(`${app.url}${derived.webVideoUrl}`);
+    expect(Buffer.from(await web.arrayBuffer()).equals(await objectBytes(`${PREFIX}derived/${done.id}/web.mp4`))).toBe(true);
+    const frame = await fetch(`${app.url}/api/generations/${done.id}/frame`);
+    expect(Buffer.from(await frame.arrayBuffer()).equals(await objectBytes(`${PREFIX}derived/${done.id}/poster.jpg`))).toBe(true);
     const stored = await objectBytes(videoKey);
     expect(stored.subarray(4, 8).toString("latin1")).toBe("ftyp");
 

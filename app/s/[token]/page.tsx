@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { sharedPosterPath, sharedVideoPath } from "@/lib/generations/to-generation-view";
+import { LIGHT_MEDIA } from "@/components/generation/result-player";
+import { LoopDownloads } from "@/components/share/loop-downloads";
+import { sharedVideoPath } from "@/lib/generations/to-generation-view";
+import { sharedFramePath, sharedLoopsPath } from "@/lib/media/derivatives/derived-media";
+import { derivedMediaFor } from "@/lib/media/derivatives/video-dimensions";
+import { services } from "@/lib/server/services";
 import { PROVIDER_NAME, type ShareCard } from "@/lib/share/share-card";
 import { loadSharedVideo } from "./load-shared-generation";
 
@@ -71,22 +76,32 @@ export default async function SharedVideoPage({ params }: Props) {
   if (!shared) notFound();
   const { record, card } = shared;
   const created = new Date(record.createdAt);
+  const { derivatives } = await services();
+  const [derived, loopsAllowed] = await Promise.all([derivedMediaFor(record.id, sharedVideoPath(token)), derivatives.shareLoops(record.id)]);
   return (
     <main className="mx-auto flex min-h-dvh max-w-3xl flex-col items-center gap-6 px-4 py-10">
       <VideoTags card={card} />
+      {/* The poster is the first thing a visitor sees: fetch it before the player asks for it (React puts this in <head>). */}
+      <link rel="preload" as="image" href={sharedFramePath(token)} fetchPriority="high" />
       <video
-        className="max-h-[75dvh] w-auto max-w-full rounded-2xl bg-black shadow-xl"
-        src={sharedVideoPath(token)}
-        poster={sharedPosterPath(token)}
+        className="h-auto max-h-[75dvh] w-auto max-w-full rounded-2xl bg-black shadow-xl"
+        poster={sharedFramePath(token)}
         width={card.width}
         height={card.height}
+        style={{ aspectRatio: `${card.width} / ${card.height}` }}
+        preload="auto"
         controls
         autoPlay
         muted
         loop
         playsInline
         aria-label="Shared portrait video"
-      />
+        data-testid="shared-video"
+      >
+        {derived.lightVideoUrl ? <source src={derived.lightVideoUrl} type="video/mp4" media={LIGHT_MEDIA} /> : null}
+        <source src={derived.webVideoUrl ?? sharedVideoPath(token)} type="video/mp4" />
+      </video>
+      {loopsAllowed ? <LoopDownloads base={sharedLoopsPath(token)} /> : null}
       <div className="w-full text-center">
         {!record.hidePrompt && record.prompt ? (
           <p className="text-lg text-neutral-800 dark:text-neutral-100">“{record.prompt}”</p>

@@ -4,6 +4,7 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
+import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { requireOwner } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
 import { annotateView } from "@/lib/takes/annotate-views";
@@ -13,7 +14,7 @@ export const GET = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request);
   const id = await generationIdFrom(context);
   const { generations, viewContext, takes, queue } = await services();
-  return Response.json(await annotateView(toGenerationView(await generations.get(id), viewContext), { takes, queue }), {
+  return Response.json(await withVideoDimensions(await annotateView(toGenerationView(await generations.get(id), viewContext), { takes, queue })), {
     headers: { "Cache-Control": "no-store" },
   });
 });
@@ -21,10 +22,11 @@ export const GET = handle(async (request: Request, context: IdParams) => {
 export const DELETE = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
-  const { generations, takes } = await services();
+  const { generations, takes, derivatives } = await services();
   await generations.remove(id);
   // One take deleted: the rest of its set (and the shared portrait) stay.
   await takes.forgetMember(id);
+  await derivatives.removeAll(id);
   return new Response(null, { status: 204 });
 });
 

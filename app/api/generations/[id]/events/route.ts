@@ -1,5 +1,6 @@
 import { isFinalStatus } from "@/lib/contracts/generation";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/security/access";
@@ -33,7 +34,7 @@ export const GET = handle(async (request: Request, context: IdParams) => {
         const record = await generations.get(id).catch(() => undefined);
         if (closed) return;
         if (!record) return close();
-        const view = await annotateView(toGenerationView(record, viewContext), { takes, queue });
+        const view = await withVideoDimensions(await annotateView(toGenerationView(record, viewContext), { takes, queue }));
         if (closed) return;
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(view)}\n\n`));
         if (isFinalStatus(view.status)) close();

@@ -1,0 +1,15 @@
+import { handle } from "@/lib/http/respond";
+import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
+import { serveMedia } from "@/lib/http/serve-media";
+import { cacheFor, posterImage } from "@/lib/media/derivatives/derived-media";
+import { requireOwner } from "@/lib/security/access";
+import { services } from "@/lib/server/services";
+
+/** The player's poster: the video's first frame at its size once made; until then the cropped portrait. */
+export const GET = handle(async (request: Request, context: IdParams) => {
+  await requireOwner(request);
+  const id = await generationIdFrom(context);
+  const { generations, media, derivatives } = await services();
+  const served = await posterImage(derivatives, await generations.get(id));
+  return serveMedia(request, { media, key: served.key, contentType: "image/jpeg", cacheControl: cacheFor(served, false) });
+});

@@ -1,0 +1,15 @@
+import { handle } from "@/lib/http/respond";
+import { sharedGenerationFrom } from "@/lib/http/find-shared-generation";
+import { requireSharedLoops, serveLoop } from "@/lib/media/derivatives/loop-requests";
+import { services } from "@/lib/server/services";
+
+type Params = { params: Promise<{ token: string; file: string }> };
+
+/** Public, while the owner allows it: a made loop as a download. */
+export const GET = handle(async (request: Request, context: Params) => {
+  const record = await sharedGenerationFrom(context);
+  const { file } = await context.params;
+  const { media, derivatives } = await services();
+  await requireSharedLoops(derivatives, record);
+  return serveLoop(derivatives, media, record, request, file, true);
+});

@@ -1,0 +1,21 @@
+import type { DerivativeKind } from "./derivative-record";
+
+const FILE: Record<DerivativeKind, (pingPong: boolean) => string> = {
+  poster: () => "poster.jpg",
+  web: () => "web.mp4",
+  light: () => "light.mp4",
+  gif: (pingPong) => `loop${pingPong ? "-pingpong" : ""}.gif`,
+  webp: (pingPong) => `loop${pingPong ? "-pingpong" : ""}.webp`,
+};
+
+/** Media-store key of a derived file, under the generation's own folder. */
+export const derivativeKeyFor = (generationId: string, kind: DerivativeKind, pingPong = false) =>
+  `derived/${generationId}/${FILE[kind](pingPong)}`;
+
+export const CONTENT_TYPE: Record<DerivativeKind, string> = {
+  poster: "image/jpeg",
+  web: "video/mp4",
+  light: "video/mp4",
+  gif: "image/gif",
+  webp: "image/webp",
+};

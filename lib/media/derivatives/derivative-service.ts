@@ -1,0 +1,272 @@
+import "server-only";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { imageSize } from "image-size";
+import type { GenerationRecord } from "@/lib/generations/generation-record";
+import { mp4HeadProblem } from "@/lib/media/is-mp4";
+import type { MediaStore } from "@/lib/media/media-store";
+import type { DerivativeRunner, LoopFormat, VideoFacts } from "./derivative-runner";
+import type { DerivativeKind, DerivativeRecord, DerivativeRef, DerivativeRepository } from "./derivative-record";
+import { derivativeKeyFor } from "./derivative-keys";
+import { lightSize } from "./ffmpeg-runner";
+
+interface Log {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export interface DerivativeServiceOptions {
+  repository: DerivativeRepository;
+  media: MediaStore;
+  runner: DerivativeRunner;
+  findGeneration(id: string): Promise<GenerationRecord | undefined>;
+  instanceId: string;
+  log: Log;
+  /** How long a started job stays this instance's without a heartbeat. */
+  leaseMs?: number;
+  /** How often to look for work other instances queued and for results without derivatives. */
+  pollMs?: number;
+  sweepMs?: number;
+  maxBytes: number;
+  now?: () => Date;
+}
+
+/** What a page shows at once comes first; what a visitor waits for next; the rest after. */
+const PRIORITY: Record<DerivativeKind, number> = { poster: 0, gif: 1, webp: 1, web: 2, light: 3 };
+/** Results stored before derivatives existed wait behind everything new. */
+const BACKFILL = 10;
+const BASE_KINDS: DerivativeKind[] = ["poster", "web", "light"];
+const MAX_RUNS = 3;
+
+export interface DerivativeService {
+  /** Queues poster, web remux and light rendition for a stored result (once; later calls do nothing). */
+  ensureBase(generationId: string, options?: { backfill?: boolean }): Promise<void>;
+  /** Queues a loop (once per generation, format and ping-pong) and returns its job. */
+  requestLoop(generationId: string, format: LoopFormat, pingPong: boolean): Promise<DerivativeRecord>;
+  find(ref: DerivativeRef): Promise<DerivativeRecord | undefined>;
+  listFor(generationId: string): Promise<DerivativeRecord[]>;
+  /**
+   * The key of a ready derivative, or null. When the result has no derivatives yet (stored
+   * before they existed) they are queued now.
+   */
+  readyKey(record: GenerationRecord, kind: DerivativeKind): Promise<string | null>;
+  videoDimensions(generationId: string): Promise<{ width: number; height: number } | null>;
+  shareLoops(generationId: string): Promise<boolean>;
+  setShareLoops(generationId: string, allowed: boolean): Promise<void>;
+  /** Removes every derived file of a deleted generation (the sweep catches any a crash left). */
+  removeAll(generationId: string): Promise<void>;
+  /** A write to a generation happened: a newly stored result gets its derivatives. */
+  noticeChange(generationId: string): void;
+  kick(): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createDerivativeService(options: DerivativeServiceOptions): DerivativeService {
+  const { repository, media, runner, log } = options;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const now = () => (options.now ? options.now() : new Date());
+  const iso = (offsetMs = 0) => new Date(now().getTime() + offsetMs).toISOString();
+  /** Generations whose base jobs are known to exist, so repeated writes cost no query. */
+  const based = new Set<string>();
+  let draining: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const timers: NodeJS.Timeout[] = [];
+
+  async function ensureBase(generationId: string, opts: { backfill?: boolean } = {}) {
+    if (based.has(generationId)) return;
+    for (const kind of BASE_KINDS) {
+      await repository.request({ generationId, kind, pingPong: false }, PRIORITY[kind] + (opts.backfill ? BACKFILL : 0), iso());
+    }
+    based.add(generationId);
+    kick();
+  }
+
+  function kick() {
+    if (stopped) return;
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = drain()
+      .catch((error: unknown) => log.warn({ err: error }, "derivative queue stopped on an error"))
+      .finally(() => {
+        draining = null;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  }
+
+  /** Concurrency 1: one ffmpeg at a time per instance, off every request's path. */
+  async function drain() {
+    for (;;) {
+      if (stopped) return;
+      const job = await repository.claimNext(options.instanceId, iso(), iso(leaseMs));
+      if (!job) return;
+      const heartbeat = setInterval(() => {
+        void repository.renew(options.instanceId, iso(leaseMs)).catch(() => undefined);
+      }, Math.max(1_000, leaseMs / 3));
+      try {
+        await runJob(job);
+      } finally {
+        clearInterval(heartbeat);
+      }
+    }
+  }
+
+  async function runJob(job: DerivativeRecord) {
+    const started = Date.now();
+    const dir = await mkdtemp(path.join(tmpdir(), "portrait-live-derive-"));
+    try {
+      const record = await options.findGeneration(job.generationId);
+      if (!record || record.status !== "succeeded" || !record.resultKey) {
+        await repository.finish(job, options.instanceId, { state: "failed", error: "The video is no longer stored." }, iso());
+        return;
+      }
+      const input = path.join(dir, "original.mp4");
+      await pipeline(await media.read(record.resultKey), createWriteStream(input));
+      const facts = await runner.probe(input);
+      const output = path.join(dir, path.basename(derivativeKeyFor(job.generationId, job.kind, job.pingPong)));
+      let lastWrite = 0;
+      const onProgress = (value: number) => {
+        const at = Date.now();
+        if (at - lastWrite < 500) return;
+        lastWrite = at;
+        void repository.progress(job, options.instanceId, Math.max(0, Math.min(0.99, value)), iso()).catch(() => undefined);
+      };
+      const size = await make(job, input, output, facts, onProgress);
+      const key = derivativeKeyFor(job.generationId, job.kind, job.pingPong);
+      const bytes = (await stat(output)).size;
+      if (job.kind === "web" || job.kind === "light") {
+        // Streamed: a result may be large, and S3 takes it as a multipart upload.
+        const body = Readable.toWeb(createReadStream(output)) as unknown as ReadableStream<Uint8Array>;
+        await media.putStream(key, body, { maxBytes: options.maxBytes, checkHead: mp4HeadProblem });
+      } else {
+        await media.putBuffer(key, await readFile(output));
+      }
+      const finished = await repository.finish(job, options.instanceId, { state: "ready", mediaKey: key, bytes, ...size }, iso());
+      log.info({ generationId: job.generationId, kind: job.kind, pingPong: job.pingPong, bytes, ms: Date.now() - started, stored: finished }, "derivative made");
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const retry = job.runs < MAX_RUNS;
+      log.warn({ generationId: job.generationId, kind: job.kind, reason: message.slice(0, 300), retry }, "derivative failed");
+      await repository
+        .finish(job, options.instanceId, { state: retry ? "queued" : "failed", error: "The file could not be made from this video." }, iso())
+        .catch(() => undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async function make(
+    job: DerivativeRecord,
+    input: string,
+    output: string,
+    facts: VideoFacts,
+    onProgress: (value: number) => void,
+  ): Promise<{ width: number | null; height: number | null }> {
+    switch (job.kind) {
+      case "poster":
+        await runner.poster(input, output);
+        return { width: facts.width, height: facts.height };
+      case "web":
+        await runner.remux(input, output);
+        return { width: facts.width, height: facts.height };
+      case "light":
+        await runner.light(input, output, facts, onProgress);
+        return lightSize(facts);
+      case "gif":
+      case "webp": {
+        await runner.loop(input, output, facts, { format: job.kind, pingPong: job.pingPong }, onProgress);
+        const dimensions = imageSize(await readFile(output));
+        return { width: dimensions.width ?? null, height: dimensions.height ?? null };
+      }
+    }
+  }
+
+  async function sweep() {
+    try {
+      for (const id of await repository.listMissing(20)) await ensureBase(id, { backfill: true });
+      for (const orphan of await repository.listOrphans(50)) {
+        if (orphan.mediaKey) await media.delete(orphan.mediaKey);
+        await repository.remove(orphan);
+        based.delete(orphan.generationId);
+      }
+    } catch (error) {
+      log.warn({ err: error }, "derivative sweep failed");
+    }
+  }
+
+  return {
+    ensureBase,
+    kick,
+    find: (ref) => repository.find(ref),
+    listFor: (generationId) => repository.listFor(generationId),
+    shareLoops: (generationId) => repository.shareLoops(generationId),
+    setShareLoops: (generationId, allowed) => repository.setShareLoops(generationId, allowed),
+
+    async requestLoop(generationId, format, pingPong) {
+      const job = await repository.request({ generationId, kind: format, pingPong }, PRIORITY[format], iso());
+      if (job.state === "queued") kick();
+      return job;
+    },
+
+    async readyKey(record, kind) {
+      if (record.status !== "succeeded" || !record.resultKey) return null;
+      const job = await repository.find({ generationId: record.id, kind, pingPong: false });
+      if (job?.state === "ready") return job.mediaKey;
+      if (!job) {
+        // No job at all (made before derived media, or its rows were lost): queue them again.
+        based.delete(record.id);
+        await ensureBase(record.id);
+      }
+      return null;
+    },
+
+    async videoDimensions(generationId) {
+      const jobs = await repository.listFor(generationId);
+      const known = jobs.find((job) => (job.kind === "poster" || job.kind === "web") && job.state === "ready" && job.width && job.height);
+      return known?.width && known.height ? { width: known.width, height: known.height } : null;
+    },
+
+    async removeAll(generationId) {
+      based.delete(generationId);
+      for (const job of await repository.listFor(generationId)) {
+        // A job still running writes its file after this; the orphan sweep removes it then.
+        if (job.state === "running") continue;
+        if (job.mediaKey) await media.delete(job.mediaKey);
+        await repository.remove(job);
+      }
+    },
+
+    noticeChange(generationId) {
+      if (based.has(generationId) || stopped) return;
+      void options
+        .findGeneration(generationId)
+        .then((record) => (record?.status === "succeeded" && record.resultKey ? ensureBase(generationId) : undefined))
+        .catch((error: unknown) => log.warn({ err: error, generationId }, "could not queue derivatives"));
+    },
+
+    async start() {
+      const released = await repository.releaseAll(options.instanceId);
+      if (released > 0) log.info({ released }, "resuming derivative jobs interrupted by a restart");
+      timers.push(setInterval(kick, options.pollMs ?? 5_000));
+      timers.push(setInterval(() => void sweep().then(kick), options.sweepMs ?? 60_000));
+      for (const timer of timers) timer.unref();
+      void sweep().then(kick);
+    },
+
+    async stop() {
+      stopped = true;
+      for (const timer of timers) clearInterval(timer);
+      await draining;
+    },
+  };
+}
