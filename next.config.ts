@@ -35,15 +35,7 @@ const nextConfig: NextConfig = {
   images: { unoptimized: true },
   // Native and binary-shipping packages stay in node_modules instead of being bundled; so does
   // the AWS SDK (large, Node-only, and lib-storage must share client-s3's classes).
-  serverExternalPackages: [
-    "@ffmpeg-installer/ffmpeg",
-    "better-sqlite3",
-    "sharp",
-    "pino",
-    "pg",
-    "@aws-sdk/client-s3",
-    "@aws-sdk/lib-storage",
-  ],
+  serverExternalPackages: ["@ffmpeg-installer/ffmpeg", "better-sqlite3", "sharp", "pino", "pg", "@aws-sdk/client-s3", "@aws-sdk/lib-storage"],
   async headers() {
     return [
       // The embeddable player is framed by other sites: it sets its own headers, without X-Frame-Options.

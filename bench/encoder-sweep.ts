@@ -23,8 +23,18 @@ async function main() {
   const rows: string[] = [];
   for (const longSide of [1920, 1280]) {
     for (const [type, quality] of [
-      ["image/png", 1], ["image/jpeg", 0.92], ["image/jpeg", 0.9], ["image/jpeg", 0.85], ["image/jpeg", 0.8], ["image/jpeg", 0.75], ["image/jpeg", 0.7],
-      ["image/webp", 0.9], ["image/webp", 0.85], ["image/webp", 0.8], ["image/webp", 0.75], ["image/webp", 0.7],
+      ["image/png", 1],
+      ["image/jpeg", 0.92],
+      ["image/jpeg", 0.9],
+      ["image/jpeg", 0.85],
+      ["image/jpeg", 0.8],
+      ["image/jpeg", 0.75],
+      ["image/jpeg", 0.7],
+      ["image/webp", 0.9],
+      ["image/webp", 0.85],
+      ["image/webp", 0.8],
+      ["image/webp", 0.75],
+      ["image/webp", 0.7],
     ] as const) {
       const encoded = await page.locator("#photo").evaluate(
         async (input: HTMLInputElement, { crop, longSide, type, quality }) => {

@@ -13,8 +13,7 @@ export interface Figure {
   met: boolean;
 }
 
-const format = (value: number, unit: string) =>
-  `${Number.isInteger(value) ? value : value.toFixed(value < 2 ? 3 : value < 10 ? 2 : 1)} ${unit}`.trim();
+const format = (value: number, unit: string) => `${Number.isInteger(value) ? value : value.toFixed(value < 2 ? 3 : value < 10 ? 2 : 1)} ${unit}`.trim();
 
 /** One table: each figure, its target, and its ratio to the baseline measured in the same run. */
 export function printTable(figures: readonly Figure[]): void {

@@ -31,9 +31,7 @@ function urlPassword(url: string | undefined): string[] {
 
 function createLogger(): Logger {
   const { LOG_LEVEL, VTRIX_API_KEY, DATABASE_URL, S3_SECRET_ACCESS_KEY } = env();
-  const secrets = [...new Set([VTRIX_API_KEY, ...urlPassword(DATABASE_URL), S3_SECRET_ACCESS_KEY])].filter(
-    (secret): secret is string => !!secret,
-  );
+  const secrets = [...new Set([VTRIX_API_KEY, ...urlPassword(DATABASE_URL), S3_SECRET_ACCESS_KEY])].filter((secret): secret is string => !!secret);
   return pino({
     level: LOG_LEVEL,
     base: { app: "portrait-live" },

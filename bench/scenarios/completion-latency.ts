@@ -31,7 +31,9 @@ async function completionToVisible(upstream: FakeProvider, withCallback: boolean
       const page = await browser.newPage();
       await page.goto(`${app.url}/g/${created.id}`);
       await page.getByTestId("progress-panel").waitFor();
-      const taskId = await waitFor(async () => (await upstream.stats()).creates.requests.find((request) => request.params.prompt === `p4 ${withCallback} ${run}`)?.taskId);
+      const taskId = await waitFor(
+        async () => (await upstream.stats()).creates.requests.find((request) => request.params.prompt === `p4 ${withCallback} ${run}`)?.taskId,
+      );
       // Land at a random point of the poll cycle, as real completions do.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * POLL_INTERVAL_MS));
       const started = performance.now();

@@ -14,7 +14,8 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 async function startToFirst200(via: "npm start" | "next start"): Promise<{ ms: number; url: string; stop(): void }> {
   const port = await freePort();
   const started = performance.now();
-  const command = via === "npm start" ? [path.join(ROOT, "scripts/start.mjs")] : [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)];
+  const command =
+    via === "npm start" ? [path.join(ROOT, "scripts/start.mjs")] : [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)];
   const child = spawn(process.execPath, command, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: String(port), DATA_DIR: newDataDir(), LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },

@@ -56,7 +56,10 @@ async function measureOnce(browser: Browser, url: string): Promise<Timing> {
     await emulatePhone(page);
     await page.addInitScript(RECORDER);
     await page.goto(url, { waitUntil: "commit" });
-    await page.waitForFunction(() => (window as unknown as { __bench: { playing: number | null } }).__bench.playing !== null, null, { timeout: 60_000, polling: 50 });
+    await page.waitForFunction(() => (window as unknown as { __bench: { playing: number | null } }).__bench.playing !== null, null, {
+      timeout: 60_000,
+      polling: 50,
+    });
     const result = await page.evaluate(() => (window as unknown as { __bench: Timing }).__bench);
     return result;
   } finally {
@@ -116,9 +119,13 @@ export async function measureSharePhone(): Promise<Figure[]> {
     } finally {
       await baseline.close();
     }
-    const chose = shared.every((timing) => timing.src.includes("rendition=light")) ? "light rendition" : `not always light (${shared.map((t) => t.src.split("?")[1] ?? "original").join(", ")})`;
+    const chose = shared.every((timing) => timing.src.includes("rendition=light"))
+      ? "light rendition"
+      : `not always light (${shared.map((t) => t.src.split("?")[1] ?? "original").join(", ")})`;
     const picture = median(shared.map((timing) => timing.picture));
-    console.log(`  P12 poster bytes arrived at ${shared.map((timing) => Math.round(timing.frameLoaded ?? -1)).join(", ")} ms; painted at ${shared.map((timing) => Math.round(timing.picture)).join(", ")} ms`);
+    console.log(
+      `  P12 poster bytes arrived at ${shared.map((timing) => Math.round(timing.frameLoaded ?? -1)).join(", ")} ms; painted at ${shared.map((timing) => Math.round(timing.picture)).join(", ")} ms`,
+    );
     const playing = median(shared.map((timing) => timing.playing));
     const baseWhat = `original ${(clip.bytes / 1_048_576).toFixed(1)} MB in a bare <video>, phone`;
     return [

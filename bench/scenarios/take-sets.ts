@@ -35,7 +35,11 @@ export async function measureTakeSets(): Promise<Figure[]> {
     env: { VTRIX_API_KEY: apiKey, VTRIX_BASE_URL: upstream.url, ALLOW_INSECURE_RESULT_URLS: "1", LOG_LEVEL: "warn", MAX_QUEUED: "200" },
   });
   try {
-    const upload = await fetch(`${app.url}/api/uploads`, { method: "POST", headers: { "Content-Type": "image/jpeg" }, body: new Uint8Array(await drawPortrait()) });
+    const upload = await fetch(`${app.url}/api/uploads`, {
+      method: "POST",
+      headers: { "Content-Type": "image/jpeg" },
+      body: new Uint8Array(await drawPortrait()),
+    });
     if (upload.status !== 201) throw new Error(`upload answered ${upload.status}`);
     const { id: uploadId } = (await upload.json()) as { id: string };
     const takes = Array.from({ length: TAKES }, (_, i) => ({ prompt: `The person smiles, take ${i + 1}.` }));

@@ -77,7 +77,9 @@ async function studioRun(browser: Browser, url: string, file: string, mode: Mode
     if (mode !== "unthrottled") await emulatePhone(page);
     await page.getByTestId("file-input").setInputFiles(file);
     await page.getByTestId("crop-stage").waitFor({ state: "visible", timeout: 120_000 });
-    await page.waitForFunction(() => !/Looking for a face/.test(document.querySelector('[data-testid="frame-hint"]')?.textContent ?? ""), null, { timeout: 180_000 });
+    await page.waitForFunction(() => !/Looking for a face/.test(document.querySelector('[data-testid="frame-hint"]')?.textContent ?? ""), null, {
+      timeout: 180_000,
+    });
     // The last framing change: its upload starts only now.
     await page.getByText("2:3", { exact: true }).click();
     await page.getByText("3:4", { exact: true }).click();
@@ -147,7 +149,12 @@ async function oldClickRun(browser: Browser, url: string, file: string, area: Ar
     const result = await page.locator("#bench-old-click").evaluate(
       async (input: HTMLInputElement, { area, old, prompt }) => {
         const photo = input.files?.[0] as Blob;
-        const decoder = new ImageDecoder({ data: photo.stream(), type: "image/jpeg", desiredWidth: 4000 * old.decodeScale, desiredHeight: 3000 * old.decodeScale });
+        const decoder = new ImageDecoder({
+          data: photo.stream(),
+          type: "image/jpeg",
+          desiredWidth: 4000 * old.decodeScale,
+          desiredHeight: 3000 * old.decodeScale,
+        });
         const { image: frame } = await decoder.decode();
         const bitmap = await createImageBitmap(frame);
         frame.close();

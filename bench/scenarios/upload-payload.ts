@@ -33,7 +33,10 @@ export async function measureUploadPayload(): Promise<Figure[]> {
   const browser = await launchChromium();
   const figures: Figure[] = [];
   try {
-    for (const [label, width, height] of [["24 MP (6000×4000)", 6000, 4000], ["12 MP (4000×3000)", 4000, 3000]] as const) {
+    for (const [label, width, height] of [
+      ["24 MP (6000×4000)", 6000, 4000],
+      ["12 MP (4000×3000)", 4000, 3000],
+    ] as const) {
       const file = await cameraPhoto(width, height);
       const times: number[] = [];
       const baselineTimes: number[] = [];

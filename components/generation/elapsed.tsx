@@ -14,5 +14,9 @@ export function Elapsed({ since, until }: { since: string; until?: string | null
   }, [until]);
   const end = until ? Date.parse(until) : now;
   // The server's clock and the browser's differ by the time the page took to arrive.
-  return <span className="tabular-nums" suppressHydrationWarning>{format(Math.max(0, Math.round((end - Date.parse(since)) / 1000)))}</span>;
+  return (
+    <span className="tabular-nums" suppressHydrationWarning>
+      {format(Math.max(0, Math.round((end - Date.parse(since)) / 1000)))}
+    </span>
+  );
 }

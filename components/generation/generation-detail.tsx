@@ -53,7 +53,11 @@ export function GenerationDetail({ id, initial }: { id: string; initial: Generat
         {running ? <ProgressPanel generation={generation} /> : null}
         {running ? <NotifyButton className={secondaryButton} /> : null}
         {generation.takeSetId ? (
-          <Link href={`/t/${generation.takeSetId}`} className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300" data-testid="compare-link">
+          <Link
+            href={`/t/${generation.takeSetId}`}
+            className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+            data-testid="compare-link"
+          >
             Compare with the other takes
           </Link>
         ) : null}
@@ -84,7 +88,8 @@ export function GenerationDetail({ id, initial }: { id: string; initial: Generat
         {generation.status === "failed" ? <FailurePanel generation={generation} /> : null}
 
         <p className="text-xs text-neutral-600 dark:text-neutral-400">
-          {`${VIDEO_SPEC.durationSeconds} seconds · ${VIDEO_SPEC.resolution}`}{generation.cost ? ` · cost $${generation.cost}` : ""}
+          {`${VIDEO_SPEC.durationSeconds} seconds · ${VIDEO_SPEC.resolution}`}
+          {generation.cost ? ` · cost $${generation.cost}` : ""}
           {generation.mode === "demo" ? " · simulated in demo mode" : ""}
         </p>
       </div>
@@ -94,7 +99,17 @@ export function GenerationDetail({ id, initial }: { id: string; initial: Generat
 
 function DownloadIcon() {
   return (
-    <svg aria-hidden width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      aria-hidden
+      width="16"
+      height="16"
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.75"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M8 2v8m0 0 3-3m-3 3L5 7M2.5 12.5v1h11v-1" />
     </svg>
   );

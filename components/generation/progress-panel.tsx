@@ -5,7 +5,10 @@ import { Elapsed } from "./elapsed";
 function stage(generation: GenerationView): { title: string; next: string } {
   const typical = generation.mode === "demo" ? "about 10 seconds in demo mode" : "usually 2–4 minutes";
   if (generation.status === "queued" && generation.queuePosition !== undefined) {
-    return { title: "Waiting for a free slot", next: `Other videos are being made first; yours starts by itself when a slot frees. Generation then takes ${typical}.` };
+    return {
+      title: "Waiting for a free slot",
+      next: `Other videos are being made first; yours starts by itself when a slot frees. Generation then takes ${typical}.`,
+    };
   }
   if (generation.status === "queued") {
     return { title: "Waiting for the provider to start", next: `Your portrait is in the queue. Generation takes ${typical}.` };
@@ -13,7 +16,10 @@ function stage(generation: GenerationView): { title: string; next: string } {
   if (generation.progress !== null && generation.progress >= 1) {
     return { title: "Saving your video", next: "The video is done; we are copying it to this server so its links never expire." };
   }
-  return { title: "Animating your portrait", next: `This takes ${typical}. You can leave this page: the server keeps working and the video will be in your history.` };
+  return {
+    title: "Animating your portrait",
+    next: `This takes ${typical}. You can leave this page: the server keeps working and the video will be in your history.`,
+  };
 }
 
 /** Stage, progress (when the provider reports it), elapsed time and what happens next. */
@@ -48,11 +54,7 @@ export function ProgressPanel({ generation }: { generation: GenerationView }) {
       <QueuePlace generation={generation} />
       {generation.notice ? (
         // Why it is waiting (storage full, download being retried): nothing for the user to do, but worth knowing.
-        <p
-          role="status"
-          data-testid="notice"
-          className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
-        >
+        <p role="status" data-testid="notice" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
           {generation.notice.message}
         </p>
       ) : null}

@@ -3,17 +3,7 @@
 import { useEffect, useRef } from "react";
 
 /** A native modal dialog: focus is trapped and Escape cancels, for free. */
-export function ConfirmDeleteDialog({
-  open,
-  busy,
-  onConfirm,
-  onCancel,
-}: {
-  open: boolean;
-  busy: boolean;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
+export function ConfirmDeleteDialog({ open, busy, onConfirm, onCancel }: { open: boolean; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const element = dialog.current;
@@ -35,9 +25,7 @@ export function ConfirmDeleteDialog({
       <h2 id="delete-title" className="text-lg font-semibold">
         Delete this video?
       </h2>
-      <p className="mt-2 text-sm text-neutral-600 dark:text-neutral-300">
-        The video, its portrait and its share link are removed for good.
-      </p>
+      <p className="mt-2 text-sm text-neutral-600 dark:text-neutral-300">The video, its portrait and its share link are removed for good.</p>
       <div className="mt-5 flex justify-end gap-2">
         <button
           type="button"

@@ -25,10 +25,7 @@ export function HistoryView({ initial }: { initial?: GenerationList }) {
     initialData: status === undefined && initial ? { pages: [initial], pageParams: [undefined] } : undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     // Keep statuses fresh while anything is still in flight.
-    refetchInterval: (query) =>
-      query.state.data?.pages.some((page) => page.items.some((item) => !isFinalStatus(item.status)))
-        ? 3000
-        : false,
+    refetchInterval: (query) => (query.state.data?.pages.some((page) => page.items.some((item) => !isFinalStatus(item.status))) ? 3000 : false),
   });
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;

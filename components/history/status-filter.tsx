@@ -8,13 +8,7 @@ const FILTERS: Array<{ value: GenerationStatus | undefined; label: string }> = [
   ...(["succeeded", "processing", "queued", "failed"] as const).map((value) => ({ value, label: STATUS_LABEL[value] })),
 ];
 
-export function StatusFilter({
-  value,
-  onChange,
-}: {
-  value: GenerationStatus | undefined;
-  onChange: (value: GenerationStatus | undefined) => void;
-}) {
+export function StatusFilter({ value, onChange }: { value: GenerationStatus | undefined; onChange: (value: GenerationStatus | undefined) => void }) {
   return (
     <div role="group" aria-label="Filter by status" className="flex flex-wrap gap-2">
       {FILTERS.map((filter) => {

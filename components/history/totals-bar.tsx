@@ -17,7 +17,10 @@ export function TotalsBar() {
       {periods.map(([label, spend]) => (
         <div key={label} className="rounded-xl border border-neutral-200 bg-white p-3 dark:border-neutral-800 dark:bg-neutral-900">
           <dt className="text-xs font-medium uppercase tracking-wide text-neutral-500 dark:text-neutral-400">{label}</dt>
-          <dd className="mt-1 text-lg font-semibold tabular-nums text-neutral-900 dark:text-neutral-50" data-testid={`totals-${label.toLowerCase().replace(/ /g, "-")}`}>
+          <dd
+            className="mt-1 text-lg font-semibold tabular-nums text-neutral-900 dark:text-neutral-50"
+            data-testid={`totals-${label.toLowerCase().replace(/ /g, "-")}`}
+          >
             {spend ? (
               <>
                 <span data-testid="total-cost">{formatUsd(spend.costUsd)}</span>

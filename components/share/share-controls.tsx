@@ -15,8 +15,7 @@ const button =
 const EXPIRY_LABELS: Record<ShareExpiry, string> = { never: "Never", "1d": "In 1 day", "7d": "In 7 days", "30d": "In 30 days" };
 
 /** The same text on the server and in every browser: the date in UTC. */
-const expiryText = (iso: string) =>
-  `${new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+const expiryText = (iso: string) => `${new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 
 function CopyButton({ text, label, testId }: { text: string | undefined; label: string; testId: string }) {
   const { copied, failed, copy } = useCopy();

@@ -10,11 +10,19 @@ const noSubscription = () => () => undefined;
  * after hydration (without a hydration mismatch).
  */
 export function useBrowserOrigin(): string | null {
-  return useSyncExternalStore(noSubscription, () => window.location.origin, () => null);
+  return useSyncExternalStore(
+    noSubscription,
+    () => window.location.origin,
+    () => null,
+  );
 }
 
 export function useCanShareNatively(): boolean {
-  return useSyncExternalStore(noSubscription, () => typeof navigator.share === "function", () => false);
+  return useSyncExternalStore(
+    noSubscription,
+    () => typeof navigator.share === "function",
+    () => false,
+  );
 }
 
 /**

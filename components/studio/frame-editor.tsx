@@ -125,4 +125,3 @@ export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
     </div>
   );
 }
-

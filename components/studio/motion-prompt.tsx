@@ -12,15 +12,7 @@ export interface MotionSettings {
 }
 
 /** The prompt with its live counter, motion ideas, and the two provider switches. */
-export function MotionPrompt({
-  value,
-  onChange,
-  error,
-}: {
-  value: MotionSettings;
-  onChange: (next: MotionSettings) => void;
-  error: string | null;
-}) {
+export function MotionPrompt({ value, onChange, error }: { value: MotionSettings; onChange: (next: MotionSettings) => void; error: string | null }) {
   const length = promptLength(value.prompt);
   const words = wordCount(value.prompt);
   const over = length > PROMPT_MAX_CODE_POINTS;
@@ -76,11 +68,7 @@ export function MotionPrompt({
           checked={value.promptOptimizer}
           onChange={(promptOptimizer) => onChange({ ...value, promptOptimizer })}
         />
-        <Switch
-          label="Add an AI-generated watermark"
-          checked={value.watermark}
-          onChange={(watermark) => onChange({ ...value, watermark })}
-        />
+        <Switch label="Add an AI-generated watermark" checked={value.watermark} onChange={(watermark) => onChange({ ...value, watermark })} />
       </div>
       <dl className="flex gap-6 rounded-xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-900" data-testid="video-facts">
         <div className="flex gap-1.5">

@@ -11,8 +11,7 @@ export function RecentStrip() {
   const recent = useQuery({
     queryKey: ["generations", "recent"],
     queryFn: () => generationsApi.list({ limit: 8 }),
-    refetchInterval: (query) =>
-      query.state.data?.items.some((item) => !isFinalStatus(item.status)) ? 3000 : false,
+    refetchInterval: (query) => (query.state.data?.items.some((item) => !isFinalStatus(item.status)) ? 3000 : false),
   });
   const items = recent.data?.items ?? [];
   if (items.length === 0) return null;
@@ -29,9 +28,17 @@ export function RecentStrip() {
       <ul className="flex gap-3 overflow-x-auto pb-2" data-testid="recent-strip">
         {items.map((item) => (
           <li key={item.id} className="shrink-0">
-            <Link href={`/g/${item.id}`} className="flex w-28 flex-col gap-1 rounded-xl focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+            <Link
+              href={`/g/${item.id}`}
+              className="flex w-28 flex-col gap-1 rounded-xl focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            >
               {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster */}
-              <img src={item.posterUrl} alt={item.prompt ? `Portrait for: ${item.prompt}` : "Portrait"} loading="lazy" className="aspect-[3/4] w-full rounded-xl object-cover" />
+              <img
+                src={item.posterUrl}
+                alt={item.prompt ? `Portrait for: ${item.prompt}` : "Portrait"}
+                loading="lazy"
+                className="aspect-[3/4] w-full rounded-xl object-cover"
+              />
               <span className="text-xs font-medium text-neutral-800 dark:text-neutral-200">{STATUS_LABEL[item.status]}</span>
               <span className="text-xs text-neutral-600 dark:text-neutral-400">{formatAge(item.createdAt)}</span>
             </Link>

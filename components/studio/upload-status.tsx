@@ -29,10 +29,7 @@ export function UploadStatus({ state }: { state: UploadState }) {
       // Which framing this is about (its area in source pixels), for tests and benchmarks.
       data-area={state.key.split("#")[1]}
     >
-      <p
-        role="status"
-        className={state.phase === "failed" ? "font-medium text-red-700 dark:text-red-400" : "text-neutral-600 dark:text-neutral-400"}
-      >
+      <p role="status" className={state.phase === "failed" ? "font-medium text-red-700 dark:text-red-400" : "text-neutral-600 dark:text-neutral-400"}>
         {state.phase === "ready" ? <span aria-hidden>✓ </span> : null}
         {message}
       </p>

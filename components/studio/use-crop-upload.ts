@@ -19,9 +19,7 @@ const IDLE: UploadState = { phase: "idle" };
  * is none.
  */
 export function useCropUpload(image: (WorkingImage & { previewUrl: string }) | null, area: Area | null) {
-  const [uploader] = useState(
-    () => new CropUploader({ upload: async (blob, options) => (await loadUploadImage()).uploadImage(blob, options) }),
-  );
+  const [uploader] = useState(() => new CropUploader({ upload: async (blob, options) => (await loadUploadImage()).uploadImage(blob, options) }));
   useEffect(() => () => uploader.dispose(), [uploader]);
   useEffect(() => {
     if (!image || !area) return uploader.setFraming(null);

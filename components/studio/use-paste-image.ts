@@ -8,8 +8,7 @@ export function usePasteImage(onImage: (file: File) => void): void {
     const onPaste = (event: ClipboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT")) return;
-      const file = [...(event.clipboardData?.files ?? [])].find((candidate) => candidate.type.startsWith("image/"))
-        ?? event.clipboardData?.files[0];
+      const file = [...(event.clipboardData?.files ?? [])].find((candidate) => candidate.type.startsWith("image/")) ?? event.clipboardData?.files[0];
       if (file) {
         event.preventDefault();
         onImage(file);

@@ -21,12 +21,7 @@ export function NotifyButton({ className }: { className?: string }) {
     );
   }
   return (
-    <button
-      type="button"
-      className={className}
-      data-testid="notify-me"
-      onClick={() => void Notification.requestPermission().then(setPermission)}
-    >
+    <button type="button" className={className} data-testid="notify-me" onClick={() => void Notification.requestPermission().then(setPermission)}>
       Notify me
     </button>
   );

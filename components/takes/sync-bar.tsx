@@ -1,7 +1,19 @@
 "use client";
 
 /** One play/pause and one scrubber for every take. */
-export function SyncBar({ playing, time, duration, onToggle, onSeek }: { playing: boolean; time: number; duration: number; onToggle: () => void; onSeek: (seconds: number) => void }) {
+export function SyncBar({
+  playing,
+  time,
+  duration,
+  onToggle,
+  onSeek,
+}: {
+  playing: boolean;
+  time: number;
+  duration: number;
+  onToggle: () => void;
+  onSeek: (seconds: number) => void;
+}) {
   return (
     <div className="flex items-center gap-3 rounded-2xl bg-neutral-100 px-3 py-2 dark:bg-neutral-900" data-testid="sync-bar">
       <button

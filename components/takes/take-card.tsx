@@ -96,7 +96,10 @@ export function TakeCard({
             aria-valuenow={percent ?? undefined}
             className="h-1.5 w-full overflow-hidden rounded-full bg-neutral-200 dark:bg-neutral-800"
           >
-            <div className={`h-full rounded-full bg-indigo-600 ${percent === null ? "w-1/4 animate-pulse" : ""}`} style={percent === null ? undefined : { width: `${Math.max(3, percent)}%` }} />
+            <div
+              className={`h-full rounded-full bg-indigo-600 ${percent === null ? "w-1/4 animate-pulse" : ""}`}
+              style={percent === null ? undefined : { width: `${Math.max(3, percent)}%` }}
+            />
           </div>
         ) : null}
         <QueuePlace generation={take} />

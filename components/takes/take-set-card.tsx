@@ -28,14 +28,23 @@ export function TakeSetCard({ setId, takes }: { setId: string; takes: Generation
   const title = lead.prompt || "No prompt";
 
   return (
-    <li className="flex flex-col overflow-hidden rounded-2xl border border-neutral-200 bg-white dark:border-neutral-800 dark:bg-neutral-900" data-testid="history-set" data-take-set-id={setId}>
-      <Link href={`/t/${setId}`} className="group relative block aspect-[3/4] bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-neutral-800">
+    <li
+      className="flex flex-col overflow-hidden rounded-2xl border border-neutral-200 bg-white dark:border-neutral-800 dark:bg-neutral-900"
+      data-testid="history-set"
+      data-take-set-id={setId}
+    >
+      <Link
+        href={`/t/${setId}`}
+        className="group relative block aspect-[3/4] bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-neutral-800"
+      >
         {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster */}
         <img src={lead.posterUrl} alt={`Takes for: ${title}`} loading="lazy" className="h-full w-full object-cover transition group-hover:opacity-90" />
         <span className="absolute left-2 top-2 rounded-full bg-indigo-100 px-2 py-0.5 text-xs font-semibold text-indigo-900 dark:bg-indigo-900/60 dark:text-indigo-100">
           {takes.length} takes · {ready} ready
         </span>
-        {lead.favourite ? <span className="absolute right-2 top-2 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900">★ Favourite</span> : null}
+        {lead.favourite ? (
+          <span className="absolute right-2 top-2 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900">★ Favourite</span>
+        ) : null}
       </Link>
       <div className="flex flex-1 flex-col gap-2 p-3">
         <ol className="flex flex-col gap-1 text-sm text-neutral-800 dark:text-neutral-100" aria-label="Takes">

@@ -48,13 +48,26 @@ export function TakesPicker({ value, base, onChange }: { value: TakesSettings; b
       <legend className="px-1 text-sm font-medium text-neutral-800 dark:text-neutral-200">Takes to compare</legend>
       <div className="flex flex-wrap items-center gap-2">
         {Array.from({ length: MAX_TAKES }, (_, i) => i + 1).map((count) => (
-          <button key={count} type="button" aria-pressed={value.count === count} className={chip(value.count === count)} onClick={() => setCount(count)} data-testid={`take-count-${count}`}>
+          <button
+            key={count}
+            type="button"
+            aria-pressed={value.count === count}
+            className={chip(value.count === count)}
+            onClick={() => setCount(count)}
+            data-testid={`take-count-${count}`}
+          >
             {count}
           </button>
         ))}
         {value.count > 1 ? (
           <label className="ml-2 flex items-center gap-2 text-sm text-neutral-800 dark:text-neutral-200">
-            <input type="checkbox" checked={value.same} onChange={(event) => onChange({ ...value, same: event.currentTarget.checked })} className="h-4 w-4 accent-indigo-600" data-testid="take-same" />
+            <input
+              type="checkbox"
+              checked={value.same}
+              onChange={(event) => onChange({ ...value, same: event.currentTarget.checked })}
+              className="h-4 w-4 accent-indigo-600"
+              data-testid="take-same"
+            />
             Same prompt for every take
           </label>
         ) : null}

@@ -66,7 +66,9 @@ export function TakesView({ initial }: { initial: TakeSetView }) {
         <div className="flex flex-col gap-1">
           <h1 className="text-2xl font-bold tracking-tight text-neutral-900 dark:text-neutral-50">Compare {set.generations.length} takes</h1>
           <p className="text-sm text-neutral-600 dark:text-neutral-400" aria-live="polite" data-testid="takes-summary">
-            {running > 0 ? `${done} of ${set.generations.length} ready; ${running} still running.` : `All ${set.generations.length} finished. Pick your favourite: it comes first in your history and is the one you share.`}
+            {running > 0
+              ? `${done} of ${set.generations.length} ready; ${running} still running.`
+              : `All ${set.generations.length} finished. Pick your favourite: it comes first in your history and is the one you share.`}
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2">

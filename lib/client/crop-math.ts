@@ -28,9 +28,7 @@ export const ASPECT_PRESETS: readonly AspectPreset[] = [
 
 /** The largest frame of this aspect that fits the image: what the cropper shows at zoom 1. */
 export function fullFrame(image: Size, ratio: number): Size {
-  return image.width / image.height > ratio
-    ? { width: image.height * ratio, height: image.height }
-    : { width: image.width, height: image.width / ratio };
+  return image.width / image.height > ratio ? { width: image.height * ratio, height: image.height } : { width: image.width, height: image.width / ratio };
 }
 
 /** Beyond this the view is too coarse to frame by eye, however large the photo. */
@@ -61,9 +59,7 @@ export function availablePresets(image: Size): AspectPreset[] {
   };
   const presets = ASPECT_PRESETS.filter((preset) => fits(preset.ratio));
   const original = image.width / image.height;
-  return ratioAllowed(original) && fits(original)
-    ? [{ id: "original", label: "Original", ratio: original }, ...presets]
-    : presets;
+  return ratioAllowed(original) && fits(original) ? [{ id: "original", label: "Original", ratio: original }, ...presets] : presets;
 }
 
 /** A full-size frame of this aspect centred on a point (a face), kept inside the image. */

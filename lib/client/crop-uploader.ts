@@ -126,7 +126,8 @@ export class CropUploader {
     }
     if (state.phase === "failed") return Promise.reject(state.error);
     const promise = new Promise<UploadView>((resolve, reject) => this.waiters.push({ resolve, reject, failures: 0 }));
-    if (state.phase === "ready") this.restart(); // expired or about to
+    if (state.phase === "ready")
+      this.restart(); // expired or about to
     else if (state.phase === "pending" || state.phase === "retrying") this.startNow();
     return promise;
   }

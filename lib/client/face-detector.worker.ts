@@ -35,7 +35,10 @@ self.onmessage = async (event: MessageEvent<{ bitmap: ImageBitmap }>) => {
     context.drawImage(bitmap, 0, 0);
     const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height);
     const input = faceapi.tf.browser.fromPixels(pixels);
-    const detections = await faceapi.detectAllFaces(input as Unsafe<typeof input>, new faceapi.TinyFaceDetectorOptions({ inputSize: 320, scoreThreshold: 0.4 }));
+    const detections = await faceapi.detectAllFaces(
+      input as Unsafe<typeof input>,
+      new faceapi.TinyFaceDetectorOptions({ inputSize: 320, scoreThreshold: 0.4 }),
+    );
     input.dispose();
     const best = detections.sort((a, b) => b.box.area - a.box.area)[0];
     self.postMessage({ box: best ? { x: best.box.x, y: best.box.y, width: best.box.width, height: best.box.height } : null });

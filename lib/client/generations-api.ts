@@ -16,11 +16,7 @@ import { ApiRequestError } from "./api-request-error";
 
 export { ApiRequestError };
 
-async function request<Schema extends z.ZodType>(
-  schema: Schema | null,
-  path: string,
-  init: RequestInit = {},
-): Promise<z.output<Schema>> {
+async function request<Schema extends z.ZodType>(schema: Schema | null, path: string, init: RequestInit = {}): Promise<z.output<Schema>> {
   let response: Response;
   try {
     response = await fetch(path, { ...init, headers: { Accept: "application/json", ...init.headers } });
@@ -82,8 +78,7 @@ export const generationsApi = {
   setShareExpiry: (id: string, expiresIn: ShareExpiry): Promise<GenerationView> =>
     request(generationViewSchema, `/api/generations/${id}/share`, { method: "PATCH", ...jsonBody({ expiresIn }) }),
 
-  revokeShareLink: (id: string): Promise<GenerationView> =>
-    request(generationViewSchema, `/api/generations/${id}/share`, { method: "DELETE" }),
+  revokeShareLink: (id: string): Promise<GenerationView> => request(generationViewSchema, `/api/generations/${id}/share`, { method: "DELETE" }),
 
   /** The embed code and preview image of a share link, as oEmbed consumers get them. */
   oembed: (shareUrl: string): Promise<OembedVideo> =>

@@ -29,8 +29,7 @@ export const takesApi = {
   create: (body: CreateTakesBody, idempotencyKey: string): Promise<TakeSetView> =>
     request(takeSetViewSchema, "/api/takes", json("POST", body, { "Idempotency-Key": idempotencyKey })),
   get: (id: string): Promise<TakeSetView> => request(takeSetViewSchema, `/api/takes/${id}`),
-  setFavourite: (id: string, favouriteId: string | null): Promise<TakeSetView> =>
-    request(takeSetViewSchema, `/api/takes/${id}`, json("PUT", { favouriteId })),
+  setFavourite: (id: string, favouriteId: string | null): Promise<TakeSetView> => request(takeSetViewSchema, `/api/takes/${id}`, json("PUT", { favouriteId })),
   remove: (id: string) => request(null, `/api/takes/${id}`, { method: "DELETE" }),
   cancel: (generationId: string) => request(null, `/api/generations/${generationId}/cancel`, { method: "POST" }),
   queue: (): Promise<QueueStatus> => request(queueStatusSchema, "/api/queue"),

@@ -15,10 +15,7 @@ export interface UploadProgress {
  * Safari or Firefox), and on a phone the progress is what the user sees while writing.
  * The signal aborts it (a changed framing makes the upload stale).
  */
-export function uploadImage(
-  image: Blob,
-  options: { signal?: AbortSignal; onProgress?: (progress: UploadProgress) => void } = {},
-): Promise<UploadView> {
+export function uploadImage(image: Blob, options: { signal?: AbortSignal; onProgress?: (progress: UploadProgress) => void } = {}): Promise<UploadView> {
   const { signal, onProgress } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -50,7 +47,9 @@ export function uploadImage(
       })();
       if (xhr.status >= 200 && xhr.status < 300) {
         const view = uploadViewSchema.safeParse(body);
-        return view.success ? resolve(view.data) : reject(new ApiRequestError("The server's answer to the upload was not understood.", xhr.status, "bad_answer"));
+        return view.success
+          ? resolve(view.data)
+          : reject(new ApiRequestError("The server's answer to the upload was not understood.", xhr.status, "bad_answer"));
       }
       const error = apiErrorBodySchema.safeParse(body);
       reject(

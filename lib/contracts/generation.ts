@@ -8,9 +8,7 @@ import { APP_MODES, VIDEO_SPEC } from "./video-spec";
 export const GENERATION_ID_PATTERN = /^[A-Za-z0-9_-]{21}$/;
 export const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;
 
-export const generationIdSchema = z
-  .string()
-  .regex(GENERATION_ID_PATTERN, "Not a valid generation id.");
+export const generationIdSchema = z.string().regex(GENERATION_ID_PATTERN, "Not a valid generation id.");
 
 export const shareTokenSchema = z.string().regex(SHARE_TOKEN_PATTERN, "Not a valid share token.");
 

@@ -15,9 +15,7 @@ export const IMAGE_RULES = {
 export type AcceptedImageType = (typeof IMAGE_RULES.mimeTypes)[number];
 
 export type ImageRuleViolation =
-  | { code: "image_too_large"; message: string }
-  | { code: "image_too_small"; message: string }
-  | { code: "image_aspect"; message: string };
+  { code: "image_too_large"; message: string } | { code: "image_too_small"; message: string } | { code: "image_aspect"; message: string };
 
 const formatMb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 

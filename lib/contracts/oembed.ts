@@ -1,7 +1,12 @@
 import { z } from "zod";
 
 const dimension = (name: string) =>
-  z.coerce.number({ error: `${name} must be a whole number of pixels.` }).int(`${name} must be a whole number of pixels.`).min(1).max(10_000).optional();
+  z.coerce
+    .number({ error: `${name} must be a whole number of pixels.` })
+    .int(`${name} must be a whole number of pixels.`)
+    .min(1)
+    .max(10_000)
+    .optional();
 
 /** GET /api/oembed (https://oembed.com/, section 2.2): the consumer's request. */
 export const oembedQuerySchema = z.object({

@@ -9,9 +9,7 @@ export interface GenerationEvents {
   subscribe(id: string, listener: () => void): () => void;
 }
 
-export function createGenerationEvents(
-  bus: Pick<Coordination, "publish" | "subscribe"> = createProcessCoordination(),
-): GenerationEvents {
+export function createGenerationEvents(bus: Pick<Coordination, "publish" | "subscribe"> = createProcessCoordination()): GenerationEvents {
   const byId = new EventEmitter();
   // One listener per open page; there is no meaningful cap.
   byId.setMaxListeners(0);

@@ -13,8 +13,7 @@ export const STATUS_CHANGES = {
   failed: [],
 } as const satisfies Record<GenerationStatus, readonly GenerationStatus[]>;
 
-export const canChangeStatus = (from: GenerationStatus, to: GenerationStatus): boolean =>
-  (STATUS_CHANGES[from] as readonly GenerationStatus[]).includes(to);
+export const canChangeStatus = (from: GenerationStatus, to: GenerationStatus): boolean => (STATUS_CHANGES[from] as readonly GenerationStatus[]).includes(to);
 
 /** The statuses a generation may be in to move to `to`. */
 export const statusesBefore = (to: GenerationStatus): GenerationStatus[] =>

@@ -88,8 +88,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     return updated;
   }
 
-  const replayOf = async (idempotencyKey: string | undefined) =>
-    idempotencyKey ? repository.findByIdempotencyKey(idempotencyKey) : undefined;
+  const replayOf = async (idempotencyKey: string | undefined) => (idempotencyKey ? repository.findByIdempotencyKey(idempotencyKey) : undefined);
 
   return {
     /**
@@ -126,10 +125,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     },
 
     /** Same portrait (the same upload, not a copy), prompt and options; a new provider task. */
-    async rerun(
-      id: string,
-      request: { idempotencyKey?: string; clientKey: string },
-    ): Promise<{ record: GenerationRecord; created: boolean }> {
+    async rerun(id: string, request: { idempotencyKey?: string; clientKey: string }): Promise<{ record: GenerationRecord; created: boolean }> {
       const { idempotencyKey } = request;
       const existing = await replayOf(idempotencyKey);
       if (existing) return { record: existing, created: false };

@@ -77,5 +77,4 @@ export function fieldsWritten(transition: GenerationTransition): Partial<Generat
 }
 
 /** The provider's last word on a task's bill, when the transition carries one: it settles the ledger entry. */
-export const reportedCost = (transition: GenerationTransition): string | null | undefined =>
-  "costUsd" in transition ? transition.costUsd : undefined;
+export const reportedCost = (transition: GenerationTransition): string | null | undefined => ("costUsd" in transition ? transition.costUsd : undefined);

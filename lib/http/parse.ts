@@ -2,11 +2,7 @@ import type { z } from "zod";
 import { ApiError, type ApiErrorCode } from "@/lib/errors";
 
 /** Parses with zod and turns the first issue into a specific, field-named ApiError. */
-export function parseOrThrow<Schema extends z.ZodType>(
-  schema: Schema,
-  value: unknown,
-  code: ApiErrorCode = "invalid_body",
-): z.output<Schema> {
+export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, value: unknown, code: ApiErrorCode = "invalid_body"): z.output<Schema> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

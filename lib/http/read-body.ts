@@ -19,11 +19,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
 }
 
 /** The whole body, counted as it streams in: refused (and the stream cancelled) past `maxBytes`. */
-export async function readBodyBytes(
-  request: Request,
-  maxBytes: number,
-  tooLarge: () => ApiError = () => bodyTooLarge(maxBytes),
-): Promise<Buffer> {
+export async function readBodyBytes(request: Request, maxBytes: number, tooLarge: () => ApiError = () => bodyTooLarge(maxBytes)): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   if (!request.body) throw new ApiError("invalid_body", "The request body is empty.");
@@ -46,8 +42,5 @@ export async function readBodyBytes(
 }
 
 function bodyTooLarge(maxBytes: number) {
-  return new ApiError(
-    "body_too_large",
-    `The request body is larger than ${Math.round(maxBytes / (1024 * 1024))} MB.`,
-  );
+  return new ApiError("body_too_large", `The request body is larger than ${Math.round(maxBytes / (1024 * 1024))} MB.`);
 }

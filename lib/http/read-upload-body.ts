@@ -35,7 +35,8 @@ async function readMultipartImage(request: Request, contentType: string): Promis
     throw new ApiError("invalid_body", "The request body is not valid multipart/form-data.");
   }
   const extra = [...form.keys()].find((name) => name !== "image");
-  if (extra !== undefined) throw new ApiError("invalid_body", `Unexpected form field ${JSON.stringify(extra.slice(0, 40))}: send only "image".`, extra.slice(0, 40));
+  if (extra !== undefined)
+    throw new ApiError("invalid_body", `Unexpected form field ${JSON.stringify(extra.slice(0, 40))}: send only "image".`, extra.slice(0, 40));
   const images = form.getAll("image");
   const image = images[0];
   if (images.length !== 1 || !image || typeof image === "string") {

@@ -14,9 +14,7 @@ export function errorResponse(error: ApiError, headers?: HeadersInit): Response 
  * Wraps a route handler: ApiErrors become their JSON answer; anything else is logged
  * and answered with a generic 500 so no stack trace or upstream detail leaks.
  */
-export function handle<Args extends unknown[]>(
-  handler: (...args: Args) => Promise<Response>,
-): (...args: Args) => Promise<Response> {
+export function handle<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>): (...args: Args) => Promise<Response> {
   return async (...args) => {
     try {
       return await handler(...args);

@@ -1,13 +1,9 @@
 import type { AcceptedImageType } from "@/lib/contracts/image-rules";
 
-export type SniffResult =
-  | { accepted: true; mime: AcceptedImageType }
-  | { accepted: false; reason: string };
+export type SniffResult = { accepted: true; mime: AcceptedImageType } | { accepted: false; reason: string };
 
-const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) =>
-  signature.every((byte, index) => bytes[offset + index] === byte);
-const ascii = (bytes: Uint8Array, start: number, end: number) =>
-  String.fromCharCode(...bytes.subarray(start, end));
+const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) => signature.every((byte, index) => bytes[offset + index] === byte);
+const ascii = (bytes: Uint8Array, start: number, end: number) => String.fromCharCode(...bytes.subarray(start, end));
 
 /** Judges an image by its magic numbers, never by the name or claimed type. */
 export function sniffImageType(bytes: Uint8Array): SniffResult {
@@ -18,8 +14,7 @@ export function sniffImageType(bytes: Uint8Array): SniffResult {
   if (ascii(bytes, 4, 8) === "ftyp" && /^(heic|heix|hevc|heim|heis|mif1|msf1|avif)$/.test(ascii(bytes, 8, 12))) {
     return {
       accepted: false,
-      reason:
-        "HEIC/HEIF photos are not supported. On an iPhone, set Settings → Camera → Formats → Most Compatible, or export the photo as JPEG first.",
+      reason: "HEIC/HEIF photos are not supported. On an iPhone, set Settings → Camera → Formats → Most Compatible, or export the photo as JPEG first.",
     };
   }
   if (ascii(bytes, 0, 4) === "GIF8") return { accepted: false, reason: "GIF images are not supported. Use a JPG, PNG or WebP photo." };

@@ -26,11 +26,7 @@ export function s3MediaConfig(config: Env): S3MediaConfig | undefined {
 export const mediaKindFor = (config: Env): MediaKind => (s3MediaConfig(config) ? "s3" : "local");
 
 /** The configured media store: S3 when S3_BUCKET is set, else DATA_DIR/media. */
-export function openMediaStore(
-  config: Env,
-  dataDir: string,
-  onPingFailure?: (reason: string) => void,
-): { media: MediaStore; location: string } {
+export function openMediaStore(config: Env, dataDir: string, onPingFailure?: (reason: string) => void): { media: MediaStore; location: string } {
   const s3 = s3MediaConfig(config);
   if (s3) {
     const where = `${s3.endpoint ?? `s3.${s3.region}`}/${s3.bucket}/${s3.prefix}`;

@@ -1,14 +1,7 @@
 import "server-only";
 import { Readable, pipeline } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { assertMediaKey, isMediaKey, type MediaStore } from "./media-store";
 import { createS3Client, type S3MediaConfig } from "./s3-client";
@@ -48,10 +41,7 @@ function asReadable(body: unknown, key: string): Readable {
  * files go up in one PutObject, larger streams as a multipart upload that S3 assembles on
  * completion and that is aborted (its parts dropped) when the guard refuses the stream.
  */
-export function createS3MediaStore(
-  config: S3MediaConfig,
-  options: { client?: S3Client; onPingFailure?: (reason: string) => void } = {},
-): MediaStore {
+export function createS3MediaStore(config: S3MediaConfig, options: { client?: S3Client; onPingFailure?: (reason: string) => void } = {}): MediaStore {
   const client = options.client ?? createS3Client(config);
   const { bucket: Bucket } = config;
   const objectKey = (key: string) => {
@@ -61,9 +51,7 @@ export function createS3MediaStore(
   const contentType = (key: string) => CONTENT_TYPES[key.slice(key.lastIndexOf(".") + 1)];
 
   async function getObject(key: string, range?: { start: number; end: number }) {
-    const response = await client.send(
-      new GetObjectCommand({ Bucket, Key: objectKey(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
-    );
+    const response = await client.send(new GetObjectCommand({ Bucket, Key: objectKey(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
     const body = asReadable(response.Body, key);
     // Our answer's Content-Length promises exactly this range; a store that sends other
     // bytes must fail the request rather than corrupt the response.
@@ -99,9 +87,7 @@ export function createS3MediaStore(
     },
 
     async putBuffer(key, data) {
-      await client.send(
-        new PutObjectCommand({ Bucket, Key: objectKey(key), Body: data, ContentLength: data.length, ContentType: contentType(key) }),
-      );
+      await client.send(new PutObjectCommand({ Bucket, Key: objectKey(key), Body: data, ContentLength: data.length, ContentType: contentType(key) }));
     },
 
     async stat(key) {

@@ -19,10 +19,7 @@ export function typicalDurationMs(recentDurationsMs: readonly number[], fallback
  * Each waiting generation's place and estimated start: the first ones take the free slots
  * now; the rest start a typical duration later per full round of `maxInFlight` ahead of them.
  */
-export function queuePlaces(
-  snapshot: QueueSnapshot,
-  options: { maxInFlight: number; nowMs: number; fallbackDurationMs: number },
-): Map<string, QueuePlace> {
+export function queuePlaces(snapshot: QueueSnapshot, options: { maxInFlight: number; nowMs: number; fallbackDurationMs: number }): Map<string, QueuePlace> {
   const typical = typicalDurationMs(snapshot.recentDurationsMs, options.fallbackDurationMs);
   const free = Math.max(0, options.maxInFlight - snapshot.running);
   const places = new Map<string, QueuePlace>();

@@ -2,11 +2,9 @@
  * Starts the oldest waiting generations when a slot may have freed. Wakes that arrive while
  * one is running fold into one more round after it, so a burst of finishes costs two reads.
  */
-export function createQueueWaker(deps: {
-  oldestWaiting: () => Promise<string[]>;
-  kick: (id: string) => void;
-  onError: (error: unknown) => void;
-}): { wake(): void } {
+export function createQueueWaker(deps: { oldestWaiting: () => Promise<string[]>; kick: (id: string) => void; onError: (error: unknown) => void }): {
+  wake(): void;
+} {
   let running = false;
   let again = false;
   const round = () => {

@@ -30,7 +30,10 @@ export function parseTrustedProxies(value) {
     const hops = Number(trimmed);
     return (_address, hop) => hop < hops;
   }
-  const entries = trimmed.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = trimmed
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   // proxy-addr throws a TypeError naming the entry it cannot read.
   return proxyaddr.compile(entries);
 }
@@ -125,8 +128,7 @@ export function createFrontDoor(config) {
         return {
           ok: false,
           status: 421,
-          message:
-            "This server does not answer to that host name. Open it by its configured address; its operator can add the name to ALLOWED_HOSTS.\n",
+          message: "This server does not answer to that host name. Open it by its configured address; its operator can add the name to ALLOWED_HOSTS.\n",
         };
       }
       return { ok: true, client };

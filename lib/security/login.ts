@@ -93,11 +93,7 @@ const inMinutes = (msBeforeNext: number) => {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 };
 
-const tooMany = (msBeforeNext: number) =>
-  new ApiError("rate_limited", `Too many wrong passwords. Try again in ${inMinutes(msBeforeNext)}.`);
+const tooMany = (msBeforeNext: number) => new ApiError("rate_limited", `Too many wrong passwords. Try again in ${inMinutes(msBeforeNext)}.`);
 
 const pausedForNewAddresses = (msBeforeNext: number) =>
-  new ApiError(
-    "rate_limited",
-    `Too many wrong passwords on this server: signing in from a new address is paused. Try again in ${inMinutes(msBeforeNext)}.`,
-  );
+  new ApiError("rate_limited", `Too many wrong passwords on this server: signing in from a new address is paused. Try again in ${inMinutes(msBeforeNext)}.`);

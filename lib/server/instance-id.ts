@@ -12,7 +12,10 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
  */
 export async function instanceIdIn(dataDir: string): Promise<string> {
   const file = path.join(dataDir, "instance-id");
-  const existing = await readFile(file, "utf8").then((text) => text.trim(), () => "");
+  const existing = await readFile(file, "utf8").then(
+    (text) => text.trim(),
+    () => "",
+  );
   if (ID_PATTERN.test(existing)) return existing;
   const id = nanoid(16);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });

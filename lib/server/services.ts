@@ -71,9 +71,7 @@ async function createServices(): Promise<Services> {
   const instanceId = await instanceIdIn(dataDir);
   const baseRepository = createKyselyGenerationRepository(db);
   const uploadRepository = createKyselyUploadRepository(db);
-  const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) =>
-    log().warn({ reason }, "media store check failed"),
-  );
+  const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) => log().warn({ reason }, "media store check failed"));
   // Derived media (poster frame, web remux, light rendition, loops) follow stored results from outside the tracker.
   const derivatives = createDerivativeService({
     repository: createKyselyDerivativeRepository(db),
@@ -111,7 +109,12 @@ async function createServices(): Promise<Services> {
   const pollIntervalMs = mode === "demo" ? Math.min(config.POLL_INTERVAL_MS, DEMO_POLL_INTERVAL_MS) : config.POLL_INTERVAL_MS;
   const queueStore = createKyselyQueueStore(db, config.MAX_IN_FLIGHT);
   const tracker = createGenerationTracker({
-    queue: { maxInFlight: config.MAX_IN_FLIGHT, recheckMs: Math.max(pollIntervalMs, 2_000), mayStart: queueStore.mayStart, oldestWaiting: queueStore.oldestWaiting },
+    queue: {
+      maxInFlight: config.MAX_IN_FLIGHT,
+      recheckMs: Math.max(pollIntervalMs, 2_000),
+      mayStart: queueStore.mayStart,
+      oldestWaiting: queueStore.oldestWaiting,
+    },
     repository,
     media,
     provider,
@@ -121,10 +124,7 @@ async function createServices(): Promise<Services> {
     maxResultBytes: config.MAX_RESULT_BYTES,
     instanceId,
     leaseMs: config.TRACKER_LEASE_MS,
-    callbackUrlFor:
-      publicBaseUrl && mode === "live"
-        ? (record) => `${publicBaseUrl}/api/callbacks/vtrix/${record.callbackSecret}`
-        : undefined,
+    callbackUrlFor: publicBaseUrl && mode === "live" ? (record) => `${publicBaseUrl}/api/callbacks/vtrix/${record.callbackSecret}` : undefined,
   });
   const guard = createAdmissionGuard(
     {
@@ -192,7 +192,22 @@ async function createServices(): Promise<Services> {
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
-  return { mode, repository, media, provider, tracker, generations, uploads, events, viewContext: { publicBaseUrl }, sessions: createKyselySessionRepository(db), coordination, takes, queue, derivatives };
+  return {
+    mode,
+    repository,
+    media,
+    provider,
+    tracker,
+    generations,
+    uploads,
+    events,
+    viewContext: { publicBaseUrl },
+    sessions: createKyselySessionRepository(db),
+    coordination,
+    takes,
+    queue,
+    derivatives,
+  };
 }
 
 const globalForServices = globalThis as unknown as { portraitLiveServices?: Promise<Services> };

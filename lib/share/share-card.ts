@@ -49,8 +49,7 @@ export function fitWithin(size: VideoDimensions, bounds: { maxwidth?: number; ma
   return { width: Math.max(1, Math.floor(size.width * scale)), height: Math.max(1, Math.floor(size.height * scale)) };
 }
 
-const escapeAttribute = (value: string) =>
-  value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeAttribute = (value: string) => value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** The iframe other sites paste to show the looping video. */
 export function embedIframe(embedUrl: string, size: VideoDimensions, title = SHARE_TITLE): string {

@@ -32,9 +32,7 @@ export async function sharedVideoSize(record: GenerationRecord, media: MediaStor
     const id = `${key}:${info.bytes}:${info.modifiedAt.getTime()}`;
     const known = remembered.get(id);
     if (known) return known;
-    const probed = await readMp4Dimensions(info.bytes, (offset, length) =>
-      readRange(media, key, offset, Math.max(0, Math.min(length, info.bytes - offset))),
-    );
+    const probed = await readMp4Dimensions(info.bytes, (offset, length) => readRange(media, key, offset, Math.max(0, Math.min(length, info.bytes - offset))));
     if (!probed) return expected;
     if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value ?? "");
     remembered.set(id, probed);

@@ -118,7 +118,15 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
     async finish(ref, owner, outcome, now) {
       const fields =
         outcome.state === "ready"
-          ? { state: "ready" as const, media_key: outcome.mediaKey, bytes: outcome.bytes, width: outcome.width, height: outcome.height, progress: 1, error: null }
+          ? {
+              state: "ready" as const,
+              media_key: outcome.mediaKey,
+              bytes: outcome.bytes,
+              width: outcome.width,
+              height: outcome.height,
+              progress: 1,
+              error: null,
+            }
           : { state: outcome.state, error: outcome.error, progress: null };
       const result = await db
         .updateTable("media_derivatives")

@@ -78,17 +78,15 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
     },
 
     async list({ cursor, limit, status }: ListQuery) {
-      let query = selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1);
+      let query = selectAll()
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(limit + 1);
       if (status) query = query.where("status", "=", status);
       const after = cursor ? decodeCursor(cursor) : null;
       if (cursor && !after) throw new InvalidCursorError();
       if (after) {
-        query = query.where((eb) =>
-          eb.or([
-            eb("created_at", "<", after.createdAt),
-            eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
-          ]),
-        );
+        query = query.where((eb) => eb.or([eb("created_at", "<", after.createdAt), eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)])]));
       }
       const rows = await query.execute();
       const items = rows.slice(0, limit).map(fromRow);
@@ -177,11 +175,35 @@ const flag = (value: boolean) => (value ? 1 : 0);
 
 /** How each field is stored: its column is its name in snake_case; flags are 0/1, numbers may come back as strings (Postgres). */
 const FIELDS = {
-  id: "text", shareToken: "text", shareExpiresAt: "text", hidePrompt: "flag", status: "text", mode: "text", prompt: "text", promptOptimizer: "flag",
-  watermark: "flag", inputKey: "text", inputWidth: "number", inputHeight: "number", submitState: "text", upstreamTaskId: "text",
-  reportedTaskId: "text", progress: "number", costUsd: "text", errorCode: "text", errorMessage: "text", resultUrl: "text",
-  resultKey: "text", resultBytes: "number", callbackSecret: "text", idempotencyKey: "text", uploadId: "text", createdAt: "text",
-  updatedAt: "text", completedAt: "text", startedAt: "text",
+  id: "text",
+  shareToken: "text",
+  shareExpiresAt: "text",
+  hidePrompt: "flag",
+  status: "text",
+  mode: "text",
+  prompt: "text",
+  promptOptimizer: "flag",
+  watermark: "flag",
+  inputKey: "text",
+  inputWidth: "number",
+  inputHeight: "number",
+  submitState: "text",
+  upstreamTaskId: "text",
+  reportedTaskId: "text",
+  progress: "number",
+  costUsd: "text",
+  errorCode: "text",
+  errorMessage: "text",
+  resultUrl: "text",
+  resultKey: "text",
+  resultBytes: "number",
+  callbackSecret: "text",
+  idempotencyKey: "text",
+  uploadId: "text",
+  createdAt: "text",
+  updatedAt: "text",
+  completedAt: "text",
+  startedAt: "text",
 } as const satisfies Record<keyof GenerationRecord, "text" | "flag" | "number">;
 
 const FIELD_LIST = Object.entries(FIELDS).map(([field, kind]) => ({

@@ -35,13 +35,7 @@ export function createKyselySessionRepository(db: Kysely<Database>): SessionRepo
     },
 
     async signedInFrom(client, since) {
-      const row = await db
-        .selectFrom("sessions")
-        .select("id")
-        .where("client", "=", client)
-        .where("created_at", ">=", since)
-        .limit(1)
-        .executeTakeFirst();
+      const row = await db.selectFrom("sessions").select("id").where("client", "=", client).where("created_at", ">=", since).limit(1).executeTakeFirst();
       return row !== undefined;
     },
 

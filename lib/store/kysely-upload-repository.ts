@@ -5,9 +5,11 @@ import type { Database, UploadRow } from "./schema";
 /** UploadRepository over Kysely: the same code serves SQLite and Postgres. */
 export function createKyselyUploadRepository(db: Kysely<Database>): UploadRepository {
   const unused = () =>
-    db.selectFrom("uploads").where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("generations").select("generations.id").whereRef("generations.upload_id", "=", "uploads.id"))),
-    );
+    db
+      .selectFrom("uploads")
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("generations").select("generations.id").whereRef("generations.upload_id", "=", "uploads.id"))),
+      );
 
   return {
     async insert(record) {
@@ -41,9 +43,7 @@ export function createKyselyUploadRepository(db: Kysely<Database>): UploadReposi
         let query = db
           .deleteFrom("uploads")
           .where("id", "=", id)
-          .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom("generations").select("generations.id").where("generations.upload_id", "=", id))),
-          );
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom("generations").select("generations.id").where("generations.upload_id", "=", id))));
         if (options.expiredBefore) query = query.where("expires_at", "<", options.expiredBefore);
         const row = await query.returningAll().executeTakeFirst();
         return row && fromRow(row);

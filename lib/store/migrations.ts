@@ -99,7 +99,10 @@ const migrations: Record<string, Migration> = {
     // notification may name the task (unverified until read back from the provider).
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable("generations").addColumn("reported_task_id", "text").execute();
-      await db.schema.alterTable("usage_ledger").addColumn("awaiting_cost", "integer", (col) => col.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable("usage_ledger")
+        .addColumn("awaiting_cost", "integer", (col) => col.notNull().defaultTo(0))
+        .execute();
       // Live generations still running, or failed while their create was unconfirmed (the
       // failures whose create may have made a task; refusals also stayed 'submitting' before).
       await sql`update usage_ledger set awaiting_cost = 1 where cost_usd is null and generation_id in (
@@ -129,7 +132,10 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("uploads_expires_idx").on("uploads").column("expires_at").execute();
       // The foreign key makes the database refuse to drop an upload a generation still uses, even
       // when a sweep and a create race on different instances.
-      await db.schema.alterTable("generations").addColumn("upload_id", "text", (col) => col.references("uploads.id")).execute();
+      await db.schema
+        .alterTable("generations")
+        .addColumn("upload_id", "text", (col) => col.references("uploads.id"))
+        .execute();
       await db.schema.createIndex("generations_upload_idx").on("generations").column("upload_id").execute();
       await sql`insert into uploads (id, media_key, width, height, bytes, created_at, expires_at)
         select id, input_key, input_width, input_height, null, created_at, created_at from generations`.execute(db);

@@ -21,7 +21,11 @@ export function quoteTakes(count: number, status: QueueStatus): TakeQuote {
   const roomInQueue = Math.max(0, status.maxInFlight + status.maxQueued - unfinished);
   const estimate = new Big(status.costEstimateUsd);
   const roomInBudget =
-    status.budgetRemainingUsd === null ? null : estimate.lte(0) ? Number.POSITIVE_INFINITY : new Big(status.budgetRemainingUsd).div(estimate).round(0, Big.roundDown).toNumber();
+    status.budgetRemainingUsd === null
+      ? null
+      : estimate.lte(0)
+        ? Number.POSITIVE_INFINITY
+        : new Big(status.budgetRemainingUsd).div(estimate).round(0, Big.roundDown).toNumber();
   const freeSlots = Math.max(0, status.maxInFlight - unfinished);
   const willWait = Math.max(0, count - freeSlots);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -71,13 +71,16 @@ export function createClaims(options: {
       await keep();
       // The next round starts when the last has finished, so a slow store never stacks them up.
       const beat = () => {
-        heartbeat = setTimeout(() => {
-          keep()
-            .catch((error: unknown) => log.error({ err: error }, "renewing generation claims failed"))
-            .finally(() => {
-              if (!stopped) beat();
-            });
-        }, Math.max(1, Math.floor(options.leaseMs / 3)));
+        heartbeat = setTimeout(
+          () => {
+            keep()
+              .catch((error: unknown) => log.error({ err: error }, "renewing generation claims failed"))
+              .finally(() => {
+                if (!stopped) beat();
+              });
+          },
+          Math.max(1, Math.floor(options.leaseMs / 3)),
+        );
         heartbeat.unref?.();
       };
       beat();

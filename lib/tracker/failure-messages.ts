@@ -18,9 +18,7 @@ export const UPSTREAM_FAILURE_CODES = {
 
 /** The provider module's own words for the failure; an unconfirmed create adds what it means for the bill. */
 const upstream = ({ userMessage, unconfirmed = false }: { userMessage: string; unconfirmed?: boolean }) =>
-  unconfirmed
-    ? `${userMessage} The request was not repeated, so you are not charged twice; check your provider dashboard before retrying.`
-    : userMessage;
+  unconfirmed ? `${userMessage} The request was not repeated, so you are not charged twice; check your provider dashboard before retrying.` : userMessage;
 
 /**
  * Every code the tracker writes on a generation, with the words people see. Final

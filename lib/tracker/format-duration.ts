@@ -7,6 +7,9 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   const seconds = totalSeconds % 60;
   // Seconds stop mattering once a limit is measured in hours.
-  const parts = hours > 0 ? [plural(hours, "hour"), minutes > 0 ? plural(minutes, "minute") : ""] : [minutes > 0 ? plural(minutes, "minute") : "", seconds > 0 ? plural(seconds, "second") : ""];
+  const parts =
+    hours > 0
+      ? [plural(hours, "hour"), minutes > 0 ? plural(minutes, "minute") : ""]
+      : [minutes > 0 ? plural(minutes, "minute") : "", seconds > 0 ? plural(seconds, "second") : ""];
   return parts.filter(Boolean).join(" ");
 }

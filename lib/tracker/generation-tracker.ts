@@ -69,7 +69,15 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   const { repository, provider, log, instanceId } = options;
   const now = options.now ?? Date.now;
   const results = createResultStore({ media: options.media, provider, maxResultBytes: options.maxResultBytes });
-  const effects = createEffects({ repository, media: options.media, provider, instanceId, callbackUrlFor: options.callbackUrlFor, results, queue: options.queue });
+  const effects = createEffects({
+    repository,
+    media: options.media,
+    provider,
+    instanceId,
+    callbackUrlFor: options.callbackUrlFor,
+    results,
+    queue: options.queue,
+  });
   let stopped = false;
 
   const contextFor = (record: GenerationRecord): Context => ({

@@ -108,14 +108,22 @@ export function decide(record: GenerationRecord, memory: Memory, input: Input, c
   const backoff = (attempts: number, capMs = MAX_BACKOFF_MS) => backoffDelay(context.pollIntervalMs, attempts, capMs, context.random);
   const finish = (extra: Partial<Decision> = {}): Decision => ({ next: { kind: "finish" }, memory, ...extra });
   const wait = (delayMs: number, extra: Partial<Decision> = {}): Decision => ({ next: { kind: "wait", delayMs }, memory, ...extra });
-  const fail = ({ code, message }: { code: string; message: string }, extra: { costUsd?: string | null; memory?: Memory; note?: Decision["note"] } = {}): Decision => ({
+  const fail = (
+    { code, message }: { code: string; message: string },
+    extra: { costUsd?: string | null; memory?: Memory; note?: Decision["note"] } = {},
+  ): Decision => ({
     change: { kind: "failed", code, message, completedAt: iso(), ...(extra.costUsd !== undefined ? { costUsd: extra.costUsd } : {}) },
     next: { kind: "finish" },
     memory: extra.memory ?? memory,
     note: extra.note,
   });
   const deadlineFailure = () =>
-    fail(failure("deadline_exceeded", { deadlineMs: context.deadlineMs, result: !record.resultUrl ? "none" : memory.storageWaits > 0 ? "storage_full" : "not_saved" }));
+    fail(
+      failure("deadline_exceeded", {
+        deadlineMs: context.deadlineMs,
+        result: !record.resultUrl ? "none" : memory.storageWaits > 0 ? "storage_full" : "not_saved",
+      }),
+    );
 
   if (isFinalStatus(record.status)) return finish();
 
@@ -144,7 +152,8 @@ export function decide(record: GenerationRecord, memory: Memory, input: Input, c
     }
 
     case "poll_failed": {
-      if (input.lastLook) return { ...deadlineFailure(), note: { level: "warn", message: "last poll before the deadline failed", details: { kind: input.failure.kind } } };
+      if (input.lastLook)
+        return { ...deadlineFailure(), note: { level: "warn", message: "last poll before the deadline failed", details: { kind: input.failure.kind } } };
       if (input.failure.kind === "not_found") return fail(upstreamFailure("not_found", input.failure));
       const next = { ...memory, failures: memory.failures + 1 };
       return wait(input.failure.retryAfterMs ?? backoff(next.failures), {
@@ -163,7 +172,11 @@ export function decide(record: GenerationRecord, memory: Memory, input: Input, c
       return wait(context.queue?.recheckMs ?? context.pollIntervalMs);
 
     case "submit_created":
-      return { next: { kind: "continue", input: { kind: "snapshot", snapshot: input.snapshot } }, memory: { ...memory, failures: 0 }, note: { level: "info", message: "task created", details: { taskId: input.snapshot.taskId } } };
+      return {
+        next: { kind: "continue", input: { kind: "snapshot", snapshot: input.snapshot } },
+        memory: { ...memory, failures: 0 },
+        note: { level: "info", message: "task created", details: { taskId: input.snapshot.taskId } },
+      };
 
     case "submit_refused": {
       if (input.failure.kind === "rate_limited") {
@@ -199,7 +212,10 @@ export function decide(record: GenerationRecord, memory: Memory, input: Input, c
 
     case "reported_task_check_failed": {
       const next = { ...memory, failures: memory.failures + 1 };
-      return wait(backoff(next.failures), { memory: next, note: { level: "warn", message: "checking a task named by a callback failed; backing off", details: { failures: next.failures } } });
+      return wait(backoff(next.failures), {
+        memory: next,
+        note: { level: "warn", message: "checking a task named by a callback failed; backing off", details: { failures: next.failures } },
+      });
     }
 
     case "result_stored":
@@ -227,9 +243,23 @@ export function afterStepError(memory: Memory, context: Pick<Context, "pollInter
 type Fail = (failure: { code: string; message: string }, extra?: { costUsd?: string | null; memory?: Memory; note?: Decision["note"] }) => Decision;
 
 const upstreamFailureOf = (call: CallFailure, unconfirmed = false) =>
-  isUpstreamKind(call.kind) ? upstreamFailure(call.kind, { userMessage: call.userMessage, unconfirmed }) : upstreamFailure("network", { userMessage: call.userMessage, unconfirmed });
+  isUpstreamKind(call.kind)
+    ? upstreamFailure(call.kind, { userMessage: call.userMessage, unconfirmed })
+    : upstreamFailure("network", { userMessage: call.userMessage, unconfirmed });
 
-const UPSTREAM_KINDS = new Set<string>(["unauthorized", "forbidden", "rate_limited", "rejected", "not_found", "server_error", "timeout", "network", "bad_response", "result_expired", "result_invalid"]);
+const UPSTREAM_KINDS = new Set<string>([
+  "unauthorized",
+  "forbidden",
+  "rate_limited",
+  "rejected",
+  "not_found",
+  "server_error",
+  "timeout",
+  "network",
+  "bad_response",
+  "result_expired",
+  "result_invalid",
+]);
 const isUpstreamKind = (kind: string): kind is UpstreamFailureKind => UPSTREAM_KINDS.has(kind);
 
 /**

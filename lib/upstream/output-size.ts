@@ -4,7 +4,5 @@ import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 export function outputSize(width: number, height: number): { width: number; height: number } {
   const even = (value: number) => Math.max(2, Math.round(value / 2) * 2);
   const short = VIDEO_SPEC.shortSidePx;
-  return width >= height
-    ? { width: even((short * width) / height), height: short }
-    : { width: short, height: even((short * height) / width) };
+  return width >= height ? { width: even((short * width) / height), height: short } : { width: short, height: even((short * height) / width) };
 }

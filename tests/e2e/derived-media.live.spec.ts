@@ -15,14 +15,17 @@ async function finishedWithDerivatives(page: Page, prompt: string): Promise<{ id
   const generation = new GenerationPage(page);
   await generation.expectPlaying();
   await expect
-    .poll(async () => {
-      const view = (await (await page.request.get(`/api/generations/${id}`)).json()) as {
-        webVideoUrl?: string | null;
-        lightVideoUrl?: string | null;
-        videoWidth?: number | null;
-      };
-      return Boolean(view.webVideoUrl && view.lightVideoUrl && view.videoWidth);
-    }, { timeout: 60_000 })
+    .poll(
+      async () => {
+        const view = (await (await page.request.get(`/api/generations/${id}`)).json()) as {
+          webVideoUrl?: string | null;
+          lightVideoUrl?: string | null;
+          videoWidth?: number | null;
+        };
+        return Boolean(view.webVideoUrl && view.lightVideoUrl && view.videoWidth);
+      },
+      { timeout: 60_000 },
+    )
     .toBe(true);
   return { id, shareLink: await generation.shareLink().inputValue() };
 }
@@ -77,7 +80,10 @@ for (const where of ["share page", "result page"] as const) {
 
 test("a narrow screen plays the light rendition, a wide one the index-first remux", async ({ page, browser }) => {
   const { shareLink } = await finishedWithDerivatives(page, "light for phones");
-  for (const [width, expected] of [[390, "rendition=light"], [1280, "rendition=web"]] as const) {
+  for (const [width, expected] of [
+    [390, "rendition=light"],
+    [1280, "rendition=web"],
+  ] as const) {
     const context = await browser.newContext({ viewport: { width, height: 800 } });
     const visitor = await context.newPage();
     await visitor.goto(shareLink);

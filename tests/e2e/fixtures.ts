@@ -37,7 +37,8 @@ export const test = base.extend<{ serverErrors: ServerErrors }>({
           if (HYDRATION_ERROR.test(error.error().message)) answers.push(`hydration error in ${error.page()?.url()}: ${error.error().message}`);
         });
         watched.on("console", (message) => {
-          if (message.type() === "error" && HYDRATION_ERROR.test(message.text())) answers.push(`hydration error in ${message.page()?.url()}: ${message.text()}`);
+          if (message.type() === "error" && HYDRATION_ERROR.test(message.text()))
+            answers.push(`hydration error in ${message.page()?.url()}: ${message.text()}`);
         });
       };
       watch(context);
@@ -56,12 +57,16 @@ export const test = base.extend<{ serverErrors: ServerErrors }>({
       await new Promise((resolve) => setTimeout(resolve, 250));
       const lines = files.flatMap((file) => {
         if (!existsSync(file)) return [];
-        const fresh = readFileSync(file).subarray(offsets.get(file) ?? 0).toString("utf8");
+        const fresh = readFileSync(file)
+          .subarray(offsets.get(file) ?? 0)
+          .toString("utf8");
         return errorLines(fresh).map((line) => `${file}: ${line}`);
       });
       const { unexpected, unseen } = judge([...lines, ...answers], allowed);
       const problems = [
-        ...(unexpected.length > 0 ? [`server errors during this test (error-level log lines, 5xx answers, failed hydration):\n  ${unexpected.join("\n  ")}`] : []),
+        ...(unexpected.length > 0
+          ? [`server errors during this test (error-level log lines, 5xx answers, failed hydration):\n  ${unexpected.join("\n  ")}`]
+          : []),
         ...(unseen.length > 0 ? [`declared server errors did not happen: ${unseen.join(", ")}`] : []),
       ];
       if (problems.length > 0) throw new Error(problems.join("\n"));

@@ -102,7 +102,10 @@ test("a finished generation's page is complete before any script runs", async ({
   expect((await early.goto(`/g/${id}`))?.status()).toBe(200);
   await expect(early.getByTestId("generation-heading")).toHaveText("Your video is ready");
   // The last source is for every screen: the provider's file, or its index-first remux once made.
-  await expect(early.getByTestId("result-video").locator("source").last()).toHaveAttribute("src", new RegExp(`^/api/generations/${id}/video(\\?rendition=web)?$`));
+  await expect(early.getByTestId("result-video").locator("source").last()).toHaveAttribute(
+    "src",
+    new RegExp(`^/api/generations/${id}/video(\\?rendition=web)?$`),
+  );
   await expect(early.getByTestId("download")).toHaveAttribute("href", `/api/generations/${id}/video?download=1`);
   // PUBLIC_BASE_URL is set for this server, so the link is whole before the browser helps.
   await expect(early.getByTestId("share-link")).toHaveValue(link);

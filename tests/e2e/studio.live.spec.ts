@@ -120,10 +120,12 @@ test("a phone photo with EXIF rotation comes out upright", async ({ page }) => {
   await studio.chooseFrame("Original");
   await studio.describe("exif upright check");
   await studio.generate();
-  await expect.poll(async () => (await fake.stats()).creates.requests.find((request) => request.params.prompt === "exif upright check")?.image).toMatchObject({
-    width: 600,
-    height: 800,
-  });
+  await expect
+    .poll(async () => (await fake.stats()).creates.requests.find((request) => request.params.prompt === "exif upright check")?.image)
+    .toMatchObject({
+      width: 600,
+      height: 800,
+    });
 });
 
 test("a 24-megapixel photo is framed and sent small", async ({ page }) => {
@@ -134,8 +136,7 @@ test("a 24-megapixel photo is framed and sent small", async ({ page }) => {
   await studio.chooseFrame("9:16");
   await studio.describe("huge photo check");
   await studio.generate();
-  const sentImage = async () =>
-    (await fake.stats()).creates.requests.find((request) => request.params.prompt === "huge photo check")?.image;
+  const sentImage = async () => (await fake.stats()).creates.requests.find((request) => request.params.prompt === "huge photo check")?.image;
   await expect.poll(sentImage).toBeTruthy();
   const image = await sentImage();
   expect(Math.max(image?.width ?? 0, image?.height ?? 0)).toBeLessThanOrEqual(1280);
@@ -149,7 +150,9 @@ test("a 24-megapixel photo is framed and sent small", async ({ page }) => {
 async function uploadedImage(page: Page, id: string) {
   const response = await page.request.get(`/api/generations/${id}/poster`);
   expect(response.status()).toBe(200);
-  const { data, info } = await sharp(await response.body()).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(await response.body())
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const colourAt = (x: number, y: number) => {
     const [r = 0, g = 0, b = 0] = data.subarray((Math.round(y) * info.width + Math.round(x)) * info.channels);
     return r > 180 && g > 180 && b > 180 ? "white" : r > g && r > b ? "red" : g > r && g > b ? "green" : "blue";
@@ -395,7 +398,8 @@ test("a failed upload is retried, and the studio says what is happening", async 
   await page.route("**/api/uploads", async (route) => {
     tries += 1;
     if (tries === 1) return route.abort("connectionreset");
-    if (tries === 2) return route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"code":"unavailable","message":"Try again shortly."}}' });
+    if (tries === 2)
+      return route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"code":"unavailable","message":"Try again shortly."}}' });
     await route.continue();
   });
   await studio.open();

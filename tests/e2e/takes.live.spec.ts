@@ -20,7 +20,9 @@ function inputsOf(ids: string[]): { uploads: number; inputKeys: number } {
   const db = new Database(path.resolve("test-results/e2e-data-live/portrait-live.sqlite"), { readonly: true, fileMustExist: true });
   try {
     const marks = ids.map(() => "?").join(", ");
-    const row = db.prepare(`select count(distinct upload_id) as uploads, count(distinct input_key) as inputKeys from generations where id in (${marks})`).get(...ids) as { uploads: number; inputKeys: number };
+    const row = db
+      .prepare(`select count(distinct upload_id) as uploads, count(distinct input_key) as inputKeys from generations where id in (${marks})`)
+      .get(...ids) as { uploads: number; inputKeys: number };
     return row;
   } finally {
     db.close();
@@ -51,7 +53,12 @@ test("three takes from one drop: three tasks on one stored input, compared in sy
 
   const stats = await fake.stats();
   expect(stats.creates.accepted - before).toBe(3);
-  expect(stats.creates.requests.slice(-3).map((request) => request.params.prompt).sort()).toEqual([...prompts].sort());
+  expect(
+    stats.creates.requests
+      .slice(-3)
+      .map((request) => request.params.prompt)
+      .sort(),
+  ).toEqual([...prompts].sort());
   const ids = await takes.takes().evaluateAll((items) => items.map((item) => item.getAttribute("data-generation-id") ?? ""));
   expect(inputsOf(ids)).toEqual({ uploads: 1, inputKeys: 1 });
 

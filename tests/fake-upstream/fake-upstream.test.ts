@@ -8,7 +8,11 @@ let image: string;
 
 beforeAll(async () => {
   fake = await startFakeUpstream({ apiKey: "k", timeline: { pendingMs: 100, processingMs: 200 } });
-  image = `data:image/jpeg;base64,${(await sharp({ create: { width: 400, height: 600, channels: 3, background: "#a86" } }).jpeg().toBuffer()).toString("base64")}`;
+  image = `data:image/jpeg;base64,${(
+    await sharp({ create: { width: 400, height: 600, channels: 3, background: "#a86" } })
+      .jpeg()
+      .toBuffer()
+  ).toString("base64")}`;
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
@@ -70,46 +74,43 @@ describe("the fake gateway", () => {
     expect(await (await poll(task.id)).json()).toMatchObject({ status: "failed", error: { code: "010006099", message: expect.any(String) } });
   });
 
-  it.each(["drop", "late"] as const)(
-    "can make the task yet lose its answer (%s), and still calls back with the task object",
-    async (mode) => {
-      const received: Array<{ id?: string; status?: string }> = [];
-      const receiver = createServer((request, response) => {
-        let body = "";
-        request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        request.on("end", () => {
-          received.push(JSON.parse(body) as { id?: string; status?: string });
-          response.writeHead(200, { "Content-Type": "application/json" }).end("{}");
-        });
+  it.each(["drop", "late"] as const)("can make the task yet lose its answer (%s), and still calls back with the task object", async (mode) => {
+    const received: Array<{ id?: string; status?: string }> = [];
+    const receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        received.push(JSON.parse(body) as { id?: string; status?: string });
+        response.writeHead(200, { "Content-Type": "application/json" }).end("{}");
       });
-      await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-      const address = receiver.address();
-      const callbackUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/cb`;
-      try {
-        fake.setFaults({ createAnswerLost: { times: 1, mode, lateMs: 2_000 } });
-        const answer = await fetch(`${fake.url}/model/v1/generation`, {
-          method: "POST",
-          headers: { Authorization: "Bearer k", "Content-Type": "application/json" },
-          body: JSON.stringify({ model: "minimax_i2v_01_live", input: [{ params: { first_frame_image: image, callback_url: callbackUrl } }] }),
-          signal: AbortSignal.timeout(500),
-        }).then(
-          () => "answered",
-          () => "lost",
-        );
-        expect(answer).toBe("lost");
-        const stats = fake.stats();
-        expect(stats.creates).toMatchObject({ accepted: 1, answersLost: 1 });
-        const taskId = stats.creates.requests[0]?.taskId ?? "";
-        // The task exists and runs to the end; its callbacks name it.
-        for (let i = 0; i < 50 && !received.some((body) => body.status === "completed"); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-        expect(received.map((body) => body.id)).toContain(taskId);
-        expect(received.at(-1)).toMatchObject({ id: taskId, status: "completed" });
-        expect(((await (await poll(taskId)).json()) as { status: string }).status).toBe("completed");
-        // Only that one create lost its answer.
-        expect((await create({ first_frame_image: image })).status).toBe(200);
-      } finally {
-        receiver.close();
-      }
-    },
-  );
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const address = receiver.address();
+    const callbackUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/cb`;
+    try {
+      fake.setFaults({ createAnswerLost: { times: 1, mode, lateMs: 2_000 } });
+      const answer = await fetch(`${fake.url}/model/v1/generation`, {
+        method: "POST",
+        headers: { Authorization: "Bearer k", "Content-Type": "application/json" },
+        body: JSON.stringify({ model: "minimax_i2v_01_live", input: [{ params: { first_frame_image: image, callback_url: callbackUrl } }] }),
+        signal: AbortSignal.timeout(500),
+      }).then(
+        () => "answered",
+        () => "lost",
+      );
+      expect(answer).toBe("lost");
+      const stats = fake.stats();
+      expect(stats.creates).toMatchObject({ accepted: 1, answersLost: 1 });
+      const taskId = stats.creates.requests[0]?.taskId ?? "";
+      // The task exists and runs to the end; its callbacks name it.
+      for (let i = 0; i < 50 && !received.some((body) => body.status === "completed"); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(received.map((body) => body.id)).toContain(taskId);
+      expect(received.at(-1)).toMatchObject({ id: taskId, status: "completed" });
+      expect(((await (await poll(taskId)).json()) as { status: string }).status).toBe("completed");
+      // Only that one create lost its answer.
+      expect((await create({ first_frame_image: image })).status).toBe(200);
+    } finally {
+      receiver.close();
+    }
+  });
 });

@@ -117,8 +117,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     return task.failure ? "failed" : "completed";
   };
 
-  const sign = (id: string, expires: number) =>
-    createHash("sha256").update(`${id}:${expires}:${signingSecret}`).digest("hex").slice(0, 24);
+  const sign = (id: string, expires: number) => createHash("sha256").update(`${id}:${expires}:${signingSecret}`).digest("hex").slice(0, 24);
 
   function spelling(phase: Phase): string {
     // A status word nobody documented, for as long as the fault is on: the task never visibly ends.
@@ -163,9 +162,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     if (phase === "failed") {
       const failure = task.failure ?? { code: 10006095, shape: "error_message" as const };
       body.error =
-        failure.shape === "string"
-          ? "generation rejected by content moderation"
-          : { code: failure.code, [failure.shape]: "upstream generation failed" };
+        failure.shape === "string" ? "generation rejected by content moderation" : { code: failure.code, [failure.shape]: "upstream generation failed" };
     }
     return body;
   }

@@ -38,7 +38,11 @@ describe("password mode", () => {
   it("protects every private route and page, and a forged header opens nothing", async () => {
     const app = await start({ ...liveEnv(), APP_PASSWORD: PASSWORD });
     const id = "A".repeat(21);
-    const forged = { "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware", "x-forwarded-user": "owner", Cookie: "portrait_live_session=forged" };
+    const forged = {
+      "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware",
+      "x-forwarded-user": "owner",
+      Cookie: "portrait_live_session=forged",
+    };
     for (const headers of [{}, forged]) {
       const routes: Array<[string, string]> = [
         ["GET", "/api/generations"],

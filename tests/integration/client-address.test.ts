@@ -39,9 +39,7 @@ describe("sign-in attempts", () => {
     const app = await start({});
     const statuses: number[] = [];
     for (let batch = 0; batch < 12; batch++) {
-      const answers = await Promise.all(
-        Array.from({ length: 20 }, () => signIn(app, "guess", { from: "127.0.0.2", forwardedFor: randomAddress() })),
-      );
+      const answers = await Promise.all(Array.from({ length: 20 }, () => signIn(app, "guess", { from: "127.0.0.2", forwardedFor: randomAddress() })));
       statuses.push(...answers.map((answer) => answer.status));
     }
     expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(10);

@@ -85,7 +85,11 @@ describe("a create whose answer is lost", () => {
       // Adopted only after the app read the task back from the provider itself.
       expect(upstream.stats().polls.byTask[request?.taskId ?? ""]).toBeGreaterThanOrEqual(1);
       const video = await fetch(`${app.url}${done.videoUrl}`);
-      expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString("latin1")).toBe("ftyp");
+      expect(
+        Buffer.from(await video.arrayBuffer())
+          .subarray(4, 8)
+          .toString("latin1"),
+      ).toBe("ftyp");
       expect((await totals(app)).allTime).toEqual({ count: 1, costUsd: "0.28", estimatedUsd: "0.00", unbilledCount: 0 });
     },
   );

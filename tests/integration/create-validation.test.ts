@@ -20,10 +20,7 @@ beforeAll(async () => {
   good = await makePortrait();
 });
 
-async function expectRefused(
-  response: Response,
-  expected: { status: number; code: string; field?: string; message?: RegExp },
-) {
+async function expectRefused(response: Response, expected: { status: number; code: string; field?: string; message?: RegExp }) {
   const body = apiErrorBodySchema.parse(await response.json());
   expect({ status: response.status, code: body.error.code }).toEqual({ status: expected.status, code: expected.code });
   if (expected.field) expect(body.error.field).toBe(expected.field);
@@ -48,17 +45,41 @@ describe("POST /api/generations refuses bad input with a specific error and chan
     ["not JSON", () => postGeneration(app.url, "{nope"), { status: 400, code: "invalid_body", message: /not valid JSON/ }],
     ["no content type", () => fetch(`${app.url}/api/generations`, { method: "POST", body: "{}" }), { status: 415, code: "unsupported_media_type" }],
     ["neither uploadId nor image", () => postGeneration(app.url, { prompt: "hi" }), { status: 400, code: "invalid_body", field: "uploadId" }],
-    ["both uploadId and image", () => postGeneration(app.url, { uploadId: "A".repeat(21), image: toDataUrl(good) }), { status: 400, code: "invalid_body", field: "image" }],
+    [
+      "both uploadId and image",
+      () => postGeneration(app.url, { uploadId: "A".repeat(21), image: toDataUrl(good) }),
+      { status: 400, code: "invalid_body", field: "image" },
+    ],
     ["malformed uploadId", () => postGeneration(app.url, { uploadId: "../../etc/passwd" }), { status: 400, code: "invalid_body", field: "uploadId" }],
     ["image not a data URL", () => postGeneration(app.url, { image: "https://example.com/a.jpg" }), { status: 400, code: "invalid_body", field: "image" }],
     ["unknown field", () => postGeneration(app.url, { image: toDataUrl(good), model: "other" }), { status: 400, code: "invalid_body" }],
     ["prompt wrong type", () => postGeneration(app.url, { image: toDataUrl(good), prompt: 42 }), { status: 400, code: "invalid_body", field: "prompt" }],
-    ["switch wrong type", () => postGeneration(app.url, { image: toDataUrl(good), watermark: "yes" }), { status: 400, code: "invalid_body", field: "watermark" }],
-    ["prompt of 2001 characters", () => postGeneration(app.url, { image: toDataUrl(good), prompt: "a".repeat(2001) }), { status: 400, code: "invalid_body", field: "prompt", message: /2000/ }],
-    ["prompt of 2001 emoji", () => postGeneration(app.url, { image: toDataUrl(good), prompt: "😀".repeat(2001) }), { status: 400, code: "invalid_body", field: "prompt" }],
-    ["control characters in the prompt", () => postGeneration(app.url, { image: toDataUrl(good), prompt: "smile\u0000" }), { status: 400, code: "invalid_body", field: "prompt" }],
+    [
+      "switch wrong type",
+      () => postGeneration(app.url, { image: toDataUrl(good), watermark: "yes" }),
+      { status: 400, code: "invalid_body", field: "watermark" },
+    ],
+    [
+      "prompt of 2001 characters",
+      () => postGeneration(app.url, { image: toDataUrl(good), prompt: "a".repeat(2001) }),
+      { status: 400, code: "invalid_body", field: "prompt", message: /2000/ },
+    ],
+    [
+      "prompt of 2001 emoji",
+      () => postGeneration(app.url, { image: toDataUrl(good), prompt: "😀".repeat(2001) }),
+      { status: 400, code: "invalid_body", field: "prompt" },
+    ],
+    [
+      "control characters in the prompt",
+      () => postGeneration(app.url, { image: toDataUrl(good), prompt: "smile\u0000" }),
+      { status: 400, code: "invalid_body", field: "prompt" },
+    ],
     ["broken base64", () => postGeneration(app.url, { image: "data:image/jpeg;base64,@@@@" }), { status: 422, code: "invalid_image", field: "image" }],
-    ["bad idempotency key", () => postGeneration(app.url, { image: toDataUrl(good) }, { "Idempotency-Key": "../../etc" }), { status: 400, code: "invalid_param" }],
+    [
+      "bad idempotency key",
+      () => postGeneration(app.url, { image: toDataUrl(good) }, { "Idempotency-Key": "../../etc" }),
+      { status: 400, code: "invalid_param" },
+    ],
   ])("%s", async (_name, send, expected) => {
     await expectRefused(await send(), expected);
     storedNothing();

@@ -46,7 +46,9 @@ describe("demo mode (no API key)", () => {
   });
 
   it("makes a video from a flat, single-colour photo too (its re-encoded JPEG once stalled the demo render)", async () => {
-    const flat = await sharp({ create: { width: 600, height: 800, channels: 3, background: "#aa8866" } }).jpeg().toBuffer();
+    const flat = await sharp({ create: { width: 600, height: 800, channels: 3, background: "#aa8866" } })
+      .jpeg()
+      .toBuffer();
     const created = await createGeneration(app.url, { image: toDataUrl(flat), prompt: "flat" });
     const done = await waitForFinal(app.url, created.id, 30_000);
     expect(done.status).toBe("succeeded");

@@ -93,7 +93,9 @@ describe.each(Object.keys(stores))("the derived-media job table on a %s", (kind)
     expect(taken).toMatchObject({ generationId: id, runs: 2 });
     // The first worker's late answer changes nothing.
     expect(await jobs.finish(ref, "first", { state: "ready", mediaKey: "x", bytes: 1, width: 1, height: 1 }, at(64))).toBe(false);
-    expect(await jobs.finish(ref, "second", { state: "ready", mediaKey: `derived/${id}/loop-pingpong.webp`, bytes: 10, width: 480, height: 640 }, at(65))).toBe(true);
+    expect(await jobs.finish(ref, "second", { state: "ready", mediaKey: `derived/${id}/loop-pingpong.webp`, bytes: 10, width: 480, height: 640 }, at(65))).toBe(
+      true,
+    );
     expect(await jobs.find(ref)).toMatchObject({ state: "ready", bytes: 10, width: 480, height: 640, runs: 2 });
   });
 

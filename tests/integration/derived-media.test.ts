@@ -46,7 +46,9 @@ afterAll(async () => {
 function jobs(server: AppServer, generationId: string) {
   const db = new Database(path.join(server.dataDir, "portrait-live.sqlite"), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare("select kind, ping_pong as pingPong, state, runs, media_key as mediaKey from media_derivatives where generation_id = ?").all(generationId) as Array<{
+    return db
+      .prepare("select kind, ping_pong as pingPong, state, runs, media_key as mediaKey from media_derivatives where generation_id = ?")
+      .all(generationId) as Array<{
       kind: string;
       pingPong: number;
       state: string;
@@ -154,7 +156,11 @@ describe("derived media of a stored result", () => {
     const done = await finishedWithDerivatives(app, "share page");
     const token = done.shareUrl?.split("/s/")[1] ?? "";
     const html = await (await fetch(`${app.url}/s/${token}`)).text();
-    expect(html).toMatch(new RegExp(`<link rel="preload"[^>]*href="/api/share/${token}/frame"[^>]*as="image"|<link rel="preload"[^>]*as="image"[^>]*href="/api/share/${token}/frame"`));
+    expect(html).toMatch(
+      new RegExp(
+        `<link rel="preload"[^>]*href="/api/share/${token}/frame"[^>]*as="image"|<link rel="preload"[^>]*as="image"[^>]*href="/api/share/${token}/frame"`,
+      ),
+    );
     expect(html).toContain(`poster="/api/share/${token}/frame"`);
     expect(html).toMatch(/<video[^>]*width="720"[^>]*height="960"/);
     expect(html).toContain(`src="/api/share/${token}/video?rendition=light" type="video/mp4" media="(max-width: 600px)"`);
@@ -172,7 +178,10 @@ describe("loops for chats", () => {
     const gifJobs = jobs(app, done.id).filter((job) => job.kind === "gif");
     expect(gifJobs).toHaveLength(1);
     expect(gifJobs[0]).toMatchObject({ state: "ready", runs: 1 });
-    const made = app.output().split("\n").filter((line) => line.includes('"derivative made"') && line.includes(done.id) && line.includes('"kind":"gif"'));
+    const made = app
+      .output()
+      .split("\n")
+      .filter((line) => line.includes('"derivative made"') && line.includes(done.id) && line.includes('"kind":"gif"'));
     expect(made).toHaveLength(1);
 
     expect(loop.url).toBe(`${base}/loop.gif`);
@@ -190,36 +199,46 @@ describe("loops for chats", () => {
     expect(jobs(app, done.id).find((job) => job.kind === "gif")?.runs).toBe(1);
   });
 
-  it("makes an animated WebP, and a ping-pong loop twice as long; visitors of the share link get them while the owner allows", { timeout: 180_000 }, async () => {
-    const done = await finishedWithDerivatives(app, "webp");
-    const token = done.shareUrl?.split("/s/")[1] ?? "";
-    const shared = `/api/share/${token}/loops`;
-    expect((await loopRequest(app, shared, { format: "webp", pingPong: false })).status).toBe(202);
-    const webp = await loopReady(app, shared, "webp", false);
-    expect(webp.url).toBe(`${shared}/loop.webp`);
-    const file = await bytesOf(`${app.url}${webp.url}`);
-    expect(file.headers.get("content-type")).toBe("image/webp");
-    const chunks = webpChunks(file.body);
-    expect(chunks[0]).toBe("VP8X");
-    expect(chunks).toContain("ANIM");
-    expect(chunks.filter((chunk) => chunk === "ANMF").length).toBeGreaterThan(1);
-    expect(imageSize(file.body).width).toBeLessThanOrEqual(480);
+  it(
+    "makes an animated WebP, and a ping-pong loop twice as long; visitors of the share link get them while the owner allows",
+    { timeout: 180_000 },
+    async () => {
+      const done = await finishedWithDerivatives(app, "webp");
+      const token = done.shareUrl?.split("/s/")[1] ?? "";
+      const shared = `/api/share/${token}/loops`;
+      expect((await loopRequest(app, shared, { format: "webp", pingPong: false })).status).toBe(202);
+      const webp = await loopReady(app, shared, "webp", false);
+      expect(webp.url).toBe(`${shared}/loop.webp`);
+      const file = await bytesOf(`${app.url}${webp.url}`);
+      expect(file.headers.get("content-type")).toBe("image/webp");
+      const chunks = webpChunks(file.body);
+      expect(chunks[0]).toBe("VP8X");
+      expect(chunks).toContain("ANIM");
+      expect(chunks.filter((chunk) => chunk === "ANMF").length).toBeGreaterThan(1);
+      expect(imageSize(file.body).width).toBeLessThanOrEqual(480);
 
-    const base = `/api/generations/${done.id}/loops`;
-    await loopRequest(app, base, { format: "gif", pingPong: false });
-    await loopRequest(app, base, { format: "gif", pingPong: true });
-    const forward = await bytesOf(`${app.url}${(await loopReady(app, base, "gif", false)).url}`);
-    const pingPong = await bytesOf(`${app.url}${(await loopReady(app, base, "gif", true)).url}`);
-    expect(gifFrameCount(pingPong.body)).toBe(2 * gifFrameCount(forward.body));
+      const base = `/api/generations/${done.id}/loops`;
+      await loopRequest(app, base, { format: "gif", pingPong: false });
+      await loopRequest(app, base, { format: "gif", pingPong: true });
+      const forward = await bytesOf(`${app.url}${(await loopReady(app, base, "gif", false)).url}`);
+      const pingPong = await bytesOf(`${app.url}${(await loopReady(app, base, "gif", true)).url}`);
+      expect(gifFrameCount(pingPong.body)).toBe(2 * gifFrameCount(forward.body));
 
-    // The owner turns loops off for the share link: visitors get nothing, the owner still does.
-    const off = await fetch(`${app.url}${base}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ shareLoops: false }) });
-    expect(loopListSchema.parse(await off.json()).shareLoops).toBe(false);
-    expect((await fetch(`${app.url}${webp.url}`)).status).toBe(403);
-    expect((await fetch(`${app.url}${shared}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"format":"gif"}' })).status).toBe(403);
-    expect(await (await fetch(`${app.url}/s/${token}`)).text()).not.toContain('data-testid="loop-downloads"');
-    expect((await fetch(`${app.url}${base}/loop.webp`)).status).toBe(200);
-  });
+      // The owner turns loops off for the share link: visitors get nothing, the owner still does.
+      const off = await fetch(`${app.url}${base}`, {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ shareLoops: false }),
+      });
+      expect(loopListSchema.parse(await off.json()).shareLoops).toBe(false);
+      expect((await fetch(`${app.url}${webp.url}`)).status).toBe(403);
+      expect((await fetch(`${app.url}${shared}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"format":"gif"}' })).status).toBe(
+        403,
+      );
+      expect(await (await fetch(`${app.url}/s/${token}`)).text()).not.toContain('data-testid="loop-downloads"');
+      expect((await fetch(`${app.url}${base}/loop.webp`)).status).toBe(200);
+    },
+  );
 
   it("refuses bad loop requests with specific errors and makes nothing", async () => {
     const done = await finishedWithDerivatives(app, "bad loops");
@@ -266,6 +285,10 @@ describe("loops for chats", () => {
     // Any use of the video queues them.
     expect((await fetch(`${app.url}${done.videoUrl}`, { headers: { Range: "bytes=0-1" } })).status).toBe(206);
     await waitFor(async () => (await getGeneration(app.url, done.id)).webVideoUrl, 60_000);
-    expect(jobs(app, done.id).map((job) => job.kind).sort()).toEqual(["light", "poster", "web"]);
+    expect(
+      jobs(app, done.id)
+        .map((job) => job.kind)
+        .sort(),
+    ).toEqual(["light", "poster", "web"]);
   });
 });

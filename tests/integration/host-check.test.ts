@@ -64,7 +64,10 @@ describe("requests for a host name the app is not configured for", () => {
       body: JSON.stringify({ image }),
     });
     expect(post.status).toBe(421);
-    const remove = await asHost(host, `/api/generations/${done.id}`, { method: "DELETE", headers: { origin: `http://${host}`, "sec-fetch-site": "same-origin" } });
+    const remove = await asHost(host, `/api/generations/${done.id}`, {
+      method: "DELETE",
+      headers: { origin: `http://${host}`, "sec-fetch-site": "same-origin" },
+    });
     expect(remove.status).toBe(421);
     const after = (await (await fetch(`${app.url}/api/generations`)).json()) as { items: unknown[] };
     expect(after.items).toHaveLength(before.items.length);
@@ -79,7 +82,14 @@ describe("requests for a host name the app is not configured for", () => {
   });
 
   it("include names that merely end like an allowed one, and malformed Host headers", async () => {
-    for (const host of [`evil-clips.example.test:${port}`, `clips.example.test.evil.example:${port}`, "localhost.evil.example", "127.0.0.1.nip.example", "clips.example.test@evil.example", "a b"]) {
+    for (const host of [
+      `evil-clips.example.test:${port}`,
+      `clips.example.test.evil.example:${port}`,
+      "localhost.evil.example",
+      "127.0.0.1.nip.example",
+      "clips.example.test@evil.example",
+      "a b",
+    ]) {
       expect({ host, status: (await asHost(host, "/api/health")).status }).toEqual({ host, status: 421 });
     }
   });

@@ -61,12 +61,7 @@ describe("hostile requests across routes get a clear 4xx and change nothing", ()
     ["create with an empty idempotency key", "/api/generations", () => json("POST", { image: good }, { "Idempotency-Key": "" }), 400],
     ["create with an unpaired surrogate in the prompt", "/api/generations", () => json("POST", `{"image":"${good}","prompt":"smile \\ud800"}`), 400],
     ["create with a text-direction override", "/api/generations", () => json("POST", { image: good, prompt: "smile \u202Eelims" }), 400],
-    [
-      "create with an animated WebP",
-      "/api/generations",
-      async () => json("POST", { image: toDataUrl(await animatedWebp(), "image/webp") }),
-      422,
-    ],
+    ["create with an animated WebP", "/api/generations", async () => json("POST", { image: toDataUrl(await animatedWebp(), "image/webp") }), 422],
   ])("%s", async (_name, route, init, status) => {
     const response = await fetch(`${app.url}${route}`, await init());
     expect(response.status).toBe(status);

@@ -25,9 +25,7 @@ describe("idempotent create", () => {
     const app = await start({ env: liveEnv() });
     const before = upstream.stats().creates.accepted;
     const key = "studio-7c9e6679-7425-40de-944b";
-    const answers = await Promise.all(
-      Array.from({ length: 5 }, () => postGeneration(app.url, { image, prompt: "nod" }, { "Idempotency-Key": key })),
-    );
+    const answers = await Promise.all(Array.from({ length: 5 }, () => postGeneration(app.url, { image, prompt: "nod" }, { "Idempotency-Key": key })));
     const bodies = await Promise.all(answers.map((answer) => answer.json() as Promise<{ id: string }>));
     expect(new Set(bodies.map((body) => body.id)).size).toBe(1);
     expect(answers.filter((answer) => answer.status === 201)).toHaveLength(1);
@@ -59,7 +57,11 @@ describe("restart in the middle of a generation", () => {
     expect(done.status).toBe("succeeded");
     const video = await fetch(`${second.url}${done.videoUrl}`);
     expect(video.status).toBe(200);
-    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString("latin1")).toBe("ftyp");
+    expect(
+      Buffer.from(await video.arrayBuffer())
+        .subarray(4, 8)
+        .toString("latin1"),
+    ).toBe("ftyp");
     // One task upstream, however many processes followed it.
     expect(upstream.stats().creates.requests.filter((request) => request.params.prompt === "she laughs")).toHaveLength(1);
   });
@@ -73,9 +75,7 @@ describe("callbacks", () => {
       port,
     });
     const created = await createGeneration(app.url, { image, prompt: "callback path" });
-    const request = await waitFor(async () =>
-      upstream.stats().creates.requests.find((entry) => entry.params.prompt === "callback path"),
-    );
+    const request = await waitFor(async () => upstream.stats().creates.requests.find((entry) => entry.params.prompt === "callback path"));
     expect(request.params.callback_url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/api/callbacks/vtrix/[0-9A-Za-z]{32}$`));
     // With a one-minute poll interval, only the callbacks can bring the result this fast.
     const done = await waitForFinal(app.url, created.id, 20_000);
@@ -87,9 +87,7 @@ describe("callbacks", () => {
     const port = await freePort();
     const app = await start({ env: liveEnv({ POLL_INTERVAL_MS: "60000", PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }), port });
     const created = await createGeneration(app.url, { image, prompt: "forged callback" });
-    const request = await waitFor(async () =>
-      upstream.stats().creates.requests.find((entry) => entry.params.prompt === "forged callback"),
-    );
+    const request = await waitFor(async () => upstream.stats().creates.requests.find((entry) => entry.params.prompt === "forged callback"));
     const callbackUrl = String(request.params.callback_url);
     const forged = await fetch(callbackUrl, {
       method: "POST",
@@ -126,8 +124,8 @@ describe("the API key stays secret", () => {
     upstream.setFaults({ createHttpStatus: { status: 401, times: 1 } });
     const failed = await waitForFinal(app.url, (await createGeneration(app.url, { image })).id);
     const pages = await Promise.all(
-      ["/api/health", "/api/generations", `/api/generations/${done.id}`, `/api/generations/${failed.id}`, "/", `/g/${done.id}`].map(
-        async (path) => (await fetch(`${app.url}${path}`)).text(),
+      ["/api/health", "/api/generations", `/api/generations/${done.id}`, `/api/generations/${failed.id}`, "/", `/g/${done.id}`].map(async (path) =>
+        (await fetch(`${app.url}${path}`)).text(),
       ),
     );
     for (const page of pages) expect(page).not.toContain(API_KEY);

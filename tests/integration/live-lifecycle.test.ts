@@ -9,7 +9,12 @@ import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const API_KEY = "vtx-live-lifecycle-secret-7f3a";
-const live = setUpLiveApp({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 600 }, app: { env: { POLL_INTERVAL_MS: "150" } }, resetAfterEach: "faults" });
+const live = setUpLiveApp({
+  apiKey: API_KEY,
+  timeline: { pendingMs: 200, processingMs: 600 },
+  app: { env: { POLL_INTERVAL_MS: "150" } },
+  resetAfterEach: "faults",
+});
 let upstream: FakeUpstream;
 let app: AppServer;
 let image: string;
@@ -31,7 +36,13 @@ describe("a generation against the provider", () => {
     expect(done.shareUrl).toMatch(/^\/s\/[A-Za-z0-9_-]{24}$/);
 
     const sent = upstream.stats().creates.requests.at(-1);
-    expect(sent?.params).toMatchObject({ prompt: "she smiles and turns to the camera", duration: 6, resolution: "720P", prompt_optimizer: true, aigc_watermark: false });
+    expect(sent?.params).toMatchObject({
+      prompt: "she smiles and turns to the camera",
+      duration: 6,
+      resolution: "720P",
+      prompt_optimizer: true,
+      aigc_watermark: false,
+    });
 
     const video = await fetch(`${app.url}${done.videoUrl}`);
     expect(video.status).toBe(200);
@@ -105,9 +116,7 @@ describe("a generation against the provider", () => {
     const first = generationListSchema.parse(await (await fetch(`${app.url}/api/generations?limit=2`)).json());
     expect(first.items.map((item) => item.id)).toEqual([ids[2], ids[1]]);
     expect(first.nextCursor).toBeTruthy();
-    const second = generationListSchema.parse(
-      await (await fetch(`${app.url}/api/generations?limit=2&cursor=${first.nextCursor}`)).json(),
-    );
+    const second = generationListSchema.parse(await (await fetch(`${app.url}/api/generations?limit=2&cursor=${first.nextCursor}`)).json());
     expect(second.items[0]?.id).toBe(ids[0]);
     await Promise.all(ids.map((id) => waitForFinal(app.url, id)));
     const succeeded = generationListSchema.parse(await (await fetch(`${app.url}/api/generations?status=succeeded&limit=100`)).json());

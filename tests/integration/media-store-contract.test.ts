@@ -109,7 +109,13 @@ describe.each(Object.keys(stores))("the media store on a %s", (kind) => {
 
     expect((await bytesOf(await media.read(name))).equals(data)).toBe(true);
     // (Not bytes=0-0: s3rver answers it with the whole file; see the S3-only tests below.)
-    for (const [start, end] of [[0, 1], [7, 7], [5, 99], [data.length - 10, data.length - 1], [0, data.length - 1]] as const) {
+    for (const [start, end] of [
+      [0, 1],
+      [7, 7],
+      [5, 99],
+      [data.length - 10, data.length - 1],
+      [0, data.length - 1],
+    ] as const) {
       expect((await bytesOf(await media.read(name, { start, end }))).equals(data.subarray(start, end + 1))).toBe(true);
     }
     expect((await media.readBuffer(name)).equals(data)).toBe(true);
@@ -148,14 +154,20 @@ describe.each(Object.keys(stores))("the media store on a %s", (kind) => {
     expect((await media.stat(name))?.bytes).toBe(data.length);
     expect(sha256(await bytesOf(await media.read(name)))).toBe(sha256(data));
     // Across the first part boundary (5 MB) and at the very end.
-    for (const [start, end] of [[5 * MB - 10, 5 * MB + 10], [data.length - 100, data.length - 1]] as const) {
+    for (const [start, end] of [
+      [5 * MB - 10, 5 * MB + 10],
+      [data.length - 100, data.length - 1],
+    ] as const) {
       expect((await bytesOf(await media.read(name, { start, end }))).equals(data.subarray(start, end + 1))).toBe(true);
     }
     expect(store.leftovers()).toEqual([]);
   });
 
   it("refuses a stream past maxBytes and keeps nothing, before and after the first part", async () => {
-    for (const [size, maxBytes] of [[50_000, 20_000], [13 * MB, 11 * MB]] as const) {
+    for (const [size, maxBytes] of [
+      [50_000, 20_000],
+      [13 * MB, 11 * MB],
+    ] as const) {
       const name = key("videos");
       const refused = media.putStream(name, streamOf(mp4Like(size)), { maxBytes, checkHead: mp4HeadProblem });
       await expect(refused).rejects.toBeInstanceOf(MediaWriteError);
@@ -215,13 +227,15 @@ describe("the S3 media store, as seen by the S3 server", () => {
     await media.putStream("videos/multipart.mp4", streamOf(mp4Like(12 * MB)), { maxBytes: 20 * MB });
     const sent = s3.requests().slice(from);
     expect(sent.every((request) => request.path === `/${s3.bucket}/seen/videos/multipart.mp4`)).toBe(true);
-    expect(sent.map((request) => `${request.method} ${request.query.filter((name) => name !== "x-id").sort().join("&")}`)).toEqual([
-      "POST uploads",
-      "PUT partNumber&uploadId",
-      "PUT partNumber&uploadId",
-      "PUT partNumber&uploadId",
-      "POST uploadId",
-    ]);
+    expect(
+      sent.map(
+        (request) =>
+          `${request.method} ${request.query
+            .filter((name) => name !== "x-id")
+            .sort()
+            .join("&")}`,
+      ),
+    ).toEqual(["POST uploads", "PUT partNumber&uploadId", "PUT partNumber&uploadId", "PUT partNumber&uploadId", "POST uploadId"]);
   });
 
   it("aborts the multipart upload when the stream is refused after parts were sent", async () => {
@@ -230,7 +244,16 @@ describe("the S3 media store, as seen by the S3 server", () => {
     await expect(media.putStream("videos/aborted.mp4", streamOf(mp4Like(13 * MB)), { maxBytes: 11 * MB })).rejects.toMatchObject({
       reason: "too_large",
     });
-    const sent = s3.requests().slice(from).map((request) => `${request.method} ${request.query.filter((name) => name !== "x-id").sort().join("&")}`);
+    const sent = s3
+      .requests()
+      .slice(from)
+      .map(
+        (request) =>
+          `${request.method} ${request.query
+            .filter((name) => name !== "x-id")
+            .sort()
+            .join("&")}`,
+      );
     expect(sent[0]).toBe("POST uploads");
     expect(sent.at(-1)).toBe("DELETE uploadId");
     expect(sent).not.toContain("POST uploadId");

@@ -41,7 +41,10 @@ const inHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;
 
 /** Names the missing pieces instead of printing a whole page. */
 function expectInHtml(html: string, ...pieces: string[]) {
-  expect(pieces.filter((piece) => !html.includes(piece)), "missing from the server HTML").toEqual([]);
+  expect(
+    pieces.filter((piece) => !html.includes(piece)),
+    "missing from the server HTML",
+  ).toEqual([]);
 }
 
 const cookies = new Map<AppServer, string>();
@@ -92,7 +95,13 @@ async function logIn(app: AppServer): Promise<void> {
     body: JSON.stringify({ password: PASSWORD }),
   });
   expect(response.status).toBe(204);
-  cookies.set(app, response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; "));
+  cookies.set(
+    app,
+    response.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(";")[0])
+      .join("; "),
+  );
 }
 
 describe("owner pages, rendered on the server", () => {
@@ -173,13 +182,7 @@ describe("owner pages, rendered on the server", () => {
     const failed = await until(open, view.id, "failed");
     const { status, html } = await page(open, `/g/${view.id}`);
     expect(status).toBe(200);
-    expectInHtml(
-      html,
-      'data-status="failed"',
-      "This one did not work",
-      inHtml(failed.error?.message ?? "no message"),
-      "Retry with the same photo and prompt",
-    );
+    expectInHtml(html, 'data-status="failed"', "This one did not work", inHtml(failed.error?.message ?? "no message"), "Retry with the same photo and prompt");
   });
 
   it("an unknown or malformed generation id is a 404", async () => {

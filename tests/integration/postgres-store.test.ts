@@ -62,7 +62,11 @@ describe("the app pointed at Postgres (DATABASE_URL)", () => {
     const history = generationListSchema.parse(await (await fetch(`${second.url}/api/generations`)).json());
     expect(history.items.map((item) => item.id)).toEqual([interrupted.id, finished.id]);
     const video = await fetch(`${second.url}${finished.videoUrl}`);
-    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString("latin1")).toBe("ftyp");
+    expect(
+      Buffer.from(await video.arrayBuffer())
+        .subarray(4, 8)
+        .toString("latin1"),
+    ).toBe("ftyp");
     // The embedded store was never created: everything went to Postgres.
     expect(existsSync(path.join(dataDir, "portrait-live.sqlite"))).toBe(false);
 

@@ -39,14 +39,22 @@ async function start(env: Record<string, string>, dataDir?: string) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const accepted = () => upstream.stats().creates.accepted;
 const taskOf = (index: number) => upstream.stats().creates.requests.filter((request) => request.taskId)[index]!.taskId!;
-const promptsSent = (from: number) => upstream.stats().creates.requests.filter((request) => request.taskId).slice(from).map((request) => request.params.prompt);
+const promptsSent = (from: number) =>
+  upstream
+    .stats()
+    .creates.requests.filter((request) => request.taskId)
+    .slice(from)
+    .map((request) => request.params.prompt);
 
 describe("the queue (MAX_IN_FLIGHT=2)", () => {
   it("holds a set of 3 behind 2 running tasks, then starts exactly one per freed slot, in order; a waiting take can be cancelled", async () => {
     upstream.reset();
     const app = await start({ MAX_IN_FLIGHT: "2", MAX_QUEUED: "10" });
     const upload = await createUpload(app.url, portrait);
-    const running = [await createGeneration(app.url, { uploadId: upload.id, prompt: "running one" }), await createGeneration(app.url, { uploadId: upload.id, prompt: "running two" })];
+    const running = [
+      await createGeneration(app.url, { uploadId: upload.id, prompt: "running one" }),
+      await createGeneration(app.url, { uploadId: upload.id, prompt: "running two" }),
+    ];
     await waitFor(async () => accepted() === 2);
 
     const set = await createTakes(app.url, { uploadId: upload.id, takes: [{ prompt: "take one" }, { prompt: "take two" }, { prompt: "take three" }] });

@@ -152,7 +152,10 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(await repository.update(succeeded.id, { kind: "notice", code: "storage_full", message: "full" })).toBeUndefined();
     expect(await repository.findById(succeeded.id)).toEqual(stored);
     // The owner may still share a finished generation.
-    expect(await repository.update(succeeded.id, { kind: "share", shareToken: null, shareExpiresAt: null })).toMatchObject({ status: "succeeded", shareToken: null });
+    expect(await repository.update(succeeded.id, { kind: "share", shareToken: null, shareExpiresAt: null })).toMatchObject({
+      status: "succeeded",
+      shareToken: null,
+    });
 
     const failed = record();
     await repository.insert(failed);
@@ -204,11 +207,18 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
       await expect(separate.list({ limit: 3, cursor: "bm9wZQ" })).rejects.toBeInstanceOf(InvalidCursorError);
 
       const succeeded = await separate.list({ limit: 10, status: "succeeded" });
-      expect(succeeded.items.map((item) => item.id)).toEqual(written.filter((item) => item.status === "succeeded").map((item) => item.id).reverse());
+      expect(succeeded.items.map((item) => item.id)).toEqual(
+        written
+          .filter((item) => item.status === "succeeded")
+          .map((item) => item.id)
+          .reverse(),
+      );
       expect(succeeded.nextCursor).toBeNull();
 
       const unfinished = await separate.listUnfinished();
-      expect(unfinished.map((item) => item.id)).toEqual(written.filter((item) => item.status === "queued" || item.status === "processing").map((item) => item.id));
+      expect(unfinished.map((item) => item.id)).toEqual(
+        written.filter((item) => item.status === "queued" || item.status === "processing").map((item) => item.id),
+      );
     } finally {
       await separate.close();
       await isolated.cleanup();
@@ -389,8 +399,7 @@ function upload(overrides: Partial<UploadRecord> = {}): UploadRecord {
   };
 }
 
-const fromUpload = (source: UploadRecord) =>
-  record({ uploadId: source.id, inputKey: source.mediaKey, inputWidth: source.width, inputHeight: source.height });
+const fromUpload = (source: UploadRecord) => record({ uploadId: source.id, inputKey: source.mediaKey, inputWidth: source.width, inputHeight: source.height });
 
 describe.each(Object.keys(stores))("the upload store on a %s", (kind) => {
   let store: StoreUnderTest;

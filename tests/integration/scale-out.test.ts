@@ -66,7 +66,11 @@ describe("several app instances on one Postgres database and one bucket", () => 
     for (const app of [first, second]) {
       const video = await fetch(`${app.url}${finished.videoUrl}`, { headers: { Range: "bytes=0-15" } });
       expect(video.status).toBe(206);
-      expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString("latin1")).toBe("ftyp");
+      expect(
+        Buffer.from(await video.arrayBuffer())
+          .subarray(4, 8)
+          .toString("latin1"),
+      ).toBe("ftyp");
     }
     await Promise.all([first.stop(), second.stop()]);
   });
@@ -96,6 +100,10 @@ describe("several app instances on one Postgres database and one bucket", () => 
     expect(finished.status).toBe("succeeded");
     expect(upstream.stats().creates.accepted - creates).toBe(1);
     const video = await fetch(`${survivor.url}${finished.videoUrl}`);
-    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString("latin1")).toBe("ftyp");
+    expect(
+      Buffer.from(await video.arrayBuffer())
+        .subarray(4, 8)
+        .toString("latin1"),
+    ).toBe("ftyp");
   });
 });

@@ -37,7 +37,11 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-async function shared(server: AppServer, portrait: { width: number; height: number }, prompt = "she smiles & turns \"slowly\""): Promise<{ view: GenerationView; token: string }> {
+async function shared(
+  server: AppServer,
+  portrait: { width: number; height: number },
+  prompt = 'she smiles & turns "slowly"',
+): Promise<{ view: GenerationView; token: string }> {
   const image = toDataUrl(await makePortrait(portrait));
   const view = await waitForFinal(server.url, (await createGeneration(server.url, { image, prompt })).id);
   expect(view.status).toBe("succeeded");
@@ -253,7 +257,9 @@ describe("oEmbed", () => {
     expect(answer.thumbnail_url).toBe(`${PUBLIC_BASE}/api/share/${token}/poster`);
     expect([answer.thumbnail_width, answer.thumbnail_height]).toEqual([VIDEO.width, VIDEO.height]);
     expect(answer.html).toMatch(
-      new RegExp(`^<iframe src="${PUBLIC_BASE}/s/${token}/embed" width="720" height="960" [^>]*frameborder="0" allow="autoplay; fullscreen" allowfullscreen></iframe>$`),
+      new RegExp(
+        `^<iframe src="${PUBLIC_BASE}/s/${token}/embed" width="720" height="960" [^>]*frameborder="0" allow="autoplay; fullscreen" allowfullscreen></iframe>$`,
+      ),
     );
 
     const narrow = oembedVideoSchema.parse(await (await oembed(app, { url: `${PUBLIC_BASE}/s/${token}`, maxwidth: "360" })).json());

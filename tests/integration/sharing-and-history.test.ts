@@ -45,8 +45,7 @@ describe("share links", () => {
     const page = await fetch(`${app.url}/s/${token}`, { headers: { "User-Agent": "facebookexternalhit/1.1" } });
     expect(page.status).toBe(200);
     const html = await page.text();
-    const meta = (property: string) =>
-      new RegExp(`<meta (?:property|name)="${property.replace(/[:]/g, "\\:")}" content="([^"]*)"`).exec(html)?.[1];
+    const meta = (property: string) => new RegExp(`<meta (?:property|name)="${property.replace(/[:]/g, "\\:")}" content="([^"]*)"`).exec(html)?.[1];
     expect(meta("og:type")).toBe("video.other");
     expect(meta("og:title")).toBeTruthy();
     expect(meta("og:description")).toBe("she blinks and smiles softly");
@@ -65,7 +64,11 @@ describe("share links", () => {
     const token = tokenOf(done.shareUrl);
     const video = await fetch(`${app.url}/api/share/${token}/video`, { headers: { Range: "bytes=0-11" } });
     expect(video.status).toBe(206);
-    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString("latin1")).toBe("ftyp");
+    expect(
+      Buffer.from(await video.arrayBuffer())
+        .subarray(4, 8)
+        .toString("latin1"),
+    ).toBe("ftyp");
     expect(video.headers.get("etag")).toBeTruthy();
     expect((await fetch(`${app.url}/api/share/${token}/poster`)).headers.get("content-type")).toBe("image/jpeg");
   });
@@ -116,10 +119,7 @@ describe("share links", () => {
 
 describe("history actions", () => {
   it("re-run makes exactly one new task with the same crop and options", async () => {
-    const source = await waitForFinal(
-      app.url,
-      (await createGeneration(app.url, { image, prompt: "rerun me", promptOptimizer: false, watermark: true })).id,
-    );
+    const source = await waitForFinal(app.url, (await createGeneration(app.url, { image, prompt: "rerun me", promptOptimizer: false, watermark: true })).id);
     const before = upstream.stats().creates.accepted;
     const headers = { "Idempotency-Key": `rerun-${source.id}` };
     const [first, second] = await Promise.all([

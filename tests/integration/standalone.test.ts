@@ -1,17 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import {
-  chmodSync,
-  chownSync,
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  readlinkSync,
-  rmSync,
-  type Stats,
-} from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, type Stats } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,8 +33,7 @@ const lockfile = JSON.parse(readFileSync(path.join(ROOT, "package-lock.json"), "
 };
 
 /** Root here (as in CI) drops to `nobody`, as the image runs as an unprivileged user. */
-const runAs: { uid?: number; gid?: number } =
-  process.getuid?.() === 0 ? { uid: idOf("-u", "nobody"), gid: idOf("-g", "nobody") } : {};
+const runAs: { uid?: number; gid?: number } = process.getuid?.() === 0 ? { uid: idOf("-u", "nobody"), gid: idOf("-g", "nobody") } : {};
 function idOf(flag: string, user: string): number {
   return Number(spawnSync("id", [flag, user], { encoding: "utf8" }).stdout.trim());
 }
@@ -164,7 +151,10 @@ async function timeToHealthy(child: ChildProcess, url: string, started: number, 
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited during start-up:\n${output()}`);
-    const status = await fetch(`${url}/api/health`).then((response) => response.status, () => 0);
+    const status = await fetch(`${url}/api/health`).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) return performance.now() - started;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
@@ -318,7 +308,12 @@ describe("the image's command on SQLite and the local folder", () => {
   afterAll(async () => server?.stop());
 
   it(`starts within ${TARGETS.rssMB} MB of memory (start-up time is printed: it varies with the machine's load)`, () => {
-    figures.push(["  baseline: `next start` of the normal build, same run", `${Math.round(baselineMs)} ms`, `ratio ${(server.startMs / baselineMs).toFixed(2)}×`, undefined]);
+    figures.push([
+      "  baseline: `next start` of the normal build, same run",
+      `${Math.round(baselineMs)} ms`,
+      `ratio ${(server.startMs / baselineMs).toFixed(2)}×`,
+      undefined,
+    ]);
     expect(server.rssAfterStartMB).toBeLessThanOrEqual(TARGETS.rssMB);
     // Far above the target: only a server that hangs at start-up fails here.
     expect(server.startMs).toBeLessThan(30_000);
@@ -365,7 +360,10 @@ describe("the image's command on PostgreSQL and S3", () => {
     const health = healthSchema.parse(await (await fetch(`${server.url}/api/health`)).json());
     expect(health).toMatchObject({ ok: true, mode: "demo", store: { kind: "postgres" }, media: { kind: "s3" } });
     const done = await demoGeneration(server);
-    const stored = s3.requests().filter((request) => request.method === "PUT" || request.method === "POST").map((request) => request.path);
+    const stored = s3
+      .requests()
+      .filter((request) => request.method === "PUT" || request.method === "POST")
+      .map((request) => request.path);
     expect(stored.some((url) => url.includes(`videos/`))).toBe(true);
     // DATA_DIR keeps the instance's name and the demo provider's work folder: no database, no media.
     expect(readdirSync(server.dataDir).sort()).toEqual(["demo", "instance-id"]);

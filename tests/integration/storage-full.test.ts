@@ -13,7 +13,11 @@ import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
 const filesUnder = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name) : [];
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name)
+    : [];
 
 let image: string;
 beforeAll(async () => {
@@ -103,7 +107,11 @@ describe.skipIf(!probe)("on a disk that is really full (a small tmpfs)", () => {
     afterAll(() => {
       if (dir) unmount(dir);
     });
-    const live = setUpLiveApp({ apiKey: "vtx-disk-full-4411", timeline: { pendingMs: 100, processingMs: 200 }, env: { POLL_INTERVAL_MS: "100", MEDIA_MIN_FREE_MB: "0" } });
+    const live = setUpLiveApp({
+      apiKey: "vtx-disk-full-4411",
+      timeline: { pendingMs: 100, processingMs: 200 },
+      env: { POLL_INTERVAL_MS: "100", MEDIA_MIN_FREE_MB: "0" },
+    });
     beforeAll(async () => {
       ({ upstream } = live);
       app = await live.startApp({ dataDir: path.join(dir, "data"), env: live.env() });

@@ -70,14 +70,20 @@ describe("a set of takes", () => {
     const upload = await createUpload(app.url, portrait);
     const inputsBefore = storedInputs(app.dataDir).length;
     const createsBefore = upstream.stats().creates.accepted;
-    const set = await createTakes(app.url, { uploadId: upload.id, takes: [{ prompt: "she smiles" }, { prompt: "she turns to the camera", promptOptimizer: false }, { prompt: "a slow blink", watermark: true }] });
+    const set = await createTakes(app.url, {
+      uploadId: upload.id,
+      takes: [{ prompt: "she smiles" }, { prompt: "she turns to the camera", promptOptimizer: false }, { prompt: "a slow blink", watermark: true }],
+    });
     expect(set.generations.map((generation) => generation.prompt)).toEqual(["she smiles", "she turns to the camera", "a slow blink"]);
     expect(set.generations.every((generation) => generation.takeSetId === set.id)).toBe(true);
     expect(set.favouriteId).toBeNull();
     const done = await Promise.all(set.generations.map((generation) => waitForFinal(app.url, generation.id)));
     expect(done.map((generation) => generation.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
     expect(upstream.stats().creates.accepted - createsBefore).toBe(3);
-    const sent = upstream.stats().creates.requests.slice(-3).map((request) => request.params);
+    const sent = upstream
+      .stats()
+      .creates.requests.slice(-3)
+      .map((request) => request.params);
     expect(sent.map((params) => params.prompt).sort()).toEqual(["a slow blink", "she smiles", "she turns to the camera"]);
     // One stored input behind every take: no copy was made.
     expect(storedInputs(app.dataDir).length).toBe(inputsBefore);
@@ -124,17 +130,29 @@ describe("a set of takes", () => {
     const upload = await createUpload(app.url, portrait);
     const set = await createTakes(app.url, { uploadId: upload.id, takes: takes("left", "right") });
     const second = set.generations[1]!.id;
-    const put = await fetch(`${app.url}/api/takes/${set.id}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ favouriteId: second }) });
+    const put = await fetch(`${app.url}/api/takes/${set.id}`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ favouriteId: second }),
+    });
     expect(put.status).toBe(200);
     expect((await getTakes(app.url, set.id)).favouriteId).toBe(second);
     const list = generationListSchema.parse(await (await fetch(`${app.url}/api/generations?limit=10`)).json());
     expect(list.items.find((item) => item.id === second)).toMatchObject({ takeSetId: set.id, favourite: true });
     expect(list.items.find((item) => item.id === set.generations[0]!.id)).toMatchObject({ takeSetId: set.id, favourite: false });
 
-    const stranger = await fetch(`${app.url}/api/takes/${set.id}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ favouriteId: "S".repeat(21) }) });
+    const stranger = await fetch(`${app.url}/api/takes/${set.id}`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ favouriteId: "S".repeat(21) }),
+    });
     expect(await errorOf(stranger)).toMatchObject({ status: 400, field: "favouriteId" });
     expect((await getTakes(app.url, set.id)).favouriteId).toBe(second);
-    const cleared = await fetch(`${app.url}/api/takes/${set.id}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ favouriteId: null }) });
+    const cleared = await fetch(`${app.url}/api/takes/${set.id}`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ favouriteId: null }),
+    });
     expect(cleared.status).toBe(200);
     expect((await getTakes(app.url, set.id)).favouriteId).toBeNull();
   });
@@ -183,7 +201,9 @@ describe("admission of whole sets", () => {
     try {
       const upload = await createUpload(server.url, portrait);
       const answers = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => postTakes(server.url, { uploadId: upload.id, takes: takes(...Array.from({ length: 3 }, (_, j) => `set ${i} take ${j}`)) })),
+        Array.from({ length: 6 }, (_, i) =>
+          postTakes(server.url, { uploadId: upload.id, takes: takes(...Array.from({ length: 3 }, (_, j) => `set ${i} take ${j}`)) }),
+        ),
       );
       const statuses = answers.map((answer) => answer.status);
       // 2 running + 5 waiting = room for 7: two sets of 3 fit, a third would overflow.

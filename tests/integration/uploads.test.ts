@@ -47,7 +47,11 @@ describe("POST /api/uploads refuses what create refuses, raw and multipart, and 
     // A raw body must declare an accepted type; hostile bytes arrive disguised as one.
     const declared = (UPLOAD_CONTENT_TYPES as readonly string[]).includes(mime) ? mime : "image/png";
     const refused = await errorOf(await postUpload(app.url, bytes, { as, mime: declared }));
-    expect({ status: refused.status, code: refused.code, field: refused.field }).toEqual({ status: item.expected.status, code: item.expected.code, field: "image" });
+    expect({ status: refused.status, code: refused.code, field: refused.field }).toEqual({
+      status: item.expected.status,
+      code: item.expected.code,
+      field: "image",
+    });
     if (item.expected.message) expect(refused.message).toMatch(item.expected.message);
     expect(snapshot()).toEqual(before);
   });
@@ -61,9 +65,17 @@ describe("POST /api/uploads refuses what create refuses, raw and multipart, and 
 
   it.each<[string, () => RequestInit, { status: number; code: string; field?: string }]>([
     ["no Content-Type", () => ({ body: new Uint8Array(portrait) }), { status: 415, code: "unsupported_media_type" }],
-    ["Content-Type image/gif", () => ({ headers: { "Content-Type": "image/gif" }, body: new Uint8Array(portrait) }), { status: 415, code: "unsupported_media_type" }],
+    [
+      "Content-Type image/gif",
+      () => ({ headers: { "Content-Type": "image/gif" }, body: new Uint8Array(portrait) }),
+      { status: 415, code: "unsupported_media_type" },
+    ],
     ["Content-Type text/plain", () => ({ headers: { "Content-Type": "text/plain" }, body: "hello" }), { status: 415, code: "unsupported_media_type" }],
-    ["a JSON data URL", () => ({ headers: { "Content-Type": "application/json" }, body: JSON.stringify({ image: toDataUrl(portrait) }) }), { status: 415, code: "unsupported_media_type" }],
+    [
+      "a JSON data URL",
+      () => ({ headers: { "Content-Type": "application/json" }, body: JSON.stringify({ image: toDataUrl(portrait) }) }),
+      { status: 415, code: "unsupported_media_type" },
+    ],
     ["an empty raw body", () => ({ headers: { "Content-Type": "image/jpeg" }, body: new Uint8Array(0) }), { status: 400, code: "invalid_body" }],
     [
       "a raw body of 20 MB or more (refused by its length, before it is read)",
@@ -71,7 +83,11 @@ describe("POST /api/uploads refuses what create refuses, raw and multipart, and 
       { status: 413, code: "image_too_large", field: "image" },
     ],
     ["a form without the image field", () => ({ body: form(() => undefined) }), { status: 400, code: "invalid_body", field: "image" }],
-    ["a form whose image is text", () => ({ body: form((data) => data.append("image", toDataUrl(portrait))) }), { status: 400, code: "invalid_body", field: "image" }],
+    [
+      "a form whose image is text",
+      () => ({ body: form((data) => data.append("image", toDataUrl(portrait))) }),
+      { status: 400, code: "invalid_body", field: "image" },
+    ],
     [
       "a form with two images",
       () => ({ body: form((data) => [1, 2].forEach(() => data.append("image", jpegBlob(), "a.jpg"))) }),
@@ -82,7 +98,11 @@ describe("POST /api/uploads refuses what create refuses, raw and multipart, and 
       () => ({ body: form((data) => (data.append("image", jpegBlob(), "a.jpg"), data.append("prompt", "smile"))) }),
       { status: 400, code: "invalid_body", field: "prompt" },
     ],
-    ["a broken multipart body", () => ({ headers: { "Content-Type": "multipart/form-data; boundary=xyz" }, body: "--xyz\r\ngarbage" }), { status: 400, code: "invalid_body" }],
+    [
+      "a broken multipart body",
+      () => ({ headers: { "Content-Type": "multipart/form-data; boundary=xyz" }, body: "--xyz\r\ngarbage" }),
+      { status: 400, code: "invalid_body" },
+    ],
     ["multipart without a boundary", () => ({ headers: { "Content-Type": "multipart/form-data" }, body: "garbage" }), { status: 400, code: "invalid_body" }],
     [
       "a cross-site request",
@@ -141,7 +161,11 @@ describe("an upload", () => {
       const stored = readFileSync(path.join(app.dataDir, "media", "inputs", `${upload.id}.jpg`));
       expect(stored.length).toBe(upload.bytes);
       const metadata = await sharp(stored).metadata();
-      expect({ format: metadata.format, width: metadata.width, height: metadata.height }).toEqual({ format: "jpeg", width: upload.width, height: upload.height });
+      expect({ format: metadata.format, width: metadata.width, height: metadata.height }).toEqual({
+        format: "jpeg",
+        width: upload.width,
+        height: upload.height,
+      });
       expect(metadata.exif).toBeUndefined();
       expect(metadata.orientation).toBeUndefined();
       expect(stored.includes(Buffer.from("<script"))).toBe(false);
@@ -160,7 +184,9 @@ describe("an upload", () => {
 
   it("an unknown upload id is refused naming uploadId, and nothing is created", async () => {
     const before = { ...snapshot(), generations: await generationCount() };
-    const refused = await errorOf(await postJson(`${app.url}/api/generations`, { uploadId: "Z".repeat(21), prompt: "x" }, { "Idempotency-Key": "unknown-upload-1" }));
+    const refused = await errorOf(
+      await postJson(`${app.url}/api/generations`, { uploadId: "Z".repeat(21), prompt: "x" }, { "Idempotency-Key": "unknown-upload-1" }),
+    );
     expect(refused).toMatchObject({ status: 404, code: "not_found", field: "uploadId" });
     expect(refused.message).toMatch(/upload/i);
     expect({ ...snapshot(), generations: await generationCount() }).toEqual(before);
@@ -194,7 +220,10 @@ describe("an upload", () => {
     for (const { id } of [first, second, third]) expect((await waitForFinal(app.url, id)).status).toBe("succeeded");
     // No copies: the same single file backs all three.
     expect(storedInputs(app.dataDir)).toEqual(inputsBefore);
-    const sent = upstream.stats().creates.requests.slice(-3).map((request) => request.image);
+    const sent = upstream
+      .stats()
+      .creates.requests.slice(-3)
+      .map((request) => request.image);
     expect(sent.every((image) => image?.bytes === upload.bytes)).toBe(true);
 
     expect((await fetch(`${app.url}/api/generations/${first.id}`, { method: "DELETE" })).status).toBe(204);
@@ -302,7 +331,9 @@ describe("upload limits", () => {
   it("the bytes held by unused uploads are capped (UPLOAD_UNUSED_MAX_MB); using one makes room", async () => {
     const capped = await live.startApp({ env: { ...liveEnv(), UPLOAD_UNUSED_MAX_MB: "1" } });
     // Noise does not compress: each upload holds a few hundred KB.
-    const noise = await sharp(Buffer.from(Array.from({ length: 480 * 640 * 3 }, () => Math.floor(Math.random() * 256))), { raw: { width: 480, height: 640, channels: 3 } })
+    const noise = await sharp(Buffer.from(Array.from({ length: 480 * 640 * 3 }, () => Math.floor(Math.random() * 256))), {
+      raw: { width: 480, height: 640, channels: 3 },
+    })
       .jpeg({ quality: 95 })
       .toBuffer();
     const first = await createUploadAs(capped, noise);

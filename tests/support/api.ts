@@ -8,4 +8,3 @@ export async function getGeneration(baseUrl: string, id: string): Promise<Genera
   if (response.status !== 200) throw new Error(`get answered ${response.status}`);
   return generationViewSchema.parse(await response.json());
 }
-

@@ -34,7 +34,8 @@ export function noteAnswer(url: string, method: string, status: number): void {
   if (status < 500 || !URL.canParse(url)) return;
   const parsed = new URL(url);
   // A restarted server may reuse its port: the answer is the running one's.
-  const entry = watched.findLast((candidate) => candidate.app.url === parsed.origin && !candidate.stopped) ??
+  const entry =
+    watched.findLast((candidate) => candidate.app.url === parsed.origin && !candidate.stopped) ??
     watched.findLast((candidate) => candidate.app.url === parsed.origin);
   entry?.answers.push(`answered ${status} to ${method.toUpperCase()} ${parsed.pathname}${parsed.search}`);
 }

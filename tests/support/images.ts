@@ -53,11 +53,22 @@ async function makeTestImages(): Promise<TestImages> {
   return {
     portrait: file("portrait.jpg", await makePortrait({ width: 900, height: 1200 })),
     rotatedExif: file("rotated-exif.jpg", await makePortrait({ width: 800, height: 600, exifOrientation: 6 })),
-    huge: file("huge-6000x4000.jpg", await sharp(await makePortrait({ width: 1500, height: 1000 })).resize(6000, 4000).jpeg({ quality: 85 }).toBuffer()),
+    huge: file(
+      "huge-6000x4000.jpg",
+      await sharp(await makePortrait({ width: 1500, height: 1000 }))
+        .resize(6000, 4000)
+        .jpeg({ quality: 85 })
+        .toBuffer(),
+    ),
     bandsRotated: file("bands-rotated-exif.jpg", await bandsRotated()),
     tooSmall: file("too-small.png", await makePortrait({ width: 300, height: 400, format: "png" })),
     narrow: file("narrow-480x1440.jpg", await makePortrait({ width: 480, height: 1440 })),
-    gifNamedPng: file("animation.png", await sharp({ create: { width: 400, height: 400, channels: 3, background: "#88aacc" } }).gif().toBuffer()),
+    gifNamedPng: file(
+      "animation.png",
+      await sharp({ create: { width: 400, height: 400, channels: 3, background: "#88aacc" } })
+        .gif()
+        .toBuffer(),
+    ),
     notAnImage: file("notes.png", "These are meeting notes, not a picture.\n"),
     heic: file("IMG_0001.heic", Buffer.concat([heicHead, Buffer.alloc(4096)])),
     damagedJpeg: file("damaged.jpg", Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4096, 0x41)])),
@@ -75,5 +86,9 @@ async function bandsRotated(): Promise<Buffer> {
     for (let y = 0; y < height; y++) upright.set(colour, (y * width + x) * 3);
   }
   // Stored turned a quarter to the left; orientation 6 tells viewers to turn it back.
-  return sharp(upright, { raw: { width, height, channels: 3 } }).rotate(270).jpeg({ quality: 90 }).withMetadata({ orientation: 6 }).toBuffer();
+  return sharp(upright, { raw: { width, height, channels: 3 } })
+    .rotate(270)
+    .jpeg({ quality: 90 })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
 }

@@ -18,8 +18,27 @@ export function moovAtEndClip(): string {
   const partial = `${file}.${process.pid}.partial.mp4`;
   const result = spawnSync(
     ffmpegBinary(),
-    ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=720x960:rate=24", "-t", "6",
-      "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-f", "mp4", partial],
+    [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=720x960:rate=24",
+      "-t",
+      "6",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "veryfast",
+      "-pix_fmt",
+      "yuv420p",
+      "-f",
+      "mp4",
+      partial,
+    ],
     { encoding: "utf8" },
   );
   if (result.status !== 0) throw new Error(`ffmpeg failed: ${result.stderr}`);

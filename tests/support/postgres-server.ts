@@ -46,11 +46,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     chownSync(dir, user.uid, user.gid);
     chmodSync(dir, 0o700);
   }
-  const init = spawnSync(
-    path.join(bin, "initdb"),
-    ["-D", dataDir, "-U", "portrait", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
-    { encoding: "utf8", cwd: dir, ...user },
-  );
+  const init = spawnSync(path.join(bin, "initdb"), ["-D", dataDir, "-U", "portrait", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], {
+    encoding: "utf8",
+    cwd: dir,
+    ...user,
+  });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
 
   const port = await freePort();

@@ -42,7 +42,8 @@ export function countRows(dataDir: string, table: "generations" | "take_sets" | 
 export function awaitingCost(dataDir: string, generationId: string): number | undefined {
   const db = new Database(path.join(dataDir, "portrait-live.sqlite"), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare("select awaiting_cost from usage_ledger where generation_id = ?").get(generationId) as { awaiting_cost: number } | undefined)?.awaiting_cost;
+    return (db.prepare("select awaiting_cost from usage_ledger where generation_id = ?").get(generationId) as { awaiting_cost: number } | undefined)
+      ?.awaiting_cost;
   } finally {
     db.close();
   }

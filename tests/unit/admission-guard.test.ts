@@ -63,7 +63,11 @@ describe("the create guard: generations in flight", () => {
     const { repository, admit, created } = setup({ maxInFlight: 2 });
     const first = await admit();
     await admit();
-    expect(await refusal(admit())).toMatchObject({ code: "rate_limited", status: 429, message: expect.stringMatching(/2 generations are already in progress \(the limit is 2\)/) });
+    expect(await refusal(admit())).toMatchObject({
+      code: "rate_limited",
+      status: 429,
+      message: expect.stringMatching(/2 generations are already in progress \(the limit is 2\)/),
+    });
     expect(created()).toBe(2);
     await failUnsent(repository, first.id);
     await admit();
@@ -94,7 +98,11 @@ describe("the create guard: per-minute limits", () => {
     const { admit, created } = setup({ perClientPerMinute: 2 });
     await admit("client-a");
     await admit("client-a");
-    expect(await refusal(admit("client-a"))).toMatchObject({ code: "rate_limited", status: 429, message: expect.stringMatching(/You can start 2 generations a minute\. Try again in \d+ seconds?\./) });
+    expect(await refusal(admit("client-a"))).toMatchObject({
+      code: "rate_limited",
+      status: 429,
+      message: expect.stringMatching(/You can start 2 generations a minute\. Try again in \d+ seconds?\./),
+    });
     await admit("client-b");
     expect(created()).toBe(3);
   });
@@ -104,7 +112,10 @@ describe("the create guard: per-minute limits", () => {
     await admit("client-a");
     await admit("client-b");
     await admit("client-c");
-    expect(await refusal(admit("client-d"))).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/This server is starting too many generations right now/) });
+    expect(await refusal(admit("client-d"))).toMatchObject({
+      code: "rate_limited",
+      message: expect.stringMatching(/This server is starting too many generations right now/),
+    });
     expect(created()).toBe(3);
   });
 });
@@ -132,7 +143,10 @@ describe("the create guard: budgets", () => {
     await failUnsent(repository, unsent.id);
     // 0.45 billed + 0.30 for this one = 0.75: admitted; then 0.45 + 0.30 awaiting + 0.30 = 1.05: refused.
     await admit();
-    expect(await refusal(admit())).toMatchObject({ code: "budget_exceeded", message: expect.stringMatching(/\(\$0\.45 spent, plus about \$0\.30 for generations not yet billed/) });
+    expect(await refusal(admit())).toMatchObject({
+      code: "budget_exceeded",
+      message: expect.stringMatching(/\(\$0\.45 spent, plus about \$0\.30 for generations not yet billed/),
+    });
   });
 
   it("keeps counting a generation that was deleted after its create was sent", async () => {
@@ -160,7 +174,9 @@ describe("the create guard: budgets", () => {
     await settle(month.repository, (await month.repository.insert(generation({ createdAt: yesterday }))).record, "5.80");
     expect(await refusal(month.admit())).toMatchObject({
       code: "budget_exceeded",
-      message: expect.stringMatching(/this month's spending limit of \$6\.00 \(\$5\.80 spent, plus about \$0\.00 for generations not yet billed and \$0\.30 for this one\)/),
+      message: expect.stringMatching(
+        /this month's spending limit of \$6\.00 \(\$5\.80 spent, plus about \$0\.00 for generations not yet billed and \$0\.30 for this one\)/,
+      ),
     });
     const roomier = setup({ maxSpendUsdMonth: "6.00" });
     await settle(roomier.repository, (await roomier.repository.insert(generation({ createdAt: yesterday }))).record, "5.70");

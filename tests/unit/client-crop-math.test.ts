@@ -1,15 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  ASPECT_PRESETS,
-  availablePresets,
-  checkCrop,
-  exportSize,
-  frameAround,
-  fullFrame,
-  ZOOM_CEILING,
-  zoomLimit,
-  workingScale,
-} from "@/lib/client/crop-math";
+import { ASPECT_PRESETS, availablePresets, checkCrop, exportSize, frameAround, fullFrame, ZOOM_CEILING, zoomLimit, workingScale } from "@/lib/client/crop-math";
 import { checkImageDimensions } from "@/lib/contracts/image-rules";
 
 const ids = (image: { width: number; height: number }) => availablePresets(image).map((preset) => preset.id);
@@ -104,7 +94,11 @@ describe("frameAround", () => {
   });
 
   it("is always whole pixels inside the photo", () => {
-    for (const image of [{ width: 4000, height: 3000 }, { width: 333, height: 1001 }, { width: 6000, height: 4000 }]) {
+    for (const image of [
+      { width: 4000, height: 3000 },
+      { width: 333, height: 1001 },
+      { width: 6000, height: 4000 },
+    ]) {
       for (const preset of availablePresets(image)) {
         for (const focus of [null, { x: 0, y: 0 }, { x: image.width, y: image.height }, { x: image.width / 3, y: image.height / 2 }]) {
           const area = frameAround(image, preset.ratio, focus);

@@ -127,9 +127,7 @@ describe("Dockerfile", () => {
 
   it("sets only variables the app's schema or Node and Next.js read", () => {
     for (const stage of stages) {
-      const unknown = Object.keys(stageEnv(stage)).filter(
-        (name) => !schemaVariables.includes(name) && !RUNTIME_VARIABLES.has(name),
-      );
+      const unknown = Object.keys(stageEnv(stage)).filter((name) => !schemaVariables.includes(name) && !RUNTIME_VARIABLES.has(name));
       expect(unknown, `stage ${stage.name}`).toEqual([]);
     }
   });
@@ -142,7 +140,10 @@ describe("Dockerfile", () => {
   });
 
   it("keeps a local .env, installed modules, builds and data out of the build context", () => {
-    const ignored = read(".dockerignore").split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
+    const ignored = read(".dockerignore")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("#"));
     expect(ignored).toEqual(expect.arrayContaining([".env", ".env.*", "node_modules", ".next", ".next-*", "data", ".git"]));
     expect(ignored.filter((line) => line.startsWith("!"))).toEqual([]);
   });
@@ -199,9 +200,7 @@ describe("compose.yaml (PostgreSQL and MinIO)", () => {
     expect(url.pathname).toBe(`/${postgres.environment!.POSTGRES_DB}`);
     expect(url.username).toBe(postgres.environment!.POSTGRES_USER);
     expect(environment.DATABASE_URL).toContain(postgres.environment!.POSTGRES_PASSWORD!.replace(/:\?.*\}$/, ""));
-    expect(postgres.healthcheck?.test).toEqual(
-      expect.arrayContaining([postgres.environment!.POSTGRES_USER, postgres.environment!.POSTGRES_DB]),
-    );
+    expect(postgres.healthcheck?.test).toEqual(expect.arrayContaining([postgres.environment!.POSTGRES_USER, postgres.environment!.POSTGRES_DB]));
     expect(services.app!.depends_on?.postgres?.condition).toBe("service_healthy");
   });
 

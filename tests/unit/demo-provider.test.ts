@@ -66,14 +66,31 @@ describe("demo mode through the tracker", () => {
     const portrait = await makePortrait({ width: 300, height: 400 });
     await media.putBuffer("inputs/gen1.jpg", portrait);
     const fresh = newGenerationRecord({
-      id: "gen1", shareToken: null, mode: "demo", prompt: "p", promptOptimizer: true, watermark: false, inputKey: "inputs/gen1.jpg",
-      inputWidth: 300, inputHeight: 400, callbackSecret: "s".repeat(32), idempotencyKey: null, createdAt: new Date().toISOString(),
+      id: "gen1",
+      shareToken: null,
+      mode: "demo",
+      prompt: "p",
+      promptOptimizer: true,
+      watermark: false,
+      inputKey: "inputs/gen1.jpg",
+      inputWidth: 300,
+      inputHeight: 400,
+      callbackSecret: "s".repeat(32),
+      idempotencyKey: null,
+      createdAt: new Date().toISOString(),
     });
     await repository.insert(fresh);
     const provider = wrap(createDemoProvider({ workDir, durationMs: 200 }), workDir);
     const tracker = createGenerationTracker({
-      repository, media, provider, log: pino({ level: "silent" }), pollIntervalMs: 50, deadlineMs: 120_000,
-      maxResultBytes: 50 * 1024 * 1024, instanceId: "instance-a", leaseMs: 60_000,
+      repository,
+      media,
+      provider,
+      log: pino({ level: "silent" }),
+      pollIntervalMs: 50,
+      deadlineMs: 120_000,
+      maxResultBytes: 50 * 1024 * 1024,
+      instanceId: "instance-a",
+      leaseMs: 60_000,
     });
     trackers.push(tracker);
     await tracker.start();

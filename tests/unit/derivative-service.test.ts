@@ -108,12 +108,18 @@ describe("the derived-media queue", () => {
     const { service } = await start(runner);
     await Promise.all([service.ensureBase(generation.id), service.ensureBase(generation.id), service.requestLoop(generation.id, "gif", false)]);
     await service.requestLoop(generation.id, "gif", false).catch(() => undefined);
-    await expect.poll(async () => (await service.listFor(generation.id)).every((job) => job.state !== "queued" && job.state !== "running"), { timeout: 5_000 }).toBe(true);
+    await expect
+      .poll(async () => (await service.listFor(generation.id)).every((job) => job.state !== "queued" && job.state !== "running"), { timeout: 5_000 })
+      .toBe(true);
     expect(stats.maxOverlap).toBe(1);
     // The GIF's fake output is not an image, so that job ends failed; the others are made once each.
     const jobs = await service.listFor(generation.id);
     expect(jobs.filter((job) => job.kind !== "gif").map((job) => [job.kind, job.state, job.runs])).toEqual(
-      expect.arrayContaining([["poster", "ready", 1], ["web", "ready", 1], ["light", "ready", 1]]),
+      expect.arrayContaining([
+        ["poster", "ready", 1],
+        ["web", "ready", 1],
+        ["light", "ready", 1],
+      ]),
     );
     expect(await service.readyKey(generation, "web")).toBe(`derived/${generation.id}/web.mp4`);
     expect(await service.videoDimensions(generation.id)).toEqual({ width: 720, height: 960 });
@@ -123,7 +129,9 @@ describe("the derived-media queue", () => {
     const { runner, stats } = fakeRunner({ failLoops: true });
     const { service } = await start(runner);
     await service.requestLoop(generation.id, "webp", true);
-    await expect.poll(async () => (await service.find({ generationId: generation.id, kind: "webp", pingPong: true }))?.state, { timeout: 5_000 }).toBe("failed");
+    await expect
+      .poll(async () => (await service.find({ generationId: generation.id, kind: "webp", pingPong: true }))?.state, { timeout: 5_000 })
+      .toBe("failed");
     const failed = await service.find({ generationId: generation.id, kind: "webp", pingPong: true });
     expect(failed).toMatchObject({ runs: 3, error: "The file could not be made from this video." });
     expect(stats.loopRuns).toBe(3);

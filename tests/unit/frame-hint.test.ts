@@ -3,8 +3,7 @@ import { frameHint } from "@/components/studio/frame-hint";
 
 const face = { x: 10, y: 10, width: 100, height: 100 };
 const roomy = { max: 3, reason: "ceiling" as const };
-const hint = (state: Partial<Parameters<typeof frameHint>[0]>) =>
-  frameHint({ limit: roomy, atLimit: false, face, framedOnFace: true, ...state });
+const hint = (state: Partial<Parameters<typeof frameHint>[0]>) => frameHint({ limit: roomy, atLimit: false, face, framedOnFace: true, ...state });
 
 describe("frameHint", () => {
   it("says first that a photo too small to zoom cannot zoom, whatever the face", () => {

@@ -19,7 +19,15 @@ function fakeUploads(repository: GenerationRepository) {
   return {
     stored,
     add(id: string): UploadRecord {
-      const upload = { id, mediaKey: `inputs/${id}.jpg`, width: 720, height: 960, bytes: 1000, createdAt: "2026-11-20T10:00:00.000Z", expiresAt: "2099-01-01T00:00:00.000Z" };
+      const upload = {
+        id,
+        mediaKey: `inputs/${id}.jpg`,
+        width: 720,
+        height: 960,
+        bytes: 1000,
+        createdAt: "2026-11-20T10:00:00.000Z",
+        expiresAt: "2099-01-01T00:00:00.000Z",
+      };
       stored.set(id, upload);
       return upload;
     },
@@ -78,7 +86,14 @@ describe("the generation service: create", () => {
     const { create, repository, kicked, portrait } = setup();
     const { record, created } = await create({}, "a slow turn");
     expect(created).toBe(true);
-    expect(record).toMatchObject({ status: "queued", submitState: "pending", mode: "live", prompt: "a slow turn", uploadId: portrait.id, inputKey: portrait.mediaKey });
+    expect(record).toMatchObject({
+      status: "queued",
+      submitState: "pending",
+      mode: "live",
+      prompt: "a slow turn",
+      uploadId: portrait.id,
+      inputKey: portrait.mediaKey,
+    });
     expect(record.shareToken).toMatch(/^[\w-]{24}$/);
     expect(await repository.findById(record.id)).toEqual(record);
     expect(kicked).toEqual([record.id]);
@@ -150,7 +165,14 @@ describe("the generation service: rerun and delete", () => {
     const rerun = await service.rerun(source.id, { clientKey: "client-a", idempotencyKey: "rerun-key-1" });
     expect(rerun.created).toBe(true);
     expect(rerun.record.id).not.toBe(source.id);
-    expect(rerun.record).toMatchObject({ uploadId: source.uploadId, inputKey: source.inputKey, prompt: "turns to the light", promptOptimizer: true, watermark: false, status: "queued" });
+    expect(rerun.record).toMatchObject({
+      uploadId: source.uploadId,
+      inputKey: source.inputKey,
+      prompt: "turns to the light",
+      promptOptimizer: true,
+      watermark: false,
+      status: "queued",
+    });
     expect(await service.rerun(source.id, { clientKey: "client-a", idempotencyKey: "rerun-key-1" })).toEqual({ record: rerun.record, created: false });
     expect(kicked).toEqual([source.id, rerun.record.id]);
   });
@@ -227,7 +249,10 @@ describe("the generation service: history", () => {
     expect((await service.list({ limit: 10, status: "failed" })).items.map((record) => record.id)).toEqual([made[1]?.id]);
     const error = await refusal(service.list({ limit: 2, cursor: "not a cursor" }));
     expect({ code: error.code, field: error.field }).toEqual({ code: "invalid_param", field: "cursor" });
-    expect(await service.list({ limit: 2, cursor: encodeCursor({ createdAt: "2000-01-01T00:00:00.000Z", id: "zzz" }) })).toEqual({ items: [], nextCursor: null });
+    expect(await service.list({ limit: 2, cursor: encodeCursor({ createdAt: "2000-01-01T00:00:00.000Z", id: "zzz" }) })).toEqual({
+      items: [],
+      nextCursor: null,
+    });
   });
 });
 

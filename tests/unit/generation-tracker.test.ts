@@ -86,15 +86,32 @@ async function setup(provider: GenerationProvider, record: Partial<GenerationRec
   const log = logLines ? pino({ level: "debug" }, { write: (line: string) => void logLines.push(line) }) : pino({ level: "silent" });
   await media.putBuffer("inputs/gen1.jpg", Buffer.from([0xff, 0xd8, 0xff]));
   const fresh = newGenerationRecord({
-    id: "gen1", shareToken: null, mode: "live", prompt: "p", promptOptimizer: true, watermark: false, inputKey: "inputs/gen1.jpg",
-    inputWidth: 600, inputHeight: 800, callbackSecret: "s".repeat(32), idempotencyKey: null, createdAt: new Date().toISOString(),
+    id: "gen1",
+    shareToken: null,
+    mode: "live",
+    prompt: "p",
+    promptOptimizer: true,
+    watermark: false,
+    inputKey: "inputs/gen1.jpg",
+    inputWidth: 600,
+    inputHeight: 800,
+    callbackSecret: "s".repeat(32),
+    idempotencyKey: null,
+    createdAt: new Date().toISOString(),
   });
   await repository.insert({ ...fresh, ...record });
   /** Another app instance on the same store (a restart when `instanceId` is the same). */
   const startTracker = (instanceId = "instance-a", overrides: TrackerOverrides = {}) => {
     const started = createGenerationTracker({
-      repository, media: overrides.media ?? media, provider: overrides.provider ?? provider, log, pollIntervalMs: 50,
-      deadlineMs: overrides.deadlineMs ?? options.deadlineMs ?? 60_000, maxResultBytes: 1024 * 1024, instanceId, leaseMs: overrides.leaseMs ?? 60_000,
+      repository,
+      media: overrides.media ?? media,
+      provider: overrides.provider ?? provider,
+      log,
+      pollIntervalMs: 50,
+      deadlineMs: overrides.deadlineMs ?? options.deadlineMs ?? 60_000,
+      maxResultBytes: 1024 * 1024,
+      instanceId,
+      leaseMs: overrides.leaseMs ?? 60_000,
       callbackUrlFor: overrides.callbackUrlFor ?? options.callbackUrlFor,
       resultRetry: options.resultRetry,
     });
@@ -422,7 +439,11 @@ describe("generation tracker", () => {
           return snapshot("succeeded", { videoUrl: "https://cdn/x.mp4", costUsd: "0.28", progress: 1 });
         },
       });
-      const { tracker, final } = await setup(provider, { submitState: "submitted", upstreamTaskId: "t1", status: "processing", createdAt: new Date(createdAt).toISOString() }, { deadlineMs });
+      const { tracker, final } = await setup(
+        provider,
+        { submitState: "submitted", upstreamTaskId: "t1", status: "processing", createdAt: new Date(createdAt).toISOString() },
+        { deadlineMs },
+      );
       await tracker.start();
       expect(await final()).toMatchObject({ status: "succeeded", resultKey: "videos/gen1.mp4" });
       expect(calls.get).toBeGreaterThan(1);
@@ -431,7 +452,11 @@ describe("generation tracker", () => {
     it("fails a task still running after one last look, naming the time limit in words", async () => {
       const { provider, calls, snapshot } = scriptedProvider({ get: async () => snapshot("processing", { progress: 0.5 }) });
       const createdAt = new Date(Date.now() - 5_000).toISOString();
-      const { tracker, final } = await setup(provider, { submitState: "submitted", upstreamTaskId: "t1", status: "processing", createdAt }, { deadlineMs: 1_000 });
+      const { tracker, final } = await setup(
+        provider,
+        { submitState: "submitted", upstreamTaskId: "t1", status: "processing", createdAt },
+        { deadlineMs: 1_000 },
+      );
       await tracker.start();
       const failed = await final();
       expect(failed).toMatchObject({ status: "failed", errorCode: "deadline_exceeded" });
@@ -442,8 +467,7 @@ describe("generation tracker", () => {
 
   describe("when the media store is full", () => {
     const submitted = { submitState: "submitted", upstreamTaskId: "t1", status: "processing" } as const;
-    const enospc = () =>
-      Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+    const enospc = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
 
     it("shows a clear notice, logs ENOSPC, backs off, and stores the result once space returns", async () => {
       let full = true;

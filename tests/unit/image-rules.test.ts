@@ -40,12 +40,10 @@ describe("sniffImageType", () => {
   });
 
   it("refuses GIF, SVG/HTML and random bytes with specific reasons", () => {
-    const reasons = [text("GIF89a...."), text("  <svg xmlns='http://www.w3.org/2000/svg'/>"), text("<!doctype html>"), bytes(1, 2, 3, 4)].map(
-      (input) => {
-        const result = sniffImageType(input);
-        return result.accepted ? "accepted" : result.reason;
-      },
-    );
+    const reasons = [text("GIF89a...."), text("  <svg xmlns='http://www.w3.org/2000/svg'/>"), text("<!doctype html>"), bytes(1, 2, 3, 4)].map((input) => {
+      const result = sniffImageType(input);
+      return result.accepted ? "accepted" : result.reason;
+    });
     expect(reasons[0]).toContain("GIF");
     expect(reasons[1]).toContain("markup");
     expect(reasons[2]).toContain("markup");

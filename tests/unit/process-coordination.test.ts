@@ -35,7 +35,14 @@ describe("messages between instances", () => {
   it("reads what an instance sent and ignores anything else on the channel", () => {
     expect(parseBusMessage(JSON.stringify({ sender: "a", body: { type: "changed", id: "g1" } }))).toEqual({ sender: "a", body: { type: "changed", id: "g1" } });
     expect(parseBusMessage(JSON.stringify({ sender: "a", body: { type: "nudge", id: "g1" } }))?.body.type).toBe("nudge");
-    for (const payload of [undefined, "", "not json", "{}", JSON.stringify({ sender: "a", body: { type: "drop", id: "g1" } }), JSON.stringify({ sender: "a", body: { type: "changed", id: "" } })]) {
+    for (const payload of [
+      undefined,
+      "",
+      "not json",
+      "{}",
+      JSON.stringify({ sender: "a", body: { type: "drop", id: "g1" } }),
+      JSON.stringify({ sender: "a", body: { type: "changed", id: "" } }),
+    ]) {
       expect(parseBusMessage(payload)).toBeNull();
     }
   });

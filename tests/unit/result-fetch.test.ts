@@ -150,17 +150,30 @@ describe("classifyAddress", () => {
 describe("guardedLookup (no connection made)", () => {
   const resolver = (table: Record<string, LookupAddress[]>) => async (hostname: string) => table[hostname] ?? [];
   const table = {
-    "cdn.example": [{ address: "93.184.216.34", family: 4 }, { address: "2606:4700:4700::1111", family: 6 }],
-    "mixed.example": [{ address: "10.0.0.7", family: 4 }, { address: "93.184.216.34", family: 4 }],
-    "internal.example": [{ address: "10.0.0.7", family: 4 }, { address: "fd00::7", family: 6 }],
+    "cdn.example": [
+      { address: "93.184.216.34", family: 4 },
+      { address: "2606:4700:4700::1111", family: 6 },
+    ],
+    "mixed.example": [
+      { address: "10.0.0.7", family: 4 },
+      { address: "93.184.216.34", family: 4 },
+    ],
+    "internal.example": [
+      { address: "10.0.0.7", family: 4 },
+      { address: "fd00::7", family: 6 },
+    ],
     "metadata.example": [{ address: "169.254.169.254", family: 4 }],
     "local.example": [{ address: "127.0.0.1", family: 4 }],
   };
   const look = (hostname: string, protocol: string, allowInsecure: boolean, options: { all?: boolean; family?: number } = {}) =>
     new Promise<{ error: NodeJS.ErrnoException | null; result: unknown }>((resolve) => {
       const lookup = guardedLookup(protocol, allowInsecure, resolver(table));
-      lookup(hostname, options as never, ((error: NodeJS.ErrnoException | null, address: unknown, family?: number) =>
-        resolve({ error, result: options.all ? address : { address, family } })) as never);
+      lookup(
+        hostname,
+        options as never,
+        ((error: NodeJS.ErrnoException | null, address: unknown, family?: number) =>
+          resolve({ error, result: options.all ? address : { address, family } })) as never,
+      );
     });
 
   it("hands over only public addresses, in both callback forms", async () => {
@@ -188,8 +201,7 @@ describe("guardedLookup (no connection made)", () => {
 
 describe("every redirect hop is checked (test switch on)", () => {
   // 0.0.0.0 and :: stand for internal destinations: even a wrong connect would stay on this machine.
-  const quietResolver = async (hostname: string): Promise<LookupAddress[]> =>
-    hostname === "sneaky.example" ? [{ address: "0.0.0.0", family: 4 }] : [];
+  const quietResolver = async (hostname: string): Promise<LookupAddress[]> => (hostname === "sneaky.example" ? [{ address: "0.0.0.0", family: 4 }] : []);
 
   it.each([
     ["a name that resolves to an internal address", (port: number) => `http://sneaky.example:${port}/video.mp4`],

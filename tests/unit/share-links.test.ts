@@ -20,7 +20,26 @@ function clip(name: string, size: string, extra: string[] = []): Buffer {
   const file = path.join(folder, name);
   const result = spawnSync(
     ffmpeg,
-    ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=10`, "-t", "0.5", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", ...extra, file],
+    [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc2=size=${size}:rate=10`,
+      "-t",
+      "0.5",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      ...extra,
+      file,
+    ],
     { encoding: "utf8" },
   );
   if (result.status !== 0) throw new Error(result.stderr);
@@ -53,7 +72,19 @@ describe("the MP4 frame size", () => {
   it("reports a quarter-turned track as players show it", async () => {
     clip("upright.mp4", "1280x720");
     // A phone's portrait video: landscape frames and a 90° display matrix in the track header.
-    const result = spawnSync(ffmpeg, ["-hide_banner", "-loglevel", "error", "-y", "-i", path.join(folder, "upright.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90", path.join(folder, "rotated.mp4")]);
+    const result = spawnSync(ffmpeg, [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-i",
+      path.join(folder, "upright.mp4"),
+      "-c",
+      "copy",
+      "-metadata:s:v:0",
+      "rotate=90",
+      path.join(folder, "rotated.mp4"),
+    ]);
     expect(result.status).toBe(0);
     const bytes = readFileSync(path.join(folder, "rotated.mp4"));
     expect(await readMp4Dimensions(bytes.length, reader(bytes).readAt)).toEqual({ width: 720, height: 1280 });

@@ -93,9 +93,10 @@ describe("creating while storage is full", () => {
     // A page limit stops the database file from growing, the way a full disk does.
     const { rows } = await sql<{ page_count: number }>`pragma page_count`.execute(db);
     await sql.raw(`pragma max_page_count = ${rows[0]?.page_count ?? 1}`).execute(db);
-    const error = await generations
-      .create({ image, prompt: "\u{1F600}".repeat(2000), promptOptimizer: true, watermark: false }, { clientKey: "c" })
-      .then(() => null, (caught: unknown) => caught);
+    const error = await generations.create({ image, prompt: "\u{1F600}".repeat(2000), promptOptimizer: true, watermark: false }, { clientKey: "c" }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: "storage_full", status: 507 });
     expect(filesUnder(mediaDir)).toHaveLength(before);
   });
@@ -116,7 +117,10 @@ describe("SQLite when its file cannot grow", () => {
         await sql`update filler set x = ${"x".repeat(64 * 1024)}`.execute(trx);
         await sql`update filler set x = ${"y".repeat(64 * 1024)}`.execute(trx);
       })
-      .then(() => null, (caught: unknown) => caught as { code?: string; message: string });
+      .then(
+        () => null,
+        (caught: unknown) => caught as { code?: string; message: string },
+      );
     expect(error?.message).not.toContain("cannot rollback");
     expect(error?.code).toBe("SQLITE_FULL");
     // The connection is still usable afterwards, and nothing of the transaction was kept.

@@ -24,8 +24,14 @@ describe("take set validation", () => {
 
   it("refuses 0 or 5 takes, empty or too long prompts, and names the take", () => {
     expect(issue({ uploadId, takes: [] })).toEqual({ path: "takes", message: "Send at least 1 take." });
-    expect(issue({ uploadId, takes: Array.from({ length: 5 }, () => ({ prompt: "x" })) })).toEqual({ path: "takes", message: "At most 4 takes can be started together." });
-    expect(issue({ uploadId, takes: [{ prompt: "a" }, { prompt: " \n " }] })).toEqual({ path: "takes.1.prompt", message: "Each take needs a prompt describing its motion." });
+    expect(issue({ uploadId, takes: Array.from({ length: 5 }, () => ({ prompt: "x" })) })).toEqual({
+      path: "takes",
+      message: "At most 4 takes can be started together.",
+    });
+    expect(issue({ uploadId, takes: [{ prompt: "a" }, { prompt: " \n " }] })).toEqual({
+      path: "takes.1.prompt",
+      message: "Each take needs a prompt describing its motion.",
+    });
     expect(issue({ uploadId, takes: [{ prompt: "é".repeat(2001) }] })?.message).toMatch(/at most 2000 characters/);
     expect(issue({ uploadId, takes: [{ prompt: "é".repeat(2000) }] })).toBeNull();
     expect(issue({ takes: [{ prompt: "a" }] })?.path).toBe("uploadId");
@@ -81,7 +87,16 @@ describe("queue places and estimates", () => {
 });
 
 describe("take quote", () => {
-  const status = { maxInFlight: 2, maxQueued: 3, running: 1, waiting: 0, costPerTakeUsd: "0.28", costIsEstimate: false, budgetRemainingUsd: null, costEstimateUsd: "0.30" };
+  const status = {
+    maxInFlight: 2,
+    maxQueued: 3,
+    running: 1,
+    waiting: 0,
+    costPerTakeUsd: "0.28",
+    costIsEstimate: false,
+    budgetRemainingUsd: null,
+    costEstimateUsd: "0.30",
+  };
 
   it("prices the takes and says how many wait", () => {
     expect(quoteTakes(3, status)).toMatchObject({ totalUsd: "0.84", roomInQueue: 4, willWait: 2, refusal: null });

@@ -59,8 +59,18 @@ describe("classifyResultFailure", () => {
 
 describe("generation view notices", () => {
   const base = newGenerationRecord({
-    id: "g".repeat(21), shareToken: null, mode: "live", prompt: "", promptOptimizer: true, watermark: false, inputKey: "inputs/g.jpg",
-    inputWidth: 600, inputHeight: 800, callbackSecret: "s".repeat(32), idempotencyKey: null, createdAt: new Date().toISOString(),
+    id: "g".repeat(21),
+    shareToken: null,
+    mode: "live",
+    prompt: "",
+    promptOptimizer: true,
+    watermark: false,
+    inputKey: "inputs/g.jpg",
+    inputWidth: 600,
+    inputHeight: 800,
+    callbackSecret: "s".repeat(32),
+    idempotencyKey: null,
+    createdAt: new Date().toISOString(),
   });
 
   it("shows why an unfinished generation waits, and no error", () => {

@@ -11,15 +11,24 @@ const STATUSES = generationStatusSchema.options;
 
 function record(overrides: Partial<GenerationRecord> = {}): GenerationRecord {
   const fresh = newGenerationRecord({
-    id: "gen1", shareToken: null, mode: "live", prompt: "p", promptOptimizer: true, watermark: false, inputKey: "inputs/gen1.jpg",
-    inputWidth: 600, inputHeight: 800, callbackSecret: "s".repeat(32), idempotencyKey: null, createdAt: new Date(CREATED).toISOString(),
+    id: "gen1",
+    shareToken: null,
+    mode: "live",
+    prompt: "p",
+    promptOptimizer: true,
+    watermark: false,
+    inputKey: "inputs/gen1.jpg",
+    inputWidth: 600,
+    inputHeight: 800,
+    callbackSecret: "s".repeat(32),
+    idempotencyKey: null,
+    createdAt: new Date(CREATED).toISOString(),
   });
   return { ...fresh, ...overrides };
 }
 
 /** A submitted task being followed. */
-const following = (overrides: Partial<GenerationRecord> = {}) =>
-  record({ submitState: "submitted", upstreamTaskId: "t1", status: "processing", ...overrides });
+const following = (overrides: Partial<GenerationRecord> = {}) => record({ submitState: "submitted", upstreamTaskId: "t1", status: "processing", ...overrides });
 
 function context(overrides: Partial<Context> = {}): Context {
   return {
@@ -58,8 +67,7 @@ const EVERY_INPUT: Record<Input["kind"], Input> = {
   storage_full: { kind: "storage_full" },
 };
 
-const targetOf = (change: GenerationTransition): GenerationStatus | undefined =>
-  change.kind === "progress" ? change.status : TARGET_STATUS[change.kind];
+const targetOf = (change: GenerationTransition): GenerationStatus | undefined => (change.kind === "progress" ? change.status : TARGET_STATUS[change.kind]);
 
 describe("the status table", () => {
   const allowed: Record<GenerationStatus, GenerationStatus[]> = {
@@ -84,7 +92,13 @@ describe("the status table", () => {
 describe("the failure table", () => {
   it("has words for every code, and a code for every kind of provider failure", () => {
     for (const [code, message] of Object.entries(TRACKER_MESSAGES)) {
-      const words = (message as (args: Record<string, unknown>) => string)({ deadlineMs: 60_000, result: "none", reason: "R.", attempts: 3, userMessage: "U." });
+      const words = (message as (args: Record<string, unknown>) => string)({
+        deadlineMs: 60_000,
+        result: "none",
+        reason: "R.",
+        attempts: 3,
+        userMessage: "U.",
+      });
       expect(words, code).toMatch(/\S\.$/);
     }
     for (const [kind, code] of Object.entries(UPSTREAM_FAILURE_CODES)) {
@@ -123,7 +137,11 @@ describe("decide", () => {
 
     it("re-reads the task instead of the known link when a fresh link is wanted", () => {
       const memory = { ...freshMemory(), wantFreshLink: true, linkRefreshed: true };
-      expect(decide(following({ resultUrl: "https://cdn/x.mp4" }), memory, { kind: "wake" }, context()).next).toEqual({ kind: "poll", taskId: "t1", lastLook: false });
+      expect(decide(following({ resultUrl: "https://cdn/x.mp4" }), memory, { kind: "wake" }, context()).next).toEqual({
+        kind: "poll",
+        taskId: "t1",
+        lastLook: false,
+      });
     });
 
     it("finishes a generation that is gone or whose create another tracker holds", () => {
@@ -136,7 +154,12 @@ describe("decide", () => {
 
   describe("snapshots", () => {
     it("records progress only when something changed, then polls again", () => {
-      const moving = decide(following({ status: "queued", progress: null }), freshMemory(), { kind: "snapshot", snapshot: snapshot("processing", { progress: 0.4 }) }, context());
+      const moving = decide(
+        following({ status: "queued", progress: null }),
+        freshMemory(),
+        { kind: "snapshot", snapshot: snapshot("processing", { progress: 0.4 }) },
+        context(),
+      );
       expect(moving).toMatchObject({ change: { kind: "progress", status: "processing", progress: 0.4 }, next: { kind: "wait", delayMs: 100 } });
       const same = decide(following({ progress: 0.4 }), freshMemory(), { kind: "snapshot", snapshot: snapshot("processing", { progress: 0.4 }) }, context());
       expect(same.change).toBeUndefined();
@@ -168,14 +191,23 @@ describe("decide", () => {
     it("fails with the provider's own code and words, settling the cost", () => {
       const failed = snapshot("failed", { error: { code: "10006095", message: "The image was refused." }, costUsd: null });
       expect(decide(following({ costUsd: "0.10" }), freshMemory(), { kind: "snapshot", snapshot: failed }, context()).change).toEqual({
-        kind: "failed", code: "10006095", message: "The image was refused.", completedAt: new Date(CREATED + 1_000).toISOString(), costUsd: "0.10",
+        kind: "failed",
+        code: "10006095",
+        message: "The image was refused.",
+        completedAt: new Date(CREATED + 1_000).toISOString(),
+        costUsd: "0.10",
       });
       const wordless = decide(following(), freshMemory(), { kind: "snapshot", snapshot: snapshot("failed") }, context()).change;
       expect(wordless).toMatchObject({ kind: "failed", code: "provider_error", message: "The provider could not generate the video.", costUsd: null });
     });
 
     it("notes a status it does not know, and keeps waiting", () => {
-      const decision = decide(following(), freshMemory(), { kind: "snapshot", snapshot: snapshot("processing", { providerStatus: "thinking", recognisedStatus: false }) }, context());
+      const decision = decide(
+        following(),
+        freshMemory(),
+        { kind: "snapshot", snapshot: snapshot("processing", { providerStatus: "thinking", recognisedStatus: false }) },
+        context(),
+      );
       expect(decision.note).toMatchObject({ level: "warn", details: { providerStatus: "thinking" } });
       expect(decision.next.kind).toBe("wait");
     });
@@ -184,7 +216,9 @@ describe("decide", () => {
   describe("poll failures", () => {
     it("fails when the provider no longer knows the task", () => {
       expect(decide(following(), freshMemory(), { kind: "poll_failed", failure: call("not_found") }, context()).change).toMatchObject({
-        kind: "failed", code: "upstream_not_found", message: "not_found words.",
+        kind: "failed",
+        code: "upstream_not_found",
+        message: "not_found words.",
       });
     });
 
@@ -199,7 +233,10 @@ describe("decide", () => {
       }
       expect(delays).toEqual([200, 400, 800]);
       expect(memory.failures).toBe(3);
-      expect(decide(following(), memory, { kind: "poll_failed", failure: call("rate_limited", { retryAfterMs: 7_000 }) }, context()).next).toEqual({ kind: "wait", delayMs: 7_000 });
+      expect(decide(following(), memory, { kind: "poll_failed", failure: call("rate_limited", { retryAfterMs: 7_000 }) }, context()).next).toEqual({
+        kind: "wait",
+        delayMs: 7_000,
+      });
       // A poll that works starts the count again.
       expect(decide(following(), memory, { kind: "snapshot", snapshot: snapshot("processing") }, context()).memory.failures).toBe(0);
     });
@@ -218,14 +255,18 @@ describe("decide", () => {
 
     it.each(["unauthorized", "forbidden", "rejected", "bad_response"] as const)("fails a create refused with %s, in the provider module's words", (kind) => {
       expect(decide(record(), freshMemory(), { kind: "submit_refused", failure: call(kind) }, context()).change).toMatchObject({
-        kind: "failed", code: `upstream_${kind}`, message: `${kind} words.`,
+        kind: "failed",
+        code: `upstream_${kind}`,
+        message: `${kind} words.`,
       });
     });
 
     it("never sends an unconfirmed create again: fails it without callbacks, waits for a notification with them", () => {
       const alone = decide(record({ submitState: "submitting" }), freshMemory(), EVERY_INPUT.submit_unconfirmed, context());
       expect(alone.change).toMatchObject({ kind: "failed", code: "upstream_timeout" });
-      expect((alone.change as { message: string }).message).toBe(`timeout words. ${"The request was not repeated, so you are not charged twice; check your provider dashboard before retrying."}`);
+      expect((alone.change as { message: string }).message).toBe(
+        `timeout words. ${"The request was not repeated, so you are not charged twice; check your provider dashboard before retrying."}`,
+      );
       const waiting = decide(record({ submitState: "submitting" }), freshMemory(), EVERY_INPUT.submit_unconfirmed, context({ callbacks: true }));
       expect(waiting).toMatchObject({ next: { kind: "wait", delayMs: 100 } });
       expect(waiting.change).toBeUndefined();
@@ -257,13 +298,19 @@ describe("decide", () => {
 
     it("checks a task a notification named before adopting it", () => {
       expect(decide(unconfirmed({ reportedTaskId: "task-named" }), freshMemory(), { kind: "wake" }, context({ callbacks: true })).next).toEqual({
-        kind: "check_reported_task", taskId: "task-named",
+        kind: "check_reported_task",
+        taskId: "task-named",
       });
     });
 
     it("adopts the task once the provider confirms it, then applies what the provider said", () => {
       const confirmed = snapshot("processing", { taskId: "task-named", progress: 0.1 });
-      const decision = decide(unconfirmed({ reportedTaskId: "task-named" }), freshMemory(), { kind: "reported_task_checked", taskId: "task-named", snapshot: confirmed }, context({ callbacks: true }));
+      const decision = decide(
+        unconfirmed({ reportedTaskId: "task-named" }),
+        freshMemory(),
+        { kind: "reported_task_checked", taskId: "task-named", snapshot: confirmed },
+        context({ callbacks: true }),
+      );
       expect(decision.change).toEqual({ kind: "submitted", upstreamTaskId: "task-named" });
       expect(decision.next).toEqual({ kind: "continue", input: { kind: "snapshot", snapshot: confirmed } });
     });
@@ -272,14 +319,20 @@ describe("decide", () => {
       ["the provider knows no such task", null],
       ["the provider answers with another task", snapshot("processing", { taskId: "task-other" })],
     ])("forgets a named task when %s, and keeps waiting", (_name, answer) => {
-      const decision = decide(unconfirmed({ reportedTaskId: "task-named" }), freshMemory(), { kind: "reported_task_checked", taskId: "task-named", snapshot: answer }, context({ callbacks: true }));
+      const decision = decide(
+        unconfirmed({ reportedTaskId: "task-named" }),
+        freshMemory(),
+        { kind: "reported_task_checked", taskId: "task-named", snapshot: answer },
+        context({ callbacks: true }),
+      );
       expect(decision.change).toEqual({ kind: "task_reported", taskId: null });
       expect(decision.next).toEqual({ kind: "continue", input: { kind: "wake" } });
     });
 
     it("backs off when the provider could not be asked", () => {
       expect(decide(unconfirmed({ reportedTaskId: "t" }), freshMemory(), EVERY_INPUT.reported_task_check_failed, context({ callbacks: true }))).toMatchObject({
-        next: { kind: "wait", delayMs: 200 }, memory: { failures: 1 },
+        next: { kind: "wait", delayMs: 200 },
+        memory: { failures: 1 },
       });
     });
   });
@@ -294,13 +347,19 @@ describe("decide", () => {
     it("has no deadline while it waits: it asks to be sent, however long it has waited", () => {
       expect(decide(record(), freshMemory(), { kind: "wake" }, queued).next).toEqual({ kind: "submit" });
       // Without a queue the same age is past the deadline.
-      expect(decide(record(), freshMemory(), { kind: "wake" }, { ...queued, queue: undefined }).change).toMatchObject({ kind: "failed", code: "deadline_exceeded" });
+      expect(decide(record(), freshMemory(), { kind: "wake" }, { ...queued, queue: undefined }).change).toMatchObject({
+        kind: "failed",
+        code: "deadline_exceeded",
+      });
     });
 
     it("counts the deadline from when it left the queue", () => {
       const left = new Date(CREATED + 9 * 60_000).toISOString();
       expect(decide(following({ startedAt: left }), freshMemory(), { kind: "wake" }, queued).next).toEqual({ kind: "poll", taskId: "t1", lastLook: false });
-      expect(decide(following({ startedAt: left }), freshMemory(), { kind: "wake" }, { ...queued, now: CREATED + 10 * 60_000 + 60_001 }).next).toMatchObject({ kind: "poll", lastLook: true });
+      expect(decide(following({ startedAt: left }), freshMemory(), { kind: "wake" }, { ...queued, now: CREATED + 10 * 60_000 + 60_001 }).next).toMatchObject({
+        kind: "poll",
+        lastLook: true,
+      });
     });
   });
 
@@ -308,12 +367,20 @@ describe("decide", () => {
     const late = context({ now: CREATED + 60_001 });
 
     it("looks at a submitted task once more before failing", () => {
-      expect(decide(following(), freshMemory(), { kind: "wake" }, late)).toEqual({ next: { kind: "poll", taskId: "t1", lastLook: true }, memory: freshMemory() });
+      expect(decide(following(), freshMemory(), { kind: "wake" }, late)).toEqual({
+        next: { kind: "poll", taskId: "t1", lastLook: true },
+        memory: freshMemory(),
+      });
     });
 
     it("keeps a result finished meanwhile, or a failure the provider reports", () => {
-      expect(decide(following(), freshMemory(), { ...(EVERY_INPUT.snapshot as Extract<Input, { kind: "snapshot" }>), lastLook: true }, late).change).toMatchObject({ kind: "result_ready" });
-      expect(decide(following(), freshMemory(), { kind: "snapshot", snapshot: snapshot("failed"), lastLook: true }, late).change).toMatchObject({ kind: "failed", code: "provider_error" });
+      expect(
+        decide(following(), freshMemory(), { ...(EVERY_INPUT.snapshot as Extract<Input, { kind: "snapshot" }>), lastLook: true }, late).change,
+      ).toMatchObject({ kind: "result_ready" });
+      expect(decide(following(), freshMemory(), { kind: "snapshot", snapshot: snapshot("failed"), lastLook: true }, late).change).toMatchObject({
+        kind: "failed",
+        code: "provider_error",
+      });
     });
 
     it.each([
@@ -321,7 +388,9 @@ describe("decide", () => {
       ["its last poll failed", { kind: "poll_failed", failure: call("server_error"), lastLook: true }],
     ] as const)("fails a task %s, naming the time limit in words", (_name, input) => {
       expect(decide(following(), freshMemory(), input, late).change).toMatchObject({
-        kind: "failed", code: "deadline_exceeded", message: "The provider did not finish the video within 1 minute.",
+        kind: "failed",
+        code: "deadline_exceeded",
+        message: "The provider did not finish the video within 1 minute.",
       });
     });
 
@@ -334,10 +403,12 @@ describe("decide", () => {
       expect(decide(withResult, freshMemory(), { kind: "wake" }, late).next).toEqual({ kind: "store_result", url: "https://cdn/x.mp4" });
       const past = context({ now: CREATED + 60_000 + RESULT_GRACE_MS + 1 });
       expect(decide(withResult, freshMemory(), { kind: "wake" }, past).change).toMatchObject({
-        code: "deadline_exceeded", message: "The video finished at the provider but could not be saved in time.",
+        code: "deadline_exceeded",
+        message: "The video finished at the provider but could not be saved in time.",
       });
       expect(decide(withResult, { ...freshMemory(), storageWaits: 4 }, { kind: "wake" }, past).change).toMatchObject({
-        code: "deadline_exceeded", message: "The video finished at the provider but could not be saved in time: this server's storage stayed full.",
+        code: "deadline_exceeded",
+        message: "The video finished at the provider but could not be saved in time: this server's storage stayed full.",
       });
     });
   });
@@ -380,7 +451,10 @@ describe("decide", () => {
       expect(second.next).toEqual({ kind: "wait", delayMs: 400 });
       const capped = decide(withResult, { ...freshMemory(), resultFailures: 1 }, retry, context({ resultRetry: { maxAttempts: 9, maxDelayMs: 300 } }));
       expect(capped.next).toEqual({ kind: "wait", delayMs: 300 });
-      expect(decide(withResult, second.memory, retry, context()).change).toMatchObject({ kind: "failed", ...failure("result_download_failed", { attempts: 3 }) });
+      expect(decide(withResult, second.memory, retry, context()).change).toMatchObject({
+        kind: "failed",
+        ...failure("result_download_failed", { attempts: 3 }),
+      });
     });
 
     it.each([

@@ -35,16 +35,30 @@ async function setUp() {
     ttlMs: 24 * HOUR,
     now: () => new Date(clock.now),
   });
-  const image = await prepareUploadImage(await sharp({ create: { width: 600, height: 800, channels: 3, background: "#a86" } }).jpeg().toBuffer());
+  const image = await prepareUploadImage(
+    await sharp({ create: { width: 600, height: 800, channels: 3, background: "#a86" } })
+      .jpeg()
+      .toBuffer(),
+  );
   const fileOf = (key: string) => path.join(dir, "media", key);
   const useIn = async (uploadId: string) => {
     const upload = await uploadRepository.findById(uploadId);
     const id = newGenerationId();
     await generations.insert(
       newGenerationRecord({
-        id, shareToken: null, mode: "live", prompt: "", promptOptimizer: true, watermark: false,
-        inputKey: upload?.mediaKey ?? "", inputWidth: 600, inputHeight: 800, uploadId,
-        callbackSecret: newCallbackSecret(), idempotencyKey: null, createdAt: new Date(clock.now).toISOString(),
+        id,
+        shareToken: null,
+        mode: "live",
+        prompt: "",
+        promptOptimizer: true,
+        watermark: false,
+        inputKey: upload?.mediaKey ?? "",
+        inputWidth: 600,
+        inputHeight: 800,
+        uploadId,
+        callbackSecret: newCallbackSecret(),
+        idempotencyKey: null,
+        createdAt: new Date(clock.now).toISOString(),
       }),
     );
     return id;

@@ -41,7 +41,14 @@ describe("reshapeTask: output shapes", () => {
     const snapshot = parse({
       id: "t1",
       status: "completed",
-      output: [{ content: [{ type: "image", url: "https://x/poster.jpg" }, { type: "video", url: VIDEO }] }],
+      output: [
+        {
+          content: [
+            { type: "image", url: "https://x/poster.jpg" },
+            { type: "video", url: VIDEO },
+          ],
+        },
+      ],
     });
     expect(snapshot.videoUrl).toBe(VIDEO);
   });
@@ -151,12 +158,14 @@ describe("toCreateBody", () => {
 
   it("sends the first frame as a data URL of its own type, built from the bytes", () => {
     const bytes = new Uint8Array(Buffer.from("\x89PNG\r\n\x1a\nrest", "latin1"));
-    const params = toCreateBody({ image: { bytes: bytes.subarray(1), type: "image/png" }, prompt: "", promptOptimizer: true, watermark: false }).input[0].params;
+    const params = toCreateBody({ image: { bytes: bytes.subarray(1), type: "image/png" }, prompt: "", promptOptimizer: true, watermark: false }).input[0]
+      .params;
     expect(params.first_frame_image).toBe(`data:image/png;base64,${Buffer.from(bytes.subarray(1)).toString("base64")}`);
   });
 
   it("leaves out an empty prompt and an absent callback", () => {
-    const params = toCreateBody({ image: { bytes: new Uint8Array(), type: "image/jpeg" }, prompt: "", promptOptimizer: true, watermark: false }).input[0].params;
+    const params = toCreateBody({ image: { bytes: new Uint8Array(), type: "image/jpeg" }, prompt: "", promptOptimizer: true, watermark: false }).input[0]
+      .params;
     expect(params).not.toHaveProperty("prompt");
     expect(params).not.toHaveProperty("callback_url");
   });

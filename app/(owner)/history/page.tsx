@@ -15,7 +15,10 @@ export default async function HistoryPage() {
   // The newest videos come with the page, so it shows them before any script runs.
   const { generations, viewContext, takes, queue } = await services();
   const first = await generations.list({ limit: HISTORY_PAGE_SIZE });
-  const items = await annotateViews(first.items.map((record) => toGenerationView(record, viewContext)), { takes, queue });
+  const items = await annotateViews(
+    first.items.map((record) => toGenerationView(record, viewContext)),
+    { takes, queue },
+  );
   const initial: GenerationList = { items, nextCursor: first.nextCursor };
   return (
     <main className="mx-auto flex w-full max-w-6xl flex-col gap-6 px-4 py-8">

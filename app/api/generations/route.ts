@@ -26,7 +26,10 @@ export const GET = handle(async (request: Request) => {
   const { generations, viewContext, takes, queue } = await services();
   const page = await generations.list(query);
   const body: GenerationList = {
-    items: await annotateViews(page.items.map((record) => toGenerationView(record, viewContext)), { takes, queue }),
+    items: await annotateViews(
+      page.items.map((record) => toGenerationView(record, viewContext)),
+      { takes, queue },
+    ),
     nextCursor: page.nextCursor,
   };
   return Response.json(body, { headers: { "Cache-Control": "no-store" } });

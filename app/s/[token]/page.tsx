@@ -103,12 +103,9 @@ export default async function SharedVideoPage({ params }: Props) {
       </video>
       {loopsAllowed ? <LoopDownloads base={sharedLoopsPath(token)} /> : null}
       <div className="w-full text-center">
-        {!record.hidePrompt && record.prompt ? (
-          <p className="text-lg text-neutral-800 dark:text-neutral-100">“{record.prompt}”</p>
-        ) : null}
+        {!record.hidePrompt && record.prompt ? <p className="text-lg text-neutral-800 dark:text-neutral-100">“{record.prompt}”</p> : null}
         <p className="mt-2 text-sm text-neutral-600 dark:text-neutral-400">
-          Made with Portrait Live on{" "}
-          <time dateTime={record.createdAt}>{created.toLocaleDateString("en", { dateStyle: "long", timeZone: "UTC" })}</time>
+          Made with Portrait Live on <time dateTime={record.createdAt}>{created.toLocaleDateString("en", { dateStyle: "long", timeZone: "UTC" })}</time>
         </p>
       </div>
       <Link

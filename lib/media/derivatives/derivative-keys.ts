@@ -9,8 +9,7 @@ const FILE: Record<DerivativeKind, (pingPong: boolean) => string> = {
 };
 
 /** Media-store key of a derived file, under the generation's own folder. */
-export const derivativeKeyFor = (generationId: string, kind: DerivativeKind, pingPong = false) =>
-  `derived/${generationId}/${FILE[kind](pingPong)}`;
+export const derivativeKeyFor = (generationId: string, kind: DerivativeKind, pingPong = false) => `derived/${generationId}/${FILE[kind](pingPong)}`;
 
 export const CONTENT_TYPE: Record<DerivativeKind, string> = {
   poster: "image/jpeg",

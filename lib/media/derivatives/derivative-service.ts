@@ -110,9 +110,12 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
       if (stopped) return;
       const job = await repository.claimNext(options.instanceId, iso(), iso(leaseMs));
       if (!job) return;
-      const heartbeat = setInterval(() => {
-        void repository.renew(options.instanceId, iso(leaseMs)).catch(() => undefined);
-      }, Math.max(1_000, leaseMs / 3));
+      const heartbeat = setInterval(
+        () => {
+          void repository.renew(options.instanceId, iso(leaseMs)).catch(() => undefined);
+        },
+        Math.max(1_000, leaseMs / 3),
+      );
       try {
         await runJob(job);
       } finally {
@@ -152,7 +155,10 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
         await media.putBuffer(key, await readFile(output));
       }
       const finished = await repository.finish(job, options.instanceId, { state: "ready", mediaKey: key, bytes, ...size }, iso());
-      log.info({ generationId: job.generationId, kind: job.kind, pingPong: job.pingPong, bytes, ms: Date.now() - started, stored: finished }, "derivative made");
+      log.info(
+        { generationId: job.generationId, kind: job.kind, pingPong: job.pingPong, bytes, ms: Date.now() - started, stored: finished },
+        "derivative made",
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const retry = job.runs < MAX_RUNS;

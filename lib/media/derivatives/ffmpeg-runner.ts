@@ -44,12 +44,33 @@ export function createFfmpegRunner(options: { binary?: string } = {}): Derivativ
       const size = lightSize(facts);
       await run(
         [
-          "-i", input,
-          "-map", "0:v:0", "-map", "0:a?",
-          "-vf", `scale=${size.width}:${size.height}:flags=bicubic,format=yuv420p`,
-          "-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-maxrate", "1200k", "-bufsize", "2400k",
-          "-c:a", "aac", "-b:a", "64k",
-          "-movflags", "+faststart", "-f", "mp4", output,
+          "-i",
+          input,
+          "-map",
+          "0:v:0",
+          "-map",
+          "0:a?",
+          "-vf",
+          `scale=${size.width}:${size.height}:flags=bicubic,format=yuv420p`,
+          "-c:v",
+          "libx264",
+          "-preset",
+          "veryfast",
+          "-crf",
+          "28",
+          "-maxrate",
+          "1200k",
+          "-bufsize",
+          "2400k",
+          "-c:a",
+          "aac",
+          "-b:a",
+          "64k",
+          "-movflags",
+          "+faststart",
+          "-f",
+          "mp4",
+          output,
         ],
         (seconds) => onProgress?.(seconds / facts.durationSeconds),
       );
@@ -62,10 +83,7 @@ export function createFfmpegRunner(options: { binary?: string } = {}): Derivativ
       for (const step of loopSteps(facts.width)) {
         attempt++;
         const graph = loopFilter(step, loop);
-        const codec =
-          loop.format === "gif"
-            ? ["-f", "gif"]
-            : ["-c:v", "libwebp_anim", "-lossless", "0", "-q:v", "60", "-compression_level", "4", "-f", "webp"];
+        const codec = loop.format === "gif" ? ["-f", "gif"] : ["-c:v", "libwebp_anim", "-lossless", "0", "-q:v", "60", "-compression_level", "4", "-f", "webp"];
         await run(["-i", input, "-an", "-filter_complex", graph, "-map", "[out]", "-loop", "0", ...codec, output], (seconds) =>
           onProgress?.(Math.min(0.99, seconds / length)),
         );
@@ -118,15 +136,8 @@ export function parseFacts(stderr: string): VideoFacts {
   return { width: turned ? height : width, height: turned ? width : height, durationSeconds: durationSeconds || 6 };
 }
 
-function runFfmpeg(
-  binary: string,
-  args: string[],
-  onTime?: (seconds: number) => void,
-  probe = false,
-): Promise<{ stderr: string }> {
-  const full = probe
-    ? args
-    : ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...(onTime ? ["-progress", "pipe:1", "-nostats"] : []), ...args];
+function runFfmpeg(binary: string, args: string[], onTime?: (seconds: number) => void, probe = false): Promise<{ stderr: string }> {
+  const full = probe ? args : ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...(onTime ? ["-progress", "pipe:1", "-nostats"] : []), ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(binary, full, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";

@@ -11,12 +11,7 @@ import type { DerivativeService } from "./derivative-service";
 import { isLoop, requirePlayable, toLoopStatus } from "./derived-media";
 
 /** The shared steps of the owner's and the share link's loop routes. */
-export async function requestLoop(
-  derivatives: DerivativeService,
-  record: GenerationRecord,
-  request: Request,
-  fileBase: string,
-): Promise<Response> {
+export async function requestLoop(derivatives: DerivativeService, record: GenerationRecord, request: Request, fileBase: string): Promise<Response> {
   requirePlayable(record);
   const body = parseOrThrow(loopRequestSchema, await readJsonBody(request, 1024));
   const job = await derivatives.requestLoop(record.id, body.format, body.pingPong);

@@ -5,12 +5,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { customAlphabet } from "nanoid";
 import sharp from "sharp";
-import {
-  UpstreamError,
-  type CreateTaskRequest,
-  type GenerationProvider,
-  type TaskSnapshot,
-} from "@/lib/upstream/provider";
+import { UpstreamError, type CreateTaskRequest, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
 import { renderDemoVideo } from "./render-demo-video";
 
 const DEMO_URL_PREFIX = "demo://";

@@ -19,12 +19,7 @@ const SECONDS = VIDEO_SPEC.durationSeconds;
  * Renders a real, playable H.264 MP4 as long as the model's (VIDEO_SPEC) from a still: a slow push-in, the kind of
  * subtle motion the real model favours. Writes atomically (temp file, then rename).
  */
-export async function renderDemoVideo(input: {
-  imagePath: string;
-  outputPath: string;
-  width: number;
-  height: number;
-}): Promise<void> {
+export async function renderDemoVideo(input: { imagePath: string; outputPath: string; width: number; height: number }): Promise<void> {
   const size = outputSize(input.width, input.height);
   const frames = FPS * SECONDS;
   // Upscaling before zoompan avoids the jitter zoompan shows at the output size.
@@ -36,12 +31,24 @@ export async function renderDemoVideo(input: {
   ].join(",");
   const partial = `${input.outputPath}.partial.mp4`;
   const args = [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-i", input.imagePath,
-    "-vf", filter,
-    "-frames:v", String(frames),
-    "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
-    "-movflags", "+faststart",
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-y",
+    "-i",
+    input.imagePath,
+    "-vf",
+    filter,
+    "-frames:v",
+    String(frames),
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-crf",
+    "23",
+    "-movflags",
+    "+faststart",
     partial,
   ];
   try {

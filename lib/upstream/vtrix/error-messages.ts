@@ -17,9 +17,7 @@ export function normaliseErrorCode(code: unknown): string {
 export function messageForTaskError(code: string, providerMessage: string | null): string {
   const known = TASK_ERROR_MESSAGES[normaliseErrorCode(code)];
   if (known) return known;
-  return providerMessage
-    ? `The provider could not generate the video: ${providerMessage}`
-    : "The provider could not generate the video.";
+  return providerMessage ? `The provider could not generate the video: ${providerMessage}` : "The provider could not generate the video.";
 }
 
 export function messageForHttpStatus(status: number): string {

@@ -57,7 +57,10 @@ export const wireTaskSchema = z.looseObject({
   created_at: z.union([z.number(), z.string()]).nullish(),
   progress: z.union([z.number(), z.string()]).nullish().catch(null),
   output: wireOutputSchema,
-  usage: z.looseObject({ cost: z.union([z.string(), z.number()]).nullish() }).nullish().catch(null),
+  usage: z
+    .looseObject({ cost: z.union([z.string(), z.number()]).nullish() })
+    .nullish()
+    .catch(null),
   error: wireErrorSchema,
 });
 

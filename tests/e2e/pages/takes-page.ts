@@ -23,7 +23,15 @@ export class TakesPage {
   async expectAllPlayable(count: number) {
     await expect(this.videos()).toHaveCount(count, { timeout: 60_000 });
     for (let i = 0; i < count; i++) {
-      await expect.poll(() => this.videos().nth(i).evaluate((video: HTMLVideoElement) => video.readyState), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(
+          () =>
+            this.videos()
+              .nth(i)
+              .evaluate((video: HTMLVideoElement) => video.readyState),
+          { timeout: 30_000 },
+        )
+        .toBeGreaterThanOrEqual(2);
     }
   }
 

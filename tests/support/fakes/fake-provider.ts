@@ -26,7 +26,16 @@ export function createFakeProvider() {
       const { beforeSend: _beforeSend, ...sent } = request;
       creates.push(sent);
       const taskId = `task-${creates.length}`;
-      tasks.set(taskId, { taskId, state: "queued", progress: null, videoUrl: null, costUsd: null, error: null, providerStatus: "pending", recognisedStatus: true });
+      tasks.set(taskId, {
+        taskId,
+        state: "queued",
+        progress: null,
+        videoUrl: null,
+        costUsd: null,
+        error: null,
+        providerStatus: "pending",
+        recognisedStatus: true,
+      });
       return snapshot(taskId);
     },
     async getTask(taskId) {

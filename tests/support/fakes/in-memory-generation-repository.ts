@@ -27,8 +27,7 @@ export function createInMemoryGenerationRepository(options: { now?: () => Date }
     const found = [...records.values()].find(match);
     return Promise.resolve(found && out(found));
   };
-  const newestFirst = (a: GenerationRecord, b: GenerationRecord) =>
-    a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1;
+  const newestFirst = (a: GenerationRecord, b: GenerationRecord) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1);
 
   const repository: GenerationRepository = {
     async insert(record) {
@@ -37,7 +36,12 @@ export function createInMemoryGenerationRepository(options: { now?: () => Date }
       if (existing) return { record: existing, created: false };
       records.set(record.id, { ...record, claimedBy: null, claimExpiresAt: null });
       // A live generation is about to be sent: it may cost money from now on.
-      ledger.push({ generationId: record.id, createdAt: record.createdAt, costUsd: record.costUsd, awaitingCost: record.mode === "live" && record.costUsd === null });
+      ledger.push({
+        generationId: record.id,
+        createdAt: record.createdAt,
+        costUsd: record.costUsd,
+        awaitingCost: record.mode === "live" && record.costUsd === null,
+      });
       return { record: { ...record }, created: true };
     },
     findById: (id) => findBy((record) => record.id === id),
@@ -69,7 +73,10 @@ export function createInMemoryGenerationRepository(options: { now?: () => Date }
     },
 
     async listUnfinished() {
-      return [...records.values()].filter(unfinished).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0)).map(out);
+      return [...records.values()]
+        .filter(unfinished)
+        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
+        .map(out);
     },
 
     async claim(id, { owner, until, now: at }) {
