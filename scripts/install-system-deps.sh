@@ -25,6 +25,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 echo "Installing Debian packages: ${missing[*]}"
+# The packages' scripts must not start their services (nginx would take port 80, PostgreSQL
+# a cluster): the tests start their own, on spare loopback ports.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 echo "Installed: ${missing[*]}"

@@ -1,5 +1,3 @@
-import type { z } from "zod";
-import { apiErrorBodySchema } from "@/lib/contracts/api-error";
 import type { ShareExpiry } from "@/lib/contracts/share";
 import { oembedVideoSchema, type OembedVideo } from "@/lib/contracts/oembed";
 import {
@@ -13,24 +11,9 @@ import {
   type Totals,
 } from "@/lib/contracts/generation";
 import { ApiRequestError } from "./api-request-error";
+import { requestJson } from "./request-json";
 
 export { ApiRequestError };
-
-async function request<Schema extends z.ZodType>(schema: Schema | null, path: string, init: RequestInit = {}): Promise<z.output<Schema>> {
-  let response: Response;
-  try {
-    response = await fetch(path, { ...init, headers: { Accept: "application/json", ...init.headers } });
-  } catch {
-    throw new ApiRequestError("The server could not be reached. Check your connection and try again.", 0, "network");
-  }
-  if (!response.ok) {
-    const body = apiErrorBodySchema.safeParse(await response.json().catch(() => null));
-    if (body.success) throw new ApiRequestError(body.data.error.message, response.status, body.data.error.code, body.data.error.field);
-    throw new ApiRequestError(`The server answered ${response.status}.`, response.status, "http_error");
-  }
-  if (!schema) return undefined as z.output<Schema>;
-  return schema.parse(await response.json());
-}
 
 const jsonBody = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
@@ -39,20 +22,20 @@ const jsonBody = (body: unknown): RequestInit => ({
 
 export const generationsApi = {
   create: (body: CreateGenerationBody, idempotencyKey: string): Promise<GenerationView> =>
-    request(generationViewSchema, "/api/generations", {
+    requestJson(generationViewSchema, "/api/generations", {
       method: "POST",
       ...jsonBody(body),
       headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
     }),
 
-  get: (id: string): Promise<GenerationView> => request(generationViewSchema, `/api/generations/${id}`),
+  get: (id: string): Promise<GenerationView> => requestJson(generationViewSchema, `/api/generations/${id}`),
 
   list(options: { cursor?: string; status?: GenerationStatus; limit?: number }): Promise<GenerationList> {
     const query = new URLSearchParams();
     if (options.cursor) query.set("cursor", options.cursor);
     if (options.status) query.set("status", options.status);
     query.set("limit", String(options.limit ?? 24));
-    return request(generationListSchema, `/api/generations?${query}`);
+    return requestJson(generationListSchema, `/api/generations?${query}`);
   },
 
   /** "Today" and "this month" in the viewer's own time zone. */
@@ -61,31 +44,31 @@ export const generationsApi = {
       dayStart: new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString(),
       monthStart: new Date(now.getFullYear(), now.getMonth(), 1).toISOString(),
     });
-    return request(totalsSchema, `/api/generations/totals?${query}`);
+    return requestJson(totalsSchema, `/api/generations/totals?${query}`);
   },
 
-  remove: (id: string) => request(null, `/api/generations/${id}`, { method: "DELETE" }),
+  remove: (id: string) => requestJson(null, `/api/generations/${id}`, { method: "DELETE" }),
 
   rerun: (id: string, idempotencyKey: string): Promise<GenerationView> =>
-    request(generationViewSchema, `/api/generations/${id}/rerun`, {
+    requestJson(generationViewSchema, `/api/generations/${id}/rerun`, {
       method: "POST",
       headers: { "Idempotency-Key": idempotencyKey },
     }),
 
   renewShareLink: (id: string, expiresIn: ShareExpiry = "never"): Promise<GenerationView> =>
-    request(generationViewSchema, `/api/generations/${id}/share`, { method: "POST", ...jsonBody({ expiresIn }) }),
+    requestJson(generationViewSchema, `/api/generations/${id}/share`, { method: "POST", ...jsonBody({ expiresIn }) }),
 
   setShareExpiry: (id: string, expiresIn: ShareExpiry): Promise<GenerationView> =>
-    request(generationViewSchema, `/api/generations/${id}/share`, { method: "PATCH", ...jsonBody({ expiresIn }) }),
+    requestJson(generationViewSchema, `/api/generations/${id}/share`, { method: "PATCH", ...jsonBody({ expiresIn }) }),
 
-  revokeShareLink: (id: string): Promise<GenerationView> => request(generationViewSchema, `/api/generations/${id}/share`, { method: "DELETE" }),
+  revokeShareLink: (id: string): Promise<GenerationView> => requestJson(generationViewSchema, `/api/generations/${id}/share`, { method: "DELETE" }),
 
   /** The embed code and preview image of a share link, as oEmbed consumers get them. */
   oembed: (shareUrl: string): Promise<OembedVideo> =>
-    request(oembedVideoSchema, `/api/oembed?${new URLSearchParams({ url: shareUrl, format: "json" }).toString()}`),
+    requestJson(oembedVideoSchema, `/api/oembed?${new URLSearchParams({ url: shareUrl, format: "json" }).toString()}`),
 
   setHidePrompt: (id: string, hidePrompt: boolean): Promise<GenerationView> =>
-    request(generationViewSchema, `/api/generations/${id}`, { method: "PATCH", ...jsonBody({ hidePrompt }) }),
+    requestJson(generationViewSchema, `/api/generations/${id}`, { method: "PATCH", ...jsonBody({ hidePrompt }) }),
 };
 
 /** Share links may be paths when no public origin is configured: make them absolute for copying. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "./prompt";
-import { uploadIdSchema } from "./upload";
+import { portraitSourceFields, requireOnePortraitSource } from "./portrait-source";
 import { APP_MODES, VIDEO_SPEC } from "./video-spec";
 
 /** One schema per contract, imported by both the studio and the route handlers. */
@@ -30,26 +30,12 @@ export const promptSchema = z
 
 export const createGenerationBodySchema = z
   .strictObject({
-    /** An upload made with POST /api/uploads (what the studio sends). */
-    uploadId: uploadIdSchema.optional(),
-    /** data:image/(jpeg|png|webp);base64,... for scripts — the server re-checks the bytes. */
-    image: z
-      .string({ error: "image must be a data URL of a JPEG, PNG or WebP image." })
-      .startsWith("data:", "image must be a data URL (data:image/jpeg;base64,...).")
-      .optional(),
+    ...portraitSourceFields,
     prompt: promptSchema.optional().default(""),
     promptOptimizer: z.boolean().optional().default(true),
     watermark: z.boolean().optional().default(false),
   })
-  .superRefine((body, context) => {
-    if ((body.uploadId === undefined) === (body.image === undefined)) {
-      context.addIssue({
-        code: "custom",
-        path: [body.image === undefined ? "uploadId" : "image"],
-        message: "Send either uploadId (from POST /api/uploads) or image (a data URL), not both and not neither.",
-      });
-    }
-  });
+  .superRefine(requireOnePortraitSource);
 export type CreateGenerationBody = z.input<typeof createGenerationBodySchema>;
 export type CreateGenerationInput = z.output<typeof createGenerationBodySchema>;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GENERATION_ID_PATTERN, generationViewSchema, promptSchema } from "./generation";
-import { uploadIdSchema } from "./upload";
+import { portraitSourceFields, requireOnePortraitSource } from "./portrait-source";
 
 /** Takes: several motions from one portrait, started together and compared side by side. */
 
@@ -17,25 +17,13 @@ export const takeSchema = z.strictObject({
 
 export const createTakesBodySchema = z
   .strictObject({
-    uploadId: uploadIdSchema.optional(),
-    image: z
-      .string({ error: "image must be a data URL of a JPEG, PNG or WebP image." })
-      .startsWith("data:", "image must be a data URL (data:image/jpeg;base64,...).")
-      .optional(),
+    ...portraitSourceFields,
     takes: z
       .array(takeSchema, { error: `takes must be a list of ${MIN_TAKES} to ${MAX_TAKES} takes.` })
       .min(MIN_TAKES, `Send at least ${MIN_TAKES} take.`)
       .max(MAX_TAKES, `At most ${MAX_TAKES} takes can be started together.`),
   })
-  .superRefine((body, context) => {
-    if ((body.uploadId === undefined) === (body.image === undefined)) {
-      context.addIssue({
-        code: "custom",
-        path: [body.image === undefined ? "uploadId" : "image"],
-        message: "Send either uploadId (from POST /api/uploads) or image (a data URL), not both and not neither.",
-      });
-    }
-  });
+  .superRefine(requireOnePortraitSource);
 export type CreateTakesBody = z.input<typeof createTakesBodySchema>;
 export type CreateTakesInput = z.output<typeof createTakesBodySchema>;
 

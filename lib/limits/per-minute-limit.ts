@@ -1,6 +1,6 @@
-import { RateLimiterRes } from "rate-limiter-flexible";
 import type { Coordination } from "@/lib/coordination/coordination";
 import { ApiError } from "@/lib/errors";
+import { isLimitRefusal } from "./limit-refusal";
 
 /**
  * A count per key per minute that answers 429 with when to try again once it is used up.
@@ -14,7 +14,7 @@ export function perMinuteLimit(coordination: Pick<Coordination, "limiter">, name
       try {
         await limiter.consume(key, count);
       } catch (error) {
-        if (!(error instanceof RateLimiterRes)) throw error;
+        if (!isLimitRefusal(error)) throw error;
         const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
         throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
       }

@@ -4,7 +4,6 @@ import type { Env } from "@/lib/env";
 import { createLocalMediaStore } from "./local-media-store";
 import type { MediaStore } from "./media-store";
 import type { S3MediaConfig } from "./s3-client";
-import { createS3MediaStore } from "./s3-media-store";
 
 export type MediaKind = "local" | "s3";
 
@@ -25,11 +24,15 @@ export function s3MediaConfig(config: Env): S3MediaConfig | undefined {
 
 export const mediaKindFor = (config: Env): MediaKind => (s3MediaConfig(config) ? "s3" : "local");
 
-/** The configured media store: S3 when S3_BUCKET is set, else DATA_DIR/media. */
-export function openMediaStore(config: Env, dataDir: string, onPingFailure?: (reason: string) => void): { media: MediaStore; location: string } {
+/**
+ * The configured media store: S3 when S3_BUCKET is set, else DATA_DIR/media. The S3 client
+ * (the AWS SDK, several MB of code) is loaded only when it is used.
+ */
+export async function openMediaStore(config: Env, dataDir: string, onPingFailure?: (reason: string) => void): Promise<{ media: MediaStore; location: string }> {
   const s3 = s3MediaConfig(config);
   if (s3) {
     const where = `${s3.endpoint ?? `s3.${s3.region}`}/${s3.bucket}/${s3.prefix}`;
+    const { createS3MediaStore } = await import("./s3-media-store");
     return { media: createS3MediaStore(s3, { onPingFailure }), location: where };
   }
   const root = path.join(dataDir, "media");

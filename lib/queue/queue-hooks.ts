@@ -8,4 +8,6 @@ export interface QueueHooks {
   mayStart(id: string): Promise<boolean>;
   /** The oldest waiting generations, as many as could start now at most. */
   oldestWaiting(): Promise<string[]>;
+  /** Reaches the instance following a generation, whichever it is (default: this instance's tracker). */
+  nudge?(id: string): void;
 }

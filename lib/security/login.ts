@@ -1,5 +1,6 @@
 import "server-only";
-import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { isLimitRefusal } from "@/lib/limits/limit-refusal";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { forgetBefore, newSessionRecord, SESSION_LIFETIME_SECONDS } from "@/lib/sessions/session-policy";
@@ -43,14 +44,14 @@ export async function logIn(request: Request, password: string, client: string):
   const now = new Date();
 
   await perClient.consume(client).catch((error: unknown) => {
-    if (error instanceof RateLimiterRes) throw tooMany(error.msBeforeNext);
+    if (isLimitRefusal(error)) throw tooMany(error.msBeforeNext);
     throw error;
   });
-  let globalRefusal: RateLimiterRes | undefined;
+  let globalRefusal: { msBeforeNext: number } | undefined;
   try {
     await global.consume(ALL_CLIENTS);
   } catch (error) {
-    if (!(error instanceof RateLimiterRes)) throw error;
+    if (!isLimitRefusal(error)) throw error;
     globalRefusal = error;
   }
   if (globalRefusal) {

@@ -2,7 +2,6 @@ import "server-only";
 import path from "node:path";
 import { env } from "@/lib/env";
 import type { Coordination } from "@/lib/coordination/coordination";
-import { createPostgresCoordination } from "@/lib/coordination/postgres-coordination";
 import { createProcessCoordination } from "@/lib/coordination/process-coordination";
 import { createGenerationEvents, type GenerationEvents } from "@/lib/generations/generation-events";
 import { createGenerationService, type GenerationService } from "@/lib/generations/generation-service";
@@ -65,13 +64,18 @@ async function createServices(): Promise<Services> {
   const db = await openStore(config, dataDir);
   // After the store: its migrations make the tables the shared counters live in.
   const coordination = config.DATABASE_URL
-    ? await createPostgresCoordination({ connectionString: config.DATABASE_URL, log: log().child({ component: "coordination" }) })
+    ? await (
+        await import("@/lib/coordination/postgres-coordination")
+      ).createPostgresCoordination({
+        connectionString: config.DATABASE_URL,
+        log: log().child({ component: "coordination" }),
+      })
     : createProcessCoordination();
   const events = createGenerationEvents(coordination);
   const instanceId = await instanceIdIn(dataDir);
   const baseRepository = createKyselyGenerationRepository(db);
   const uploadRepository = createKyselyUploadRepository(db);
-  const { media, location: mediaLocation } = openMediaStore(config, dataDir, (reason) => log().warn({ reason }, "media store check failed"));
+  const { media, location: mediaLocation } = await openMediaStore(config, dataDir, (reason) => log().warn({ reason }, "media store check failed"));
   // Derived media (poster frame, web remux, light rendition, loops) follow stored results from outside the tracker.
   const derivatives = createDerivativeService({
     repository: createKyselyDerivativeRepository(db),
@@ -113,6 +117,7 @@ async function createServices(): Promise<Services> {
       maxInFlight: config.MAX_IN_FLIGHT,
       recheckMs: Math.max(pollIntervalMs, 2_000),
       mayStart: queueStore.mayStart,
+      nudge: (id) => coordination.publish({ type: "nudge", id }),
       oldestWaiting: queueStore.oldestWaiting,
     },
     repository,

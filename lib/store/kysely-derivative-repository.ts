@@ -1,8 +1,10 @@
-import type { Kysely, Selectable } from "kysely";
+import "server-only";
+import type { Kysely, Selectable, Updateable } from "kysely";
 import type { DerivativeRecord, DerivativeRef, DerivativeRepository } from "@/lib/media/derivatives/derivative-record";
 import type { Database, MediaDerivativesTable } from "./schema";
 
 type Row = Selectable<MediaDerivativesTable>;
+type DerivativeRowUpdate = Updateable<MediaDerivativesTable>;
 
 /** DerivativeRepository over Kysely: the same statements on SQLite and Postgres. */
 export function createKyselyDerivativeRepository(db: Kysely<Database>): DerivativeRepository {
@@ -13,6 +15,17 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
       .where("generation_id", "=", ref.generationId)
       .where("kind", "=", ref.kind)
       .where("ping_pong", "=", ref.pingPong ? 1 : 0);
+
+  /** Writes to a job this worker runs: refused once the job is no longer running or no longer its own. */
+  const updateOwnRunning = (ref: DerivativeRef, owner: string, fields: DerivativeRowUpdate) =>
+    db
+      .updateTable("media_derivatives")
+      .set(fields)
+      .where("generation_id", "=", ref.generationId)
+      .where("kind", "=", ref.kind)
+      .where("ping_pong", "=", ref.pingPong ? 1 : 0)
+      .where("state", "=", "running")
+      .where("claimed_by", "=", owner);
 
   const find = async (ref: DerivativeRef) => {
     const row = await byRef(ref).executeTakeFirst();
@@ -104,15 +117,7 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
     },
 
     async progress(ref, owner, progress, now) {
-      await db
-        .updateTable("media_derivatives")
-        .set({ progress, updated_at: now })
-        .where("generation_id", "=", ref.generationId)
-        .where("kind", "=", ref.kind)
-        .where("ping_pong", "=", ref.pingPong ? 1 : 0)
-        .where("state", "=", "running")
-        .where("claimed_by", "=", owner)
-        .execute();
+      await updateOwnRunning(ref, owner, { progress, updated_at: now }).execute();
     },
 
     async finish(ref, owner, outcome, now) {
@@ -128,15 +133,7 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
               error: null,
             }
           : { state: outcome.state, error: outcome.error, progress: null };
-      const result = await db
-        .updateTable("media_derivatives")
-        .set({ ...fields, claimed_by: null, lease_until: null, updated_at: now })
-        .where("generation_id", "=", ref.generationId)
-        .where("kind", "=", ref.kind)
-        .where("ping_pong", "=", ref.pingPong ? 1 : 0)
-        .where("state", "=", "running")
-        .where("claimed_by", "=", owner)
-        .executeTakeFirst();
+      const result = await updateOwnRunning(ref, owner, { ...fields, claimed_by: null, lease_until: null, updated_at: now }).executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 

@@ -109,7 +109,8 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     options.queue &&
     createQueueWaker({
       oldestWaiting: options.queue.oldestWaiting,
-      kick: (id) => tracker.kick(id),
+      // A waiting generation may be followed by another instance: the nudge reaches it there.
+      kick: (id) => (options.queue?.nudge ?? tracker.kick)(id),
       onError: (error) => log.error({ err: error }, "starting queued generations failed"),
     });
   function drop(id: string) {
@@ -150,7 +151,11 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       if (next.kind === "finish") return drop(id);
       if (next.kind === "wait") return scheduler.runAfter(id, next.delayMs);
       if (next.kind === "continue") input = next.input;
-      else ({ record, input, details = {} } = await effects.run(record, next, followed.declared));
+      else {
+        ({ record, input, details = {} } = await effects.run(record, next, followed.declared));
+        // Its create has left, so the next in line may go now if a slot is still free.
+        if (input.kind === "submit_created") queueWaker?.wake();
+      }
     }
   }
 

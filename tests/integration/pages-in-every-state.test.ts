@@ -202,10 +202,11 @@ describe("share pages, rendered on the server", () => {
     expect(status).toBe(200);
     expectInHtml(
       html,
-      `src="/api/share/${token}/video"`,
+      // The remux once made, the original until then.
+      `src="/api/share/${token}/video`,
       "she laughs softly",
       "Made with Portrait Live on",
-      `<meta property="og:video" content="${open.url}/api/share/${token}/video"/>`,
+      `<meta property="og:video" content="${open.url}/api/share/${token}/video?rendition=web"/>`,
     );
   });
 

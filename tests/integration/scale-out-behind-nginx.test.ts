@@ -97,8 +97,34 @@ describe("three instances behind nginx share their limits", () => {
   it("30 simultaneous creates with MAX_IN_FLIGHT=5 and no queue: 5 admitted, 5 provider tasks", async () => {
     const group = await cluster({ MAX_IN_FLIGHT: "5", MAX_QUEUED: "0" });
     expect(await burst(group.nginx.url, 30, "cap")).toBe(5);
+    // All five start (in their turn), and no sixth ever does.
+    await waitFor(async () => tasksFor("cap").length === 5, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(tasksFor("cap")).toHaveLength(5);
+    await stopCluster(group);
+  });
+
+  it("with a queue: 15 simultaneous creates all wait their turn, never more than 5 provider tasks run at once, and each starts once", async () => {
+    const group = await cluster({ MAX_IN_FLIGHT: "5", MAX_QUEUED: "50", POLL_INTERVAL_MS: "200" });
+    expect(await burst(group.nginx.url, 15, "queue")).toBe(15);
+    const finished = new Set<string>();
+    let most = 0;
+    const deadline = Date.now() + 60_000;
+    while (finished.size < 15) {
+      if (Date.now() > deadline) throw new Error(`only ${finished.size} of 15 queued generations ran within a minute`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Running at the provider: made and not yet finished by us (the app frees a slot only after that).
+      const running = tasksFor("queue").flatMap((request) => (request.taskId && !finished.has(request.taskId) ? [request.taskId] : []));
+      most = Math.max(most, running.length);
+      expect(running.length).toBeLessThanOrEqual(5);
+      for (const taskId of running.slice(0, 2)) {
+        upstream.completeTask(taskId);
+        finished.add(taskId);
+      }
+    }
+    expect(most).toBe(5);
+    expect(tasksFor("queue")).toHaveLength(15);
+    expect(new Set(tasksFor("queue").map((request) => request.params.prompt)).size).toBe(15);
     await stopCluster(group);
   });
 

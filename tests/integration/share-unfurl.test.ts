@@ -90,6 +90,8 @@ const publicRoutes = (token: string) => [
   `/api/oembed?url=${encodeURIComponent(`${PUBLIC_BASE}/s/${token}`)}&format=json`,
   `/api/share/${token}/video`,
   `/api/share/${token}/poster`,
+  `/api/share/${token}/frame`,
+  `/api/share/${token}/loops`,
 ];
 
 describe("a share page's preview tags", () => {
@@ -99,8 +101,9 @@ describe("a share page's preview tags", () => {
     expect(page.status).toBe(200);
     const { metas, links, one, has } = headOf(await page.text());
     const pageUrl = `${PUBLIC_BASE}/s/${token}`;
-    const videoUrl = `${PUBLIC_BASE}/api/share/${token}/video`;
-    const posterUrl = `${PUBLIC_BASE}/api/share/${token}/poster`;
+    // The remux with its index first, and a frame of the video (each the original / the portrait until made).
+    const videoUrl = `${PUBLIC_BASE}/api/share/${token}/video?rendition=web`;
+    const posterUrl = `${PUBLIC_BASE}/api/share/${token}/frame`;
     const embedUrl = `${PUBLIC_BASE}/s/${token}/embed`;
 
     // Open Graph: a video object, its structured properties in one run after og:video.
@@ -202,12 +205,12 @@ describe("a share page's preview tags", () => {
   it("without PUBLIC_BASE_URL, use the address the page was asked on: plain http, no secure_url, no player card", async () => {
     const { token } = await shared(demo, { width: 600, height: 800 });
     const { one, has } = headOf(await (await fetch(`${demo.url}/s/${token}`)).text());
-    expect(one("og:video")).toBe(`${demo.url}/api/share/${token}/video`);
+    expect(one("og:video")).toBe(`${demo.url}/api/share/${token}/video?rendition=web`);
     expect(has("og:video:secure_url")).toBe(false);
     expect(has("og:image:secure_url")).toBe(false);
     // X takes only https players: over http the card is the large poster.
     expect(one("twitter:card")).toBe("summary_large_image");
-    expect(one("twitter:image")).toBe(`${demo.url}/api/share/${token}/poster`);
+    expect(one("twitter:image")).toBe(`${demo.url}/api/share/${token}/frame`);
     expect(has("twitter:player")).toBe(false);
     expect(has("twitter:player:stream")).toBe(false);
     // The demo video is made at the size asked for (3:4 → 720×960).
@@ -234,8 +237,8 @@ describe("the embeddable player", () => {
     expect(html).not.toMatch(/<script/i);
     const video = /<video\b[^>]*>/.exec(html)?.[0] ?? "";
     for (const flag of ["autoplay", "muted", "loop", "playsinline"]) expect(video).toMatch(new RegExp(`\\s${flag}[\\s>=]`));
-    expect(video).toContain(`src="/api/share/${token}/video"`);
-    expect(video).toContain(`poster="/api/share/${token}/poster"`);
+    expect(video).toContain(`src="/api/share/${token}/video?rendition=web"`);
+    expect(video).toContain(`poster="/api/share/${token}/frame"`);
     expect(html).toContain(`href="/s/${token}"`);
     const bytes = Buffer.byteLength(html);
     console.log(`embed page: ${bytes} bytes of HTML, no script`);
@@ -254,7 +257,7 @@ describe("oEmbed", () => {
     const answer = oembedVideoSchema.parse(await response.json());
     expect(answer).toMatchObject({ version: "1.0", type: "video", provider_name: "Portrait Live", provider_url: `${PUBLIC_BASE}/`, ...VIDEO });
     expect(answer.title).toBeTruthy();
-    expect(answer.thumbnail_url).toBe(`${PUBLIC_BASE}/api/share/${token}/poster`);
+    expect(answer.thumbnail_url).toBe(`${PUBLIC_BASE}/api/share/${token}/frame`);
     expect([answer.thumbnail_width, answer.thumbnail_height]).toEqual([VIDEO.width, VIDEO.height]);
     expect(answer.html).toMatch(
       new RegExp(
@@ -306,14 +309,14 @@ describe("dead links", () => {
 
   it("a revoked link is 404 on every route", async () => {
     const { view, token } = await shared(app, VIDEO);
-    expect((await everyRouteAnswers(token)).map(([, status]) => status)).toEqual([200, 200, 200, 200, 200]);
+    expect((await everyRouteAnswers(token)).map(([, status]) => status)).toEqual(publicRoutes(token).map(() => 200));
     expect((await fetch(`${app.url}/api/generations/${view.id}/share`, { method: "DELETE" })).status).toBe(200);
     for (const [route, status] of await everyRouteAnswers(token)) expect(status, route).toBe(404);
   });
 
   it("an expired link is 404 on every route, and shows as no link to its owner", async () => {
     const { view, token } = await shared(app, VIDEO);
-    expect((await everyRouteAnswers(token)).map(([, status]) => status)).toEqual([200, 200, 200, 200, 200]);
+    expect((await everyRouteAnswers(token)).map(([, status]) => status)).toEqual(publicRoutes(token).map(() => 200));
     expireInDatabase(app, token);
     for (const [route, status] of await everyRouteAnswers(token)) expect(status, route).toBe(404);
     const owner = generationViewSchema.parse(await (await fetch(`${app.url}/api/generations/${view.id}`)).json());

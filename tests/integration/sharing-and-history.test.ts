@@ -50,13 +50,13 @@ describe("share links", () => {
     expect(meta("og:title")).toBeTruthy();
     expect(meta("og:description")).toBe("she blinks and smiles softly");
     expect(meta("og:url")).toBe(`${publicBase}/s/${token}`);
-    expect(meta("og:image")).toBe(`${publicBase}/api/share/${token}/poster`);
-    expect(meta("og:video")).toBe(`${publicBase}/api/share/${token}/video`);
+    expect(meta("og:image")).toBe(`${publicBase}/api/share/${token}/frame`);
+    expect(meta("og:video")).toBe(`${publicBase}/api/share/${token}/video?rendition=web`);
     expect(meta("og:video:type")).toBe("video/mp4");
     expect(meta("og:video:width")).toBe("720");
     expect(meta("og:video:height")).toBe("960");
     expect(meta("twitter:card")).toBe("player");
-    expect(meta("twitter:image")).toBe(`${publicBase}/api/share/${token}/poster`);
+    expect(meta("twitter:image")).toBe(`${publicBase}/api/share/${token}/frame`);
   });
 
   it("serve the video and poster publicly from our storage", async () => {
