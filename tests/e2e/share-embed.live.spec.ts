@@ -48,7 +48,7 @@ test("the copy buttons give the link, the embed code, Markdown and BBCode; anoth
   const generation = await finishedGeneration(page, "embed me");
   const link = await generation.shareLink().inputValue();
   const token = link.split("/s/")[1] ?? "";
-  const poster = `${baseURL}/api/share/${token}/poster`;
+  const poster = `${baseURL}/api/share/${token}/frame`;
 
   expect(await clipboardAfterClicking(page, "copy-share-link")).toBe(link);
   const embedCode = await clipboardAfterClicking(page, "copy-embed-code");
