@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newGenerationRecord } from "@/lib/generations/generation-record";
+import { aGeneration } from "../support/fakes/generation-record";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
-import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
+import { newGenerationId, newShareToken } from "@/lib/generations/ids";
 import type { DerivativeRepository } from "@/lib/media/derivatives/derivative-record";
 import { createKyselyDerivativeRepository } from "@/lib/store/kysely-derivative-repository";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
@@ -53,21 +53,9 @@ describe.each(Object.keys(stores))("the derived-media job table on a %s", (kind)
 
   async function generation(status: "succeeded" | "processing" = "succeeded") {
     const id = newGenerationId();
-    const record = newGenerationRecord({
-      id,
-      shareToken: newShareToken(),
-      mode: "live",
-      prompt: "",
-      promptOptimizer: true,
-      watermark: false,
-      inputKey: `inputs/${id}.jpg`,
-      inputWidth: 720,
-      inputHeight: 960,
-      callbackSecret: newCallbackSecret(),
-      idempotencyKey: null,
-      createdAt: at(0),
-    });
-    await generations.insert({ ...record, status, resultKey: status === "succeeded" ? `videos/${id}.mp4` : null });
+    await generations.insert(
+      aGeneration({ id, shareToken: newShareToken(), createdAt: at(0) }, { status, resultKey: status === "succeeded" ? `videos/${id}.mp4` : null }),
+    );
     return id;
   }
 

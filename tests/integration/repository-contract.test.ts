@@ -5,9 +5,10 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
+import { aGeneration } from "../support/fakes/generation-record";
+import { type GenerationRecord } from "@/lib/generations/generation-record";
 import { InvalidCursorError, type GenerationRepository } from "@/lib/generations/generation-repository";
-import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
+import { newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
 import { migrate, migrationProvider } from "@/lib/store/migrations";
@@ -66,22 +67,7 @@ afterAll(async () => {
 
 let clock = Date.parse("2026-11-20T10:00:00.000Z");
 function record(overrides: Partial<GenerationRecord> = {}): GenerationRecord {
-  const id = newGenerationId();
-  const fresh = newGenerationRecord({
-    id,
-    shareToken: newShareToken(),
-    mode: "live",
-    prompt: "She smiles — and blinks. 🙂",
-    promptOptimizer: true,
-    watermark: false,
-    inputKey: `inputs/${id}.jpg`,
-    inputWidth: 720,
-    inputHeight: 960,
-    callbackSecret: newCallbackSecret(),
-    idempotencyKey: null,
-    createdAt: new Date((clock += 1000)).toISOString(),
-  });
-  return { ...fresh, ...overrides };
+  return aGeneration({ shareToken: newShareToken(), prompt: "She smiles — and blinks. 🙂", createdAt: new Date((clock += 1000)).toISOString() }, overrides);
 }
 
 describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {

@@ -1,50 +1,15 @@
 import { spawnSync } from "node:child_process";
+import { cachedTestPattern, ffmpegBinary } from "../../bench/support/test-pattern-clip";
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { existsSync, renameSync } from "node:fs";
 
-const require = createRequire(import.meta.url);
-export const ffmpegBinary = (): string => (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+export { ffmpegBinary };
 
 /**
  * A provider-like MP4 with its index (moov) at the END, as many encoders write it: 6 s,
  * 720×960, made once per machine with the shipped ffmpeg.
  */
-export function moovAtEndClip(): string {
-  const file = path.join(os.tmpdir(), "portrait-live-moov-at-end-v1.mp4");
-  if (existsSync(file)) return file;
-  const partial = `${file}.${process.pid}.partial.mp4`;
-  const result = spawnSync(
-    ffmpegBinary(),
-    [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc2=size=720x960:rate=24",
-      "-t",
-      "6",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "veryfast",
-      "-pix_fmt",
-      "yuv420p",
-      "-f",
-      "mp4",
-      partial,
-    ],
-    { encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`ffmpeg failed: ${result.stderr}`);
-  renameSync(partial, file);
-  return file;
-}
+export const moovAtEndClip = (): string =>
+  cachedTestPattern("portrait-live-moov-at-end-v1.mp4", { size: "720x960", rate: 24, seconds: 6, args: ["-pix_fmt", "yuv420p", "-f", "mp4"] });
 
 /** The top-level ISO-BMFF boxes of an MP4, in file order. */
 export function topLevelBoxes(data: Buffer): string[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { aGeneration } from "../support/fakes/generation-record";
 import { ApiError } from "@/lib/errors";
-import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
+import { type GenerationRecord } from "@/lib/generations/generation-record";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { createAdmissionGuard, type AdmissionLimits } from "@/lib/limits/admission-guard";
 import { failUnsent, finish, sendCreate } from "../support/fakes/generation-steps";
@@ -12,23 +13,7 @@ const generous: AdmissionLimits = { perClientPerMinute: 1000, globalPerMinute: 1
 let counter = 0;
 function generation(overrides: Partial<GenerationRecord> = {}): GenerationRecord {
   const id = `gen-${String(++counter).padStart(17, "0")}`;
-  return {
-    ...newGenerationRecord({
-      id,
-      shareToken: null,
-      mode: "live",
-      prompt: "",
-      promptOptimizer: true,
-      watermark: false,
-      inputKey: `inputs/${id}.jpg`,
-      inputWidth: 720,
-      inputHeight: 960,
-      callbackSecret: `secret-${id}`,
-      idempotencyKey: null,
-      createdAt: NOW.toISOString(),
-    }),
-    ...overrides,
-  };
+  return aGeneration({ id, createdAt: NOW.toISOString() }, overrides);
 }
 
 function setup(limits: Partial<AdmissionLimits> = {}) {

@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
+import { aGeneration } from "../support/fakes/generation-record";
+import { type GenerationRecord } from "@/lib/generations/generation-record";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { openSqlite } from "@/lib/store/open-sqlite";
@@ -65,20 +66,7 @@ describe("demo mode through the tracker", () => {
     const media = createLocalMediaStore(path.join(dir, "media"));
     const portrait = await makePortrait({ width: 300, height: 400 });
     await media.putBuffer("inputs/gen1.jpg", portrait);
-    const fresh = newGenerationRecord({
-      id: "gen1",
-      shareToken: null,
-      mode: "demo",
-      prompt: "p",
-      promptOptimizer: true,
-      watermark: false,
-      inputKey: "inputs/gen1.jpg",
-      inputWidth: 300,
-      inputHeight: 400,
-      callbackSecret: "s".repeat(32),
-      idempotencyKey: null,
-      createdAt: new Date().toISOString(),
-    });
+    const fresh = aGeneration({ id: "gen1", mode: "demo", prompt: "p", inputWidth: 300, inputHeight: 400 });
     await repository.insert(fresh);
     const provider = wrap(createDemoProvider({ workDir, durationMs: 200 }), workDir);
     const tracker = createGenerationTracker({

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
-import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
+import { aGeneration } from "../support/fakes/generation-record";
+import { type GenerationRecord } from "@/lib/generations/generation-record";
+import { newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createDerivativeService, type DerivativeService } from "@/lib/media/derivatives/derivative-service";
 import type { DerivativeRunner } from "@/lib/media/derivatives/derivative-runner";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
@@ -55,24 +56,7 @@ describe("the derived-media queue", () => {
     dir = mkdtempSync(path.join(os.tmpdir(), "portrait-live-derive-unit-"));
     media = createLocalMediaStore(path.join(dir, "media"));
     const id = newGenerationId();
-    generation = {
-      ...newGenerationRecord({
-        id,
-        shareToken: newShareToken(),
-        mode: "live",
-        prompt: "",
-        promptOptimizer: true,
-        watermark: false,
-        inputKey: `inputs/${id}.jpg`,
-        inputWidth: 720,
-        inputHeight: 960,
-        callbackSecret: newCallbackSecret(),
-        idempotencyKey: null,
-        createdAt: new Date().toISOString(),
-      }),
-      status: "succeeded",
-      resultKey: `videos/${id}.mp4`,
-    };
+    generation = aGeneration({ id, shareToken: newShareToken() }, { status: "succeeded", resultKey: `videos/${id}.mp4` });
     await media.putBuffer(`videos/${id}.mp4`, MP4);
   });
   afterEach(async () => {

@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
+import { aGeneration } from "../support/fakes/generation-record";
+import { type GenerationRecord } from "@/lib/generations/generation-record";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import type { MediaStore } from "@/lib/media/media-store";
@@ -85,21 +86,7 @@ async function setup(provider: GenerationProvider, record: Partial<GenerationRec
   const logLines = options.logLines;
   const log = logLines ? pino({ level: "debug" }, { write: (line: string) => void logLines.push(line) }) : pino({ level: "silent" });
   await media.putBuffer("inputs/gen1.jpg", Buffer.from([0xff, 0xd8, 0xff]));
-  const fresh = newGenerationRecord({
-    id: "gen1",
-    shareToken: null,
-    mode: "live",
-    prompt: "p",
-    promptOptimizer: true,
-    watermark: false,
-    inputKey: "inputs/gen1.jpg",
-    inputWidth: 600,
-    inputHeight: 800,
-    callbackSecret: "s".repeat(32),
-    idempotencyKey: null,
-    createdAt: new Date().toISOString(),
-  });
-  await repository.insert({ ...fresh, ...record });
+  await repository.insert(aGeneration({ id: "gen1", prompt: "p", inputWidth: 600, inputHeight: 800 }, record));
   /** Another app instance on the same store (a restart when `instanceId` is the same). */
   const startTracker = (instanceId = "instance-a", overrides: TrackerOverrides = {}) => {
     const started = createGenerationTracker({

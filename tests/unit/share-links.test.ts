@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { encodeTestPattern, ffmpegBinary } from "../../bench/support/test-pattern-clip";
 import { oembedQuerySchema } from "@/lib/contracts/oembed";
 import { newShareLinkBodySchema, shareExpiresAt, shareExpiryBodySchema } from "@/lib/contracts/share";
 import { readMp4Dimensions } from "@/lib/media/mp4-dimensions";
@@ -12,37 +12,12 @@ import { isShareLinkLive } from "@/lib/share/share-link-state";
 import { shareSnippets } from "@/lib/share/share-snippets";
 import { shareTokenFromUrl } from "@/lib/share/oembed";
 
-const ffmpeg = (createRequire(import.meta.url)("@ffmpeg-installer/ffmpeg") as { path: string }).path;
 const folder = mkdtempSync(path.join(os.tmpdir(), "share-links-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 function clip(name: string, size: string, extra: string[] = []): Buffer {
   const file = path.join(folder, name);
-  const result = spawnSync(
-    ffmpeg,
-    [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      `testsrc2=size=${size}:rate=10`,
-      "-t",
-      "0.5",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-pix_fmt",
-      "yuv420p",
-      ...extra,
-      file,
-    ],
-    { encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(result.stderr);
+  encodeTestPattern(file, { size, rate: 10, seconds: 0.5, preset: "ultrafast", args: ["-pix_fmt", "yuv420p", ...extra] });
   return readFileSync(file);
 }
 
@@ -72,7 +47,7 @@ describe("the MP4 frame size", () => {
   it("reports a quarter-turned track as players show it", async () => {
     clip("upright.mp4", "1280x720");
     // A phone's portrait video: landscape frames and a 90° display matrix in the track header.
-    const result = spawnSync(ffmpeg, [
+    const result = spawnSync(ffmpegBinary(), [
       "-hide_banner",
       "-loglevel",
       "error",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newGenerationRecord } from "@/lib/generations/generation-record";
+import { aGeneration } from "../support/fakes/generation-record";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { MediaWriteError } from "@/lib/media/media-store";
 import { isStorageFull } from "@/lib/media/storage-full";
@@ -58,20 +58,7 @@ describe("classifyResultFailure", () => {
 });
 
 describe("generation view notices", () => {
-  const base = newGenerationRecord({
-    id: "g".repeat(21),
-    shareToken: null,
-    mode: "live",
-    prompt: "",
-    promptOptimizer: true,
-    watermark: false,
-    inputKey: "inputs/g.jpg",
-    inputWidth: 600,
-    inputHeight: 800,
-    callbackSecret: "s".repeat(32),
-    idempotencyKey: null,
-    createdAt: new Date().toISOString(),
-  });
+  const base = aGeneration({ id: "g".repeat(21), inputWidth: 600, inputHeight: 800 });
 
   it("shows why an unfinished generation waits, and no error", () => {
     const view = toGenerationView({ ...base, status: "processing", errorCode: "storage_full", errorMessage: "full" }, {});

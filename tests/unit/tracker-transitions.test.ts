@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { aGeneration } from "../support/fakes/generation-record";
 import { generationStatusSchema, isFinalStatus, type GenerationStatus } from "@/lib/contracts/generation";
-import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
+import { type GenerationRecord } from "@/lib/generations/generation-record";
 import { STATUS_CHANGES, TARGET_STATUS, canChangeStatus, type GenerationTransition } from "@/lib/generations/generation-repository";
 import { TRACKER_MESSAGES, UPSTREAM_FAILURE_CODES, failure } from "@/lib/tracker/failure-messages";
 import { RESULT_GRACE_MS, afterStepError, decide, freshMemory, type Context, type Input, type Memory } from "@/lib/tracker/transitions";
@@ -10,21 +11,7 @@ const CREATED = Date.parse("2026-11-30T10:00:00.000Z");
 const STATUSES = generationStatusSchema.options;
 
 function record(overrides: Partial<GenerationRecord> = {}): GenerationRecord {
-  const fresh = newGenerationRecord({
-    id: "gen1",
-    shareToken: null,
-    mode: "live",
-    prompt: "p",
-    promptOptimizer: true,
-    watermark: false,
-    inputKey: "inputs/gen1.jpg",
-    inputWidth: 600,
-    inputHeight: 800,
-    callbackSecret: "s".repeat(32),
-    idempotencyKey: null,
-    createdAt: new Date(CREATED).toISOString(),
-  });
-  return { ...fresh, ...overrides };
+  return aGeneration({ id: "gen1", prompt: "p", inputWidth: 600, inputHeight: 800, createdAt: new Date(CREATED).toISOString() }, overrides);
 }
 
 /** A submitted task being followed. */

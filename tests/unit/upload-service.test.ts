@@ -3,8 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
-import { newGenerationRecord } from "@/lib/generations/generation-record";
-import { newCallbackSecret, newGenerationId } from "@/lib/generations/ids";
+import { aGeneration } from "../support/fakes/generation-record";
 import { prepareUploadImage } from "@/lib/images/prepare-upload-image";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
@@ -43,25 +42,9 @@ async function setUp() {
   const fileOf = (key: string) => path.join(dir, "media", key);
   const useIn = async (uploadId: string) => {
     const upload = await uploadRepository.findById(uploadId);
-    const id = newGenerationId();
-    await generations.insert(
-      newGenerationRecord({
-        id,
-        shareToken: null,
-        mode: "live",
-        prompt: "",
-        promptOptimizer: true,
-        watermark: false,
-        inputKey: upload?.mediaKey ?? "",
-        inputWidth: 600,
-        inputHeight: 800,
-        uploadId,
-        callbackSecret: newCallbackSecret(),
-        idempotencyKey: null,
-        createdAt: new Date(clock.now).toISOString(),
-      }),
-    );
-    return id;
+    const record = aGeneration({ inputKey: upload?.mediaKey ?? "", inputWidth: 600, inputHeight: 800, uploadId, createdAt: new Date(clock.now).toISOString() });
+    await generations.insert(record);
+    return record.id;
   };
   return { service, clock, image, fileOf, useIn, generations };
 }
