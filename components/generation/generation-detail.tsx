@@ -22,7 +22,8 @@ const HEADING: Record<Generation["status"], string> = {
 };
 
 /** One generation: progress while it runs, then the player, download and sharing; or the reason it failed. */
-export function GenerationDetail({ id, initial }: { id: string; initial: Generation }) {
+/** `inlinePoster`: the video's preview frame as a data URL, when the server had it (shows with the first paint). */
+export function GenerationDetail({ id, initial, inlinePoster }: { id: string; initial: Generation; inlinePoster?: string | null }) {
   const query = useGeneration(id, initial);
   const generation = query.data ?? initial;
   const running = !isFinalStatus(generation.status);
@@ -31,7 +32,7 @@ export function GenerationDetail({ id, initial }: { id: string; initial: Generat
 
   return (
     <div className="grid gap-8 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" data-testid="generation" data-status={generation.status}>
-      <ResultPlayer generation={generation} />
+      <ResultPlayer generation={generation} inlinePoster={inlinePoster} />
 
       <div className="flex flex-col gap-6">
         <div className="flex flex-col gap-2">

@@ -1,17 +1,18 @@
 import type { GenerationView } from "@/lib/contracts/generation";
+import { smallFramePath } from "@/lib/media/derivatives/media-paths";
 
 /** Narrow screens get the light rendition; Chromium honours `media` on `<source>` again since 120. */
 export const LIGHT_MEDIA = "(max-width: 600px)";
 
 /** The video once it exists; until then the cropped portrait it starts from. */
-export function ResultPlayer({ generation }: { generation: GenerationView }) {
+export function ResultPlayer({ generation, inlinePoster }: { generation: GenerationView; inlinePoster?: string | null }) {
   const { videoWidth: width, videoHeight: height } = generation;
   return (
     <div className="flex min-h-64 items-center justify-center overflow-hidden rounded-3xl bg-neutral-900">
       {generation.videoUrl ? (
         <video
           key={generation.videoUrl}
-          poster={`/api/generations/${generation.id}/frame`}
+          poster={inlinePoster ?? smallFramePath(generation.id)}
           // The real size, so the page keeps the player's place before the first frame.
           width={width ?? undefined}
           height={height ?? undefined}

@@ -46,5 +46,8 @@ export function parseLoopFile(file: string): { format: "gif" | "webp"; pingPong:
   return { format: file.endsWith(".gif") ? "gif" : "webp", pingPong: file.includes("-pingpong") };
 }
 
+/** The frame routes: `small` is the preview pages show first (the full frame until it is made). */
+export const frameSizeSchema = z.enum(["full", "small"], { error: 'size must be "full" or "small".' }).optional();
+
 /** Which stored rendition the video routes serve. */
 export const renditionSchema = z.enum(["web", "light"], { error: 'rendition must be "web" or "light".' }).optional();

@@ -43,7 +43,7 @@ export class MediaWriteError extends Error {
 }
 
 const KEY_PATTERN =
-  /^(?:(inputs|videos)\/[A-Za-z0-9_-]{1,64}\.(jpg|mp4)|derived\/[A-Za-z0-9_-]{1,64}\/(web\.mp4|light\.mp4|poster\.jpg|loop(-pingpong)?\.(gif|webp)))$/;
+  /^(?:(inputs|videos)\/[A-Za-z0-9_-]{1,64}\.(jpg|mp4)|derived\/[A-Za-z0-9_-]{1,64}\/(web\.mp4|light\.mp4|poster\.jpg|preview\.webp|loop(-pingpong)?\.(gif|webp)))$/;
 
 export const isMediaKey = (key: string): boolean => KEY_PATTERN.test(key);
 

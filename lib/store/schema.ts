@@ -80,7 +80,7 @@ export interface TakeSetMembersTable {
  */
 export interface MediaDerivativesTable {
   generation_id: string;
-  kind: "poster" | "web" | "light" | "gif" | "webp";
+  kind: "poster" | "preview" | "web" | "light" | "gif" | "webp";
   ping_pong: number;
   state: "queued" | "running" | "ready" | "failed";
   /** Lower runs first: what a page shows at once before what a visitor asks for. */

@@ -13,6 +13,7 @@ import { createGeneration, getGeneration, waitFor, waitForFinal } from "../suppo
 import { freePort, startApp, type AppServer } from "../support/app-server";
 import { frameHashes, gifFrameCount, moovAtEndClip, sha256, topLevelBoxes, videoSize, webpChunks } from "../support/media-files";
 import { makePortrait, toDataUrl } from "../support/portraits";
+import { INLINE_POSTER_MAX_BYTES } from "@/lib/media/derivatives/inline-poster";
 
 const API_KEY = "vtx-derived-media-secret-71c2";
 let upstream: FakeUpstream;
@@ -58,6 +59,22 @@ function jobs(server: AppServer, generationId: string) {
   } finally {
     db.close();
   }
+}
+
+/** The bytes of a video's inline poster (a data URL) in a page's server HTML. */
+function inlinePoster(html: string, testId: string): Buffer | undefined {
+  const video = new RegExp(`<video[^>]*data-testid="${testId}"[^>]*>`).exec(html)?.[0] ?? "";
+  const data = /poster="data:image\/webp;base64,([A-Za-z0-9+/=]+)"/.exec(video)?.[1];
+  return data ? Buffer.from(data, "base64") : undefined;
+}
+
+/** Mean absolute difference (0–255) between two pictures, both scaled to the same small grey grid. */
+async function meanDifference(a: Buffer, b: Buffer): Promise<number> {
+  const grey = (image: Buffer) => sharp(image).resize(36, 48, { fit: "fill" }).greyscale().raw().toBuffer();
+  const [x, y] = await Promise.all([grey(a), grey(b)]);
+  let sum = 0;
+  for (let index = 0; index < x.length; index++) sum += Math.abs((x[index] ?? 0) - (y[index] ?? 0));
+  return sum / x.length;
 }
 
 const bytesOf = async (url: string, init?: RequestInit) => {
@@ -152,19 +169,64 @@ describe("derived media of a stored result", () => {
     expect(light.body.length).toBeLessThan(1.2 * 1024 * 1024);
   });
 
-  it("the share page shows the frame poster at once, sized, with the light rendition for narrow screens", async () => {
+  it("makes a small preview of the same frame, light enough to inline in a page", async () => {
+    const done = await finishedWithDerivatives(app, "preview");
+    const token = done.shareUrl?.split("/s/")[1] ?? "";
+    const preview = await bytesOf(`${app.url}/api/generations/${done.id}/frame?size=small`);
+    expect(preview.headers.get("content-type")).toBe("image/webp");
+    expect(preview.body.length).toBeLessThanOrEqual(INLINE_POSTER_MAX_BYTES);
+    // The light rendition's size: what a phone plays next.
+    expect(imageSize(preview.body)).toMatchObject({ type: "webp", width: 540, height: 720 });
+    const frame = await bytesOf(`${app.url}/api/generations/${done.id}/frame`);
+    expect(await meanDifference(preview.body, frame.body)).toBeLessThan(12);
+    // Not the portrait it started from.
+    const portrait = await bytesOf(`${app.url}${done.posterUrl}`);
+    expect(await meanDifference(preview.body, portrait.body)).toBeGreaterThan(25);
+    // The shared address serves the same file; bad sizes are refused.
+    expect(sha256((await bytesOf(`${app.url}/api/share/${token}/frame?size=small`)).body)).toBe(sha256(preview.body));
+    const refused = await fetch(`${app.url}/api/share/${token}/frame?size=huge`);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { message: expect.stringContaining('size must be "full" or "small"') } });
+  });
+
+  it("the share page carries its poster inside the HTML, sized, with the light rendition for narrow screens", async () => {
     const done = await finishedWithDerivatives(app, "share page");
     const token = done.shareUrl?.split("/s/")[1] ?? "";
+    const preview = await bytesOf(`${app.url}/api/share/${token}/frame?size=small`);
     const html = await (await fetch(`${app.url}/s/${token}`)).text();
-    expect(html).toMatch(
-      new RegExp(
-        `<link rel="preload"[^>]*href="/api/share/${token}/frame"[^>]*as="image"|<link rel="preload"[^>]*as="image"[^>]*href="/api/share/${token}/frame"`,
-      ),
-    );
-    expect(html).toContain(`poster="/api/share/${token}/frame"`);
+    // The picture arrives with the page itself: no request for it races the page's scripts on a slow link.
+    expect(inlinePoster(html, "shared-video")).toEqual(preview.body);
+    expect(html).not.toMatch(new RegExp(`<link rel="preload"[^>]*/api/share/${token}/frame`));
     expect(html).toMatch(/<video[^>]*width="720"[^>]*height="960"/);
     expect(html).toContain(`src="/api/share/${token}/video?rendition=light" type="video/mp4" media="(max-width: 600px)"`);
     expect(html).toContain(`src="/api/share/${token}/video?rendition=web"`);
+    // The owner's result page does the same.
+    const ownerHtml = await (await fetch(`${app.url}/g/${done.id}`)).text();
+    expect(inlinePoster(ownerHtml, "result-video")).toEqual(preview.body);
+    // The embed stays tiny: it links the small preview instead.
+    const embed = await (await fetch(`${app.url}/s/${token}/embed`)).text();
+    expect(embed).toContain(`poster="/api/share/${token}/frame?size=small"`);
+  });
+
+  it("before the preview is made, the share page falls back to the frame's address, fetched early", async () => {
+    const done = await finishedWithDerivatives(app, "no preview yet");
+    const token = done.shareUrl?.split("/s/")[1] ?? "";
+    // As if the preview were still being made.
+    const db = new Database(path.join(app.dataDir, "portrait-live.sqlite"));
+    db.prepare(
+      "update media_derivatives set state = 'running', media_key = null, claimed_by = 'elsewhere', lease_until = '9999-01-01' where generation_id = ? and kind = 'preview'",
+    ).run(done.id);
+    db.close();
+    const html = await (await fetch(`${app.url}/s/${token}`)).text();
+    expect(html).toContain(`poster="/api/share/${token}/frame?size=small"`);
+    expect(html).toMatch(
+      new RegExp(
+        `<link rel="preload"[^>]*href="/api/share/${token}/frame\\?size=small"[^>]*as="image"|<link rel="preload"[^>]*as="image"[^>]*href="/api/share/${token}/frame\\?size=small"`,
+      ),
+    );
+    // Until it exists, the small address serves the full frame.
+    const standIn = await bytesOf(`${app.url}/api/share/${token}/frame?size=small`);
+    expect(standIn.headers.get("content-type")).toBe("image/jpeg");
   });
 });
 
@@ -289,6 +351,6 @@ describe("loops for chats", () => {
       jobs(app, done.id)
         .map((job) => job.kind)
         .sort(),
-    ).toEqual(["light", "poster", "web"]);
+    ).toEqual(["light", "poster", "preview", "web"]);
   });
 });

@@ -87,12 +87,12 @@ describe("the app pointed at S3 (S3_BUCKET)", () => {
     const done = await waitForFinal(app.url, (await createGeneration(app.url, { image, prompt: "she smiles" })).id);
     expect(done.status).toBe("succeeded");
     const videoKey = `${PREFIX}videos/${done.id}.mp4`;
-    // Derived media (poster frame, index-first remux, light rendition) are made from the bucket's copy into the bucket.
+    // Derived media (poster frame and its preview, index-first remux, light rendition) are made from the bucket's copy into the bucket.
     const derived = await waitFor(async () => {
       const view = await getGeneration(app.url, done.id);
       return view.webVideoUrl && view.lightVideoUrl && view.videoWidth ? view : undefined;
     }, 90_000);
-    const derivedKeys = ["light.mp4", "poster.jpg", "web.mp4"].map((name) => `${PREFIX}derived/${done.id}/${name}`);
+    const derivedKeys = ["light.mp4", "poster.jpg", "preview.webp", "web.mp4"].map((name) => `${PREFIX}derived/${done.id}/${name}`);
     // The input is stored as an upload, under the upload's id.
     const keys = await bucketKeys();
     const inputKey = keys.find((key) => key.startsWith(`${PREFIX}inputs/`)) ?? "";

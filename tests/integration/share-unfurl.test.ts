@@ -238,7 +238,8 @@ describe("the embeddable player", () => {
     const video = /<video\b[^>]*>/.exec(html)?.[0] ?? "";
     for (const flag of ["autoplay", "muted", "loop", "playsinline"]) expect(video).toMatch(new RegExp(`\\s${flag}[\\s>=]`));
     expect(video).toContain(`src="/api/share/${token}/video?rendition=web"`);
-    expect(video).toContain(`poster="/api/share/${token}/frame"`);
+    // The small preview frame: the embed stays a few kilobytes in all.
+    expect(video).toContain(`poster="/api/share/${token}/frame?size=small"`);
     expect(html).toContain(`href="/s/${token}"`);
     const bytes = Buffer.byteLength(html);
     console.log(`embed page: ${bytes} bytes of HTML, no script`);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aGeneration } from "../support/fakes/generation-record";
 import { type GenerationRecord } from "@/lib/generations/generation-record";
@@ -20,19 +21,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A runner that writes small files, counts runs and how many overlap, and fails loops when told. */
 function fakeRunner(options: { failLoops?: boolean } = {}) {
   let running = 0;
-  const stats = { runs: 0, loopRuns: 0, maxOverlap: 0 };
-  const work = async (output: string) => {
+  const stats = { runs: 0, loopRuns: 0, maxOverlap: 0, order: [] as string[] };
+  const work = async (output: string, file: Buffer = MP4) => {
     stats.runs++;
+    stats.order.push(path.basename(output));
     running++;
     stats.maxOverlap = Math.max(stats.maxOverlap, running);
     await sleep(30);
     running--;
-    writeFileSync(output, MP4);
+    writeFileSync(output, file);
   };
   const runner: DerivativeRunner = {
     probe: async () => ({ width: 720, height: 960, durationSeconds: 6 }),
     remux: (_input, output) => work(output),
     poster: (_input, output) => work(output),
+    preview: async (_input, output) =>
+      work(
+        output,
+        await sharp({ create: { width: 540, height: 720, channels: 3, background: "#808080" } })
+          .webp()
+          .toBuffer(),
+      ),
     light: (_input, output) => work(output),
     loop: async (_input, output) => {
       stats.loopRuns++;
@@ -100,12 +109,16 @@ describe("the derived-media queue", () => {
     const jobs = await service.listFor(generation.id);
     expect(jobs.filter((job) => job.kind !== "gif").map((job) => [job.kind, job.state, job.runs])).toEqual(
       expect.arrayContaining([
+        ["preview", "ready", 1],
         ["poster", "ready", 1],
         ["web", "ready", 1],
         ["light", "ready", 1],
       ]),
     );
     expect(await service.readyKey(generation, "web")).toBe(`derived/${generation.id}/web.mp4`);
+    // What a page shows first is made first.
+    expect(stats.order.slice(0, 2)).toEqual(["preview.webp", "poster.jpg"]);
+    expect((await service.find({ generationId: generation.id, kind: "preview", pingPong: false }))?.width).toBe(540);
     expect(await service.videoDimensions(generation.id)).toEqual({ width: 720, height: 960 });
   });
 

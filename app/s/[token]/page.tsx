@@ -4,7 +4,8 @@ import { notFound } from "next/navigation";
 import { LIGHT_MEDIA } from "@/components/generation/result-player";
 import { LoopDownloads } from "@/components/share/loop-downloads";
 import { sharedVideoPath } from "@/lib/generations/to-generation-view";
-import { sharedFramePath, sharedLoopsPath } from "@/lib/media/derivatives/derived-media";
+import { sharedLoopsPath, sharedSmallFramePath } from "@/lib/media/derivatives/media-paths";
+import { inlinePoster } from "@/lib/media/derivatives/inline-poster";
 import { derivedMediaFor } from "@/lib/media/derivatives/video-dimensions";
 import { services } from "@/lib/server/services";
 import { PROVIDER_NAME, type ShareCard } from "@/lib/share/share-card";
@@ -76,16 +77,20 @@ export default async function SharedVideoPage({ params }: Props) {
   if (!shared) notFound();
   const { record, card } = shared;
   const created = new Date(record.createdAt);
-  const { derivatives } = await services();
-  const [derived, loopsAllowed] = await Promise.all([derivedMediaFor(record.id, sharedVideoPath(token)), derivatives.shareLoops(record.id)]);
+  const { derivatives, media } = await services();
+  const [derived, loopsAllowed, inline] = await Promise.all([
+    derivedMediaFor(record.id, sharedVideoPath(token)),
+    derivatives.shareLoops(record.id),
+    inlinePoster(derivatives, media, record),
+  ]);
   return (
     <main className="mx-auto flex min-h-dvh max-w-3xl flex-col items-center gap-6 px-4 py-10">
       <VideoTags card={card} />
-      {/* The poster is the first thing a visitor sees: fetch it before the player asks for it (React puts this in <head>). */}
-      <link rel="preload" as="image" href={sharedFramePath(token)} fetchPriority="high" />
+      {/* The poster is the first thing a visitor sees: inside the page once made, else fetched early (React puts this in <head>). */}
+      {inline ? null : <link rel="preload" as="image" href={sharedSmallFramePath(token)} fetchPriority="high" />}
       <video
         className="h-auto max-h-[75dvh] w-auto max-w-full rounded-2xl bg-black shadow-xl"
-        poster={sharedFramePath(token)}
+        poster={inline ?? sharedSmallFramePath(token)}
         width={card.width}
         height={card.height}
         style={{ aspectRatio: `${card.width} / ${card.height}` }}

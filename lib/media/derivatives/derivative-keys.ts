@@ -2,6 +2,7 @@ import type { DerivativeKind } from "./derivative-record";
 
 const FILE: Record<DerivativeKind, (pingPong: boolean) => string> = {
   poster: () => "poster.jpg",
+  preview: () => "preview.webp",
   web: () => "web.mp4",
   light: () => "light.mp4",
   gif: (pingPong) => `loop${pingPong ? "-pingpong" : ""}.gif`,
@@ -13,6 +14,7 @@ export const derivativeKeyFor = (generationId: string, kind: DerivativeKind, pin
 
 export const CONTENT_TYPE: Record<DerivativeKind, string> = {
   poster: "image/jpeg",
+  preview: "image/webp",
   web: "video/mp4",
   light: "video/mp4",
   gif: "image/gif",

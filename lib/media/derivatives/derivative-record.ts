@@ -1,5 +1,5 @@
 /** A file made from a stored result; one per (generation, kind, pingPong), made once. */
-export type DerivativeKind = "poster" | "web" | "light" | "gif" | "webp";
+export type DerivativeKind = "poster" | "preview" | "web" | "light" | "gif" | "webp";
 export type DerivativeState = "queued" | "running" | "ready" | "failed";
 
 export interface DerivativeRef {

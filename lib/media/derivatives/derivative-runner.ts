@@ -19,6 +19,8 @@ export interface DerivativeRunner {
   remux(input: string, output: string): Promise<void>;
   /** The first frame as a JPEG at the video's size. */
   poster(input: string, output: string): Promise<void>;
+  /** The first frame as a small WebP at the light rendition's size, within INLINE_POSTER_MAX_BYTES. */
+  preview(input: string, output: string, facts: VideoFacts): Promise<void>;
   /** A smaller H.264 rendition for phones and slow links. */
   light(input: string, output: string, facts: VideoFacts, onProgress?: (progress: number) => void): Promise<void>;
   /** An animated GIF or WebP at most 480 px wide (a GIF at most 8 MB). */

@@ -36,14 +36,14 @@ export interface DerivativeServiceOptions {
 }
 
 /** What a page shows at once comes first; what a visitor waits for next; the rest after. */
-const PRIORITY: Record<DerivativeKind, number> = { poster: 0, gif: 1, webp: 1, web: 2, light: 3 };
+const PRIORITY: Record<DerivativeKind, number> = { preview: 0, poster: 1, gif: 2, webp: 2, web: 3, light: 4 };
 /** Results stored before derivatives existed wait behind everything new. */
 const BACKFILL = 10;
-const BASE_KINDS: DerivativeKind[] = ["poster", "web", "light"];
+const BASE_KINDS: DerivativeKind[] = ["preview", "poster", "web", "light"];
 const MAX_RUNS = 3;
 
 export interface DerivativeService {
-  /** Queues poster, web remux and light rendition for a stored result (once; later calls do nothing). */
+  /** Queues preview, poster, web remux and light rendition for a stored result (once; later calls do nothing). */
   ensureBase(generationId: string, options?: { backfill?: boolean }): Promise<void>;
   /** Queues a loop (once per generation, format and ping-pong) and returns its job. */
   requestLoop(generationId: string, format: LoopFormat, pingPong: boolean): Promise<DerivativeRecord>;
@@ -182,6 +182,11 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
       case "poster":
         await runner.poster(input, output);
         return { width: facts.width, height: facts.height };
+      case "preview": {
+        await runner.preview(input, output, facts);
+        const dimensions = imageSize(await readFile(output));
+        return { width: dimensions.width ?? null, height: dimensions.height ?? null };
+      }
       case "web":
         await runner.remux(input, output);
         return { width: facts.width, height: facts.height };

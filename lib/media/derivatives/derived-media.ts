@@ -2,11 +2,13 @@ import "server-only";
 import { loopFileName, type LoopStatus } from "@/lib/contracts/derived-media";
 import { ApiError } from "@/lib/errors";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
+import { CONTENT_TYPE } from "./derivative-keys";
 import type { DerivativeRecord } from "./derivative-record";
 import type { DerivativeService } from "./derivative-service";
 
 export interface MediaToServe {
   key: string;
+  contentType: string;
   /** A derived file never changes once made; a stand-in will be replaced by one, so it is revalidated. */
   final: boolean;
 }
@@ -26,19 +28,27 @@ export async function playableVideo(
   if (want.download || !want.rendition) {
     // Queues the derivatives of results stored before they existed.
     await derivatives.readyKey(record, "poster");
-    return { key: record.resultKey, final: true };
+    return { key: record.resultKey, final: true, contentType: "video/mp4" };
   }
   for (const kind of want.rendition === "light" ? (["light", "web"] as const) : (["web"] as const)) {
     const key = await derivatives.readyKey(record, kind);
-    if (key) return { key, final: kind === want.rendition };
+    if (key) return { key, final: kind === want.rendition, contentType: "video/mp4" };
   }
-  return { key: record.resultKey, final: false };
+  return { key: record.resultKey, final: false, contentType: "video/mp4" };
 }
 
-/** A frame of the video once made; until then (or while it is being made) the portrait it starts from. */
-export async function posterImage(derivatives: DerivativeService, record: GenerationRecord): Promise<MediaToServe> {
+/**
+ * A frame of the video once made: `small` is the preview pages show first, `full` the frame at
+ * the video's size (unfurlers' image). Until made, the next best: the full frame, then the portrait.
+ */
+export async function posterImage(derivatives: DerivativeService, record: GenerationRecord, size: "full" | "small" = "full"): Promise<MediaToServe> {
+  if (size === "small") {
+    const preview = await derivatives.readyKey(record, "preview");
+    if (preview) return { key: preview, final: true, contentType: CONTENT_TYPE.preview };
+  }
   const frame = await derivatives.readyKey(record, "poster");
-  return frame ? { key: frame, final: true } : { key: record.inputKey, final: false };
+  if (frame) return { key: frame, final: size === "full", contentType: CONTENT_TYPE.poster };
+  return { key: record.inputKey, final: false, contentType: "image/jpeg" };
 }
 
 export function requirePlayable(record: GenerationRecord): void {
@@ -62,11 +72,6 @@ export function toLoopStatus(job: DerivativeRecord, fileBase: string): LoopStatu
 }
 
 export const isLoop = (job: DerivativeRecord) => job.kind === "gif" || job.kind === "webp";
-
-export const framePath = (id: string) => `/api/generations/${id}/frame`;
-export const sharedFramePath = (token: string) => `/api/share/${token}/frame`;
-export const loopsPath = (id: string) => `/api/generations/${id}/loops`;
-export const sharedLoopsPath = (token: string) => `/api/share/${token}/loops`;
 
 /** Cache headers: derived files under their URL never change; stand-ins are revalidated every time. */
 export const cacheFor = (served: MediaToServe, shared: boolean) =>

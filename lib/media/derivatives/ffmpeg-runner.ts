@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { DerivativeRunner, LoopOptions, VideoFacts } from "./derivative-runner";
+import { INLINE_POSTER_MAX_BYTES } from "./inline-poster";
 
 const require = createRequire(import.meta.url);
 
@@ -38,6 +39,17 @@ export function createFfmpegRunner(options: { binary?: string } = {}): Derivativ
       // of mjpeg's 2–31: a grainy 720×1280 frame is ~100 KB (235 KB at 3), half a second less on a
       // phone's link for a picture shown only until playback starts (P11).
       await run(["-i", input, "-frames:v", "1", "-q:v", "6", "-f", "image2", output]);
+    },
+
+    async preview(input, output, facts) {
+      // Pages carry this inside their HTML, so it shows with the page's first paint. The light
+      // rendition's size: what a phone plays next, so the picture does not change when it starts.
+      const full = lightSize(facts);
+      for (const [index, step] of PREVIEW_STEPS.entries()) {
+        const scale = `scale=${even(full.width * step.scale)}:${even(full.height * step.scale)}:flags=lanczos`;
+        await run(["-i", input, "-frames:v", "1", "-vf", scale, "-c:v", "libwebp", "-q:v", String(step.quality), "-f", "webp", output]);
+        if ((await stat(output)).size <= INLINE_POSTER_MAX_BYTES || index === PREVIEW_STEPS.length - 1) return;
+      }
     },
 
     async light(input, output, facts, onProgress) {
@@ -93,6 +105,14 @@ export function createFfmpegRunner(options: { binary?: string } = {}): Derivativ
     },
   };
 }
+
+/** Plainer, then smaller, until the preview fits in a page (a real photo fits at the first; film grain may not). */
+const PREVIEW_STEPS = [
+  { scale: 1, quality: 60 },
+  { scale: 1, quality: 40 },
+  { scale: 0.8, quality: 35 },
+  { scale: 0.6, quality: 30 },
+];
 
 /** Smaller and slower each time, until the file fits (the first nearly always does). */
 const LOOP_STEPS = [

@@ -1,13 +1,16 @@
+import { frameSizeSchema } from "@/lib/contracts/derived-media";
+import { parseOrThrow } from "@/lib/http/parse";
 import { handle } from "@/lib/http/respond";
 import { serveMedia } from "@/lib/http/serve-media";
 import { sharedGenerationFrom, type TokenParams } from "@/lib/http/find-shared-generation";
 import { cacheFor, posterImage } from "@/lib/media/derivatives/derived-media";
 import { services } from "@/lib/server/services";
 
-/** Public: the shared player's poster, the video's first frame once made (the portrait until then). */
+/** Public: the shared player's poster, the video's first frame once made (the portrait until then); `?size=small` the preview. */
 export const GET = handle(async (request: Request, context: TokenParams) => {
   const record = await sharedGenerationFrom(context);
+  const size = parseOrThrow(frameSizeSchema, new URL(request.url).searchParams.get("size") ?? undefined, "invalid_param");
   const { media, derivatives } = await services();
-  const served = await posterImage(derivatives, record);
-  return serveMedia(request, { media, key: served.key, contentType: "image/jpeg", cacheControl: cacheFor(served, true) });
+  const served = await posterImage(derivatives, record, size);
+  return serveMedia(request, { media, key: served.key, contentType: served.contentType, cacheControl: cacheFor(served, true) });
 });
