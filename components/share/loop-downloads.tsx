@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { loopListSchema, loopStatusSchema, type LoopStatus } from "@/lib/contracts/derived-media";
+import type { LoopStatus } from "@/lib/contracts/derived-media";
 
 type Format = "gif" | "webp";
 const FORMATS: Format[] = ["gif", "webp"];
@@ -11,10 +11,12 @@ const POLL_MS = 1_000;
 const button =
   "rounded-lg border border-neutral-300 px-2.5 py-1.5 text-sm font-medium text-neutral-800 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 disabled:opacity-60 dark:border-neutral-700 dark:text-neutral-100 dark:hover:bg-neutral-800";
 
-async function readError(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return body?.error?.message ?? `The server answered ${response.status}.`;
-}
+/**
+ * The API client (and the schemas it parses with) loads on first use, not with the page: on a
+ * share page opened on a phone its bytes would otherwise share the link with the video's first.
+ */
+const loopsApi = () => import("@/lib/client/loops-api");
+const messageOf = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason));
 
 /**
  * Animated GIF / WebP loops for chats: made on request by the server (once per video,
@@ -32,9 +34,7 @@ export function LoopDownloads({ base, owner = false, compact = false }: { base: 
   const waiting = loops.some((loop) => loop.state === "queued" || loop.state === "running");
 
   async function refresh(): Promise<void> {
-    const response = await fetch(base, { cache: "no-store" });
-    if (!response.ok) throw new Error(await readError(response));
-    const list = loopListSchema.parse(await response.json());
+    const list = await (await loopsApi()).fetchLoops(base);
     setLoops(list.loops);
     setShareLoops(list.shareLoops);
   }
@@ -50,7 +50,7 @@ export function LoopDownloads({ base, owner = false, compact = false }: { base: 
   useEffect(() => {
     if (!waiting) return;
     timer.current = setTimeout(() => {
-      refresh().catch((reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)));
+      refresh().catch((reason: unknown) => setError(messageOf(reason)));
     }, POLL_MS);
     return () => {
       if (timer.current) clearTimeout(timer.current);
@@ -60,25 +60,24 @@ export function LoopDownloads({ base, owner = false, compact = false }: { base: 
 
   async function make(format: Format) {
     setError(null);
-    const response = await fetch(base, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ format, pingPong }),
-    });
-    if (!response.ok) return setError(await readError(response));
-    const status = loopStatusSchema.parse(await response.json());
+    let status: LoopStatus;
+    try {
+      status = await (await loopsApi()).requestLoop(base, { format, pingPong });
+    } catch (reason) {
+      return setError(messageOf(reason));
+    }
     setLoops((current) => [...current.filter((loop) => loop.format !== format || loop.pingPong !== pingPong), status]);
   }
 
   async function toggleShare(allowed: boolean) {
     // Shown at once; put back if the server refuses.
     setShareLoops(allowed);
-    const response = await fetch(base, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ shareLoops: allowed }) });
-    if (!response.ok) {
+    try {
+      setShareLoops((await (await loopsApi()).changeShareLoops(base, allowed)).shareLoops);
+    } catch (reason) {
       setShareLoops(!allowed);
-      return setError(await readError(response));
+      setError(messageOf(reason));
     }
-    setShareLoops(loopListSchema.parse(await response.json()).shareLoops);
   }
 
   return (
