@@ -41,8 +41,8 @@ export function VideoActions({
   rerun,
   testIds = {},
 }: {
-  generation: GenerationView;
-  rerun: Rerun | null;
+  generation: Pick<GenerationView, "downloadUrl" | "shareUrl">;
+  rerun: Pick<Rerun, "mutate" | "isPending"> | null;
   testIds?: { download?: string; rerun?: string };
 }) {
   const { copied, failed, copy } = useCopy();
