@@ -2,15 +2,14 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import type { GenerationView } from "@/lib/contracts/generation";
-import { absoluteUrl, generationsApi } from "@/lib/client/generations-api";
-import { newIdempotencyKey } from "@/lib/client/idempotency-key";
+import { generationsApi } from "@/lib/client/generations-api";
+import { useRerun, VideoActions } from "@/components/generation/video-actions";
 import { LoopDownloads } from "@/components/share/loop-downloads";
+import { cardAction, ErrorAlert } from "@/components/ui/card";
 import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
 import { formatAge, formatUsd, STATUS_LABEL } from "./format";
-import { useCopy } from "./use-copy";
 
 const STATUS_STYLE = {
   queued: "bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-100",
@@ -19,37 +18,17 @@ const STATUS_STYLE = {
   failed: "bg-red-100 text-red-900 dark:bg-red-900/40 dark:text-red-100",
 } as const;
 
-const action =
-  "rounded-lg px-2.5 py-1.5 text-sm font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 disabled:opacity-50 dark:text-neutral-200 dark:hover:bg-neutral-800";
-
 export function GenerationCard({ generation }: { generation: GenerationView }) {
   const queryClient = useQueryClient();
-  const router = useRouter();
   const [confirming, setConfirming] = useState(false);
-  const { copied, failed: copyFailed, copy } = useCopy();
-  // One key per intended re-run: a double click or a retried request starts one task.
-  const rerunKey = useRef<string | null>(null);
-
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["generations"] });
   const remove = useMutation({
     mutationFn: () => generationsApi.remove(generation.id),
     onSuccess: async () => {
       setConfirming(false);
-      await refresh();
+      await queryClient.invalidateQueries({ queryKey: ["generations"] });
     },
   });
-  const rerun = useMutation({
-    mutationFn: () => {
-      rerunKey.current ??= newIdempotencyKey("rerun");
-      return generationsApi.rerun(generation.id, rerunKey.current);
-    },
-    onSuccess: async (created) => {
-      rerunKey.current = null;
-      await refresh();
-      router.push(`/g/${created.id}`);
-    },
-  });
-  const error = remove.error ?? rerun.error;
+  const rerun = useRerun(generation.id);
   const title = generation.prompt || "No prompt";
 
   return (
@@ -89,32 +68,16 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
           {generation.cost ? <span data-testid="history-cost"> · {formatUsd(generation.cost)}</span> : null}
         </p>
         <div className="mt-auto flex flex-wrap gap-1">
-          <Link href={`/g/${generation.id}`} className={action}>
+          <Link href={`/g/${generation.id}`} className={cardAction}>
             Open
           </Link>
-          {generation.downloadUrl ? (
-            <a href={generation.downloadUrl} download className={action}>
-              Download
-            </a>
-          ) : null}
-          {generation.shareUrl ? (
-            <button type="button" className={action} onClick={() => void copy(absoluteUrl(generation.shareUrl ?? ""))}>
-              {copied ? "Copied" : copyFailed ? "Copy failed" : "Copy link"}
-            </button>
-          ) : null}
-          <button type="button" className={action} onClick={() => rerun.mutate()} disabled={rerun.isPending}>
-            {rerun.isPending ? "Starting…" : "Re-run"}
-          </button>
-          <button type="button" className={`${action} text-red-700 dark:text-red-400`} onClick={() => setConfirming(true)}>
+          <VideoActions generation={generation} rerun={rerun} />
+          <button type="button" className={`${cardAction} text-red-700 dark:text-red-400`} onClick={() => setConfirming(true)}>
             Delete
           </button>
         </div>
         {generation.status === "succeeded" ? <LoopDownloads base={`/api/generations/${generation.id}/loops`} compact /> : null}
-        {error ? (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {error.message}
-          </p>
-        ) : null}
+        <ErrorAlert error={remove.error ?? rerun.error} />
       </div>
       <ConfirmDeleteDialog open={confirming} busy={remove.isPending} onConfirm={() => remove.mutate()} onCancel={() => setConfirming(false)} />
     </li>

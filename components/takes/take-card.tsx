@@ -1,16 +1,11 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useCallback, useRef } from "react";
-import { useCopy } from "@/components/history/use-copy";
+import { useCallback } from "react";
 import { STATUS_LABEL } from "@/components/history/format";
+import { useRerun, VideoActions } from "@/components/generation/video-actions";
+import { cardAction, ErrorAlert } from "@/components/ui/card";
 import type { GenerationView } from "@/lib/contracts/generation";
-import { absoluteUrl, generationsApi } from "@/lib/client/generations-api";
 import { QueuePlace } from "./queue-place";
-
-const action =
-  "rounded-lg px-2.5 py-1.5 text-sm font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 disabled:opacity-50 dark:text-neutral-200 dark:hover:bg-neutral-800";
 
 /** One take in the comparison: its state while it runs, then its (synchronised) video and actions. */
 export function TakeCard({
@@ -28,21 +23,7 @@ export function TakeCard({
   busy: boolean;
   register: (id: string, video: HTMLVideoElement | null) => void;
 }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const { copied, failed, copy } = useCopy();
-  const rerunKey = useRef<string | null>(null);
-  const rerun = useMutation({
-    mutationFn: () => {
-      rerunKey.current ??= `rerun-${crypto.randomUUID()}`;
-      return generationsApi.rerun(take.id, rerunKey.current);
-    },
-    onSuccess: async (created) => {
-      rerunKey.current = null;
-      await queryClient.invalidateQueries({ queryKey: ["generations"] });
-      router.push(`/g/${created.id}`);
-    },
-  });
+  const rerun = useRerun(take.id);
   // A stable ref: a new callback on each render would re-register (and re-seek) the video every time.
   const videoRef = useCallback((element: HTMLVideoElement | null) => register(take.id, element), [register, take.id]);
   const percent = take.progress === null ? null : Math.round(take.progress * 100);
@@ -113,31 +94,13 @@ export function TakeCard({
         ) : null}
         <div className="mt-auto flex flex-wrap gap-1">
           {take.status === "succeeded" ? (
-            <button type="button" className={action} aria-pressed={favourite} onClick={onFavourite} disabled={busy} data-testid="take-favourite">
+            <button type="button" className={cardAction} aria-pressed={favourite} onClick={onFavourite} disabled={busy} data-testid="take-favourite">
               {favourite ? "★ Favourite" : "☆ Make favourite"}
             </button>
           ) : null}
-          {take.downloadUrl ? (
-            <a href={take.downloadUrl} download className={action} data-testid="take-download">
-              Download
-            </a>
-          ) : null}
-          {take.shareUrl ? (
-            <button type="button" className={action} onClick={() => void copy(absoluteUrl(take.shareUrl ?? ""))}>
-              {copied ? "Copied" : failed ? "Copy failed" : "Copy link"}
-            </button>
-          ) : null}
-          {!running ? (
-            <button type="button" className={action} onClick={() => rerun.mutate()} disabled={rerun.isPending} data-testid="take-rerun">
-              {rerun.isPending ? "Starting…" : "Re-run"}
-            </button>
-          ) : null}
+          <VideoActions generation={take} rerun={running ? null : rerun} testIds={{ download: "take-download", rerun: "take-rerun" }} />
         </div>
-        {rerun.error ? (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {rerun.error.message}
-          </p>
-        ) : null}
+        <ErrorAlert error={rerun.error} />
       </div>
     </li>
   );

@@ -7,9 +7,7 @@ import { ConfirmDeleteDialog } from "@/components/history/confirm-delete-dialog"
 import { formatAge, STATUS_LABEL } from "@/components/history/format";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { takesApi } from "@/lib/client/takes-api";
-
-const action =
-  "rounded-lg px-2.5 py-1.5 text-sm font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 disabled:opacity-50 dark:text-neutral-200 dark:hover:bg-neutral-800";
+import { cardAction, ErrorAlert } from "@/components/ui/card";
 
 /** A set of takes in history: one card, its favourite first, the others as thumbnails. */
 export function TakeSetCard({ setId, takes }: { setId: string; takes: GenerationView[] }) {
@@ -67,18 +65,14 @@ export function TakeSetCard({ setId, takes }: { setId: string; takes: Generation
           </time>
         </p>
         <div className="mt-auto flex flex-wrap gap-1">
-          <Link href={`/t/${setId}`} className={action}>
+          <Link href={`/t/${setId}`} className={cardAction}>
             Compare
           </Link>
-          <button type="button" className={`${action} text-red-700 dark:text-red-400`} onClick={() => setConfirming(true)}>
+          <button type="button" className={`${cardAction} text-red-700 dark:text-red-400`} onClick={() => setConfirming(true)}>
             Delete set
           </button>
         </div>
-        {remove.error ? (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {remove.error.message}
-          </p>
-        ) : null}
+        <ErrorAlert error={remove.error} />
       </div>
       <ConfirmDeleteDialog open={confirming} busy={remove.isPending} onConfirm={() => remove.mutate()} onCancel={() => setConfirming(false)} />
     </li>

@@ -10,6 +10,7 @@ import { isFinalStatus } from "@/lib/contracts/generation";
 import type { TakeSetView } from "@/lib/contracts/takes";
 import { shareLinkFor, useBrowserOrigin } from "@/components/share/use-browser-capabilities";
 import { takesApi } from "@/lib/client/takes-api";
+import { ErrorAlert } from "@/components/ui/card";
 import { NotifyButton } from "./notify-button";
 import { SyncBar } from "./sync-bar";
 import { TakeCard } from "./take-card";
@@ -58,7 +59,6 @@ export function TakesView({ initial }: { initial: TakeSetView }) {
   const chosen = set.generations.find((take) => take.id === set.favouriteId) ?? null;
   const origin = useBrowserOrigin();
   const shareLink = chosen?.shareUrl ? shareLinkFor(chosen.shareUrl, origin) : null;
-  const error = favourite.error ?? remove.error;
 
   return (
     <div className="flex flex-col gap-6" data-testid="takes" data-running={running}>
@@ -105,11 +105,7 @@ export function TakesView({ initial }: { initial: TakeSetView }) {
           />
         ))}
       </ul>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {error.message}
-        </p>
-      ) : null}
+      <ErrorAlert error={favourite.error ?? remove.error} />
       <ConfirmDeleteDialog open={confirming} busy={remove.isPending} onConfirm={() => remove.mutate()} onCancel={() => setConfirming(false)} />
     </div>
   );

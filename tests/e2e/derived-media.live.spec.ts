@@ -2,18 +2,12 @@ import { readFile } from "node:fs/promises";
 import type { Page, Route } from "@playwright/test";
 import sharp from "sharp";
 import { expect, test } from "./fixtures";
-import { testImages } from "../support/images";
-import { GenerationPage } from "./pages/generation-page";
+import { finishedGeneration } from "./pages/finished-generation";
 import { HistoryPage } from "./pages/history-page";
-import { StudioPage } from "./pages/studio-page";
 
 /** A finished generation whose poster frame and renditions are made. */
 async function finishedWithDerivatives(page: Page, prompt: string): Promise<{ id: string; shareLink: string }> {
-  const studio = new StudioPage(page);
-  await studio.prepare((await testImages()).portrait, prompt);
-  const id = await studio.generate();
-  const generation = new GenerationPage(page);
-  await generation.expectPlaying();
+  const { id, generation } = await finishedGeneration(page, prompt);
   await expect
     .poll(
       async () => {

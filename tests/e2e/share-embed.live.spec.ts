@@ -2,9 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Frame, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { testImages } from "../support/images";
-import { GenerationPage } from "./pages/generation-page";
-import { StudioPage } from "./pages/studio-page";
+import { finishedGeneration } from "./pages/finished-generation";
 
 /** Another site: a page on a second loopback address that frames whatever HTML it is given. */
 async function foreignSite(body: string): Promise<{ url: string; close: () => Promise<void> }> {
@@ -15,15 +13,6 @@ async function foreignSite(body: string): Promise<{ url: string; close: () => Pr
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.2", resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.2:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-async function finishedGeneration(page: Page, prompt: string) {
-  const studio = new StudioPage(page);
-  await studio.prepare((await testImages()).portrait, prompt);
-  await studio.generate();
-  const generation = new GenerationPage(page);
-  await generation.expectPlaying();
-  return generation;
 }
 
 const clipboardAfterClicking = async (page: Page, testId: string) => {
@@ -45,7 +34,7 @@ test("the copy buttons give the link, the embed code, Markdown and BBCode; anoth
   baseURL,
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
-  const generation = await finishedGeneration(page, "embed me");
+  const { generation } = await finishedGeneration(page, "embed me");
   const link = await generation.shareLink().inputValue();
   const token = link.split("/s/")[1] ?? "";
   const poster = `${baseURL}/api/share/${token}/frame`;

@@ -1,22 +1,13 @@
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { FAKE_UPSTREAM_URL } from "../../playwright.config";
 import { fakeControl } from "../fake-upstream/control-client";
 import { testImages } from "../support/images";
+import { finishedGeneration } from "./pages/finished-generation";
 import { GenerationPage } from "./pages/generation-page";
 import { HistoryPage } from "./pages/history-page";
 import { StudioPage } from "./pages/studio-page";
 
 const fake = fakeControl(FAKE_UPSTREAM_URL);
-
-async function finishedGeneration(page: Page, prompt: string): Promise<{ id: string; generation: GenerationPage }> {
-  const studio = new StudioPage(page);
-  await studio.prepare((await testImages()).portrait, prompt);
-  const id = await studio.generate();
-  const generation = new GenerationPage(page);
-  await generation.expectPlaying();
-  return { id, generation };
-}
 
 test.afterEach(() => fake.setFaults({ expireResults: false }));
 
