@@ -13,7 +13,7 @@ export function perMinuteLimit(coordination: Pick<Coordination, "limiter">, name
       const decision = await limiter.consume(key, count);
       if (decision.allowed) return;
       const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-      throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
+      throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, undefined, { retryAfterSeconds: seconds });
     },
   };
 }

@@ -66,7 +66,15 @@ const inMinutes = (retryAfterMs: number) => {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 };
 
-const tooMany = (retryAfterMs: number) => new ApiError("rate_limited", `Too many wrong passwords. Try again in ${inMinutes(retryAfterMs)}.`);
+const retryAfter = (retryAfterMs: number) => ({ retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+
+const tooMany = (retryAfterMs: number) =>
+  new ApiError("rate_limited", `Too many wrong passwords. Try again in ${inMinutes(retryAfterMs)}.`, undefined, retryAfter(retryAfterMs));
 
 const pausedForNewAddresses = (retryAfterMs: number) =>
-  new ApiError("rate_limited", `Too many wrong passwords on this server: signing in from a new address is paused. Try again in ${inMinutes(retryAfterMs)}.`);
+  new ApiError(
+    "rate_limited",
+    `Too many wrong passwords on this server: signing in from a new address is paused. Try again in ${inMinutes(retryAfterMs)}.`,
+    undefined,
+    retryAfter(retryAfterMs),
+  );

@@ -84,6 +84,8 @@ describe("limits built on them", () => {
     expect(ApiError.is(refusal)).toBe(true);
     expect((refusal as ApiError).status).toBe(429);
     expect((refusal as ApiError).message).toMatch(/^You can do this once a minute\. Try again in (59|60) seconds\.$/);
+    // Retry-After says the same wait as the message.
+    expect((refusal as ApiError).message).toContain(`in ${(refusal as ApiError).retryAfterSeconds} seconds`);
   });
 
   it("a per-minute limit whose store fails lets the failure through (a 500), never a 429", async () => {
