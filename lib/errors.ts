@@ -32,6 +32,8 @@ const API_ERROR_BRAND = Symbol.for("portrait-live.ApiError");
 
 export class ApiError extends Error {
   readonly status: number;
+  /** Whole seconds until a limit has room again, sent as Retry-After. */
+  readonly retryAfterSeconds?: number;
   readonly [API_ERROR_BRAND] = true;
 
   /**
@@ -46,12 +48,13 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly field?: string,
-    /** What went wrong underneath, for the server's log only (a 5xx with a cause is logged). */
-    options?: { cause?: unknown },
+    /** `cause`: what went wrong underneath, for the server's log only (a 5xx with a cause is logged). */
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = "ApiError";
     this.status = API_ERROR_STATUS[code];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -1,10 +1,21 @@
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
-
 /** One limiter: `points` per `durationSeconds` per key, its keys kept apart from other limiters' by `name`. */
 export interface LimiterSpec {
   name: string;
   points: number;
   durationSeconds: number;
+}
+
+/** A limiter's answer. A refusal is an answer like any other, never a thrown error. */
+export type LimitDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** Counts attempts per key. Only a failing store throws (and that error is not a refusal). */
+export interface Limiter {
+  /** Takes `points` (default 1) of `key`'s allowance, or says how long until there is room again. */
+  consume(key: string, points?: number): Promise<LimitDecision>;
+  /** Gives `points` back to `key`. */
+  reward(key: string, points: number): Promise<void>;
+  /** Forgets everything `key` has used. */
+  delete(key: string): Promise<void>;
 }
 
 /** A message every instance hears (the one that sent it too). */
@@ -18,7 +29,7 @@ export type BusMessage = { type: "changed"; id: string } | { type: "nudge"; id: 
  */
 export interface Coordination {
   readonly kind: "process" | "postgres";
-  limiter(spec: LimiterSpec): RateLimiterAbstract;
+  limiter(spec: LimiterSpec): Limiter;
   /** Runs `work` while no other caller of the same lock, on any instance, runs theirs. */
   exclusive<T>(lock: LockName, work: () => Promise<T>): Promise<T>;
   publish(message: BusMessage): void;

@@ -7,6 +7,7 @@ import { RateLimiterPostgres } from "rate-limiter-flexible";
 import type { Logger } from "pino";
 import { LOCKS, type BusMessage, type Coordination, type LockName } from "./coordination";
 import { parseBusMessage } from "./bus-message";
+import { toLimiter } from "./limiter";
 
 /** Advisory-lock namespace of this app, so its locks never meet another app's on a shared server. */
 const LOCK_NAMESPACE = 0x504c; // "PL"
@@ -65,17 +66,19 @@ export async function createPostgresCoordination(options: PostgresCoordinationOp
   return {
     kind: "postgres",
     limiter: ({ name, points, durationSeconds }) =>
-      new RateLimiterPostgres({
-        storeClient: pool,
-        storeType: "pool",
-        tableName: "rate_limits",
-        // The table comes with the schema's migrations, so instances never race to create it.
-        tableCreated: true,
-        clearExpiredByTimeout: true,
-        keyPrefix: name,
-        points,
-        duration: durationSeconds,
-      }),
+      toLimiter(
+        new RateLimiterPostgres({
+          storeClient: pool,
+          storeType: "pool",
+          tableName: "rate_limits",
+          // The table comes with the schema's migrations, so instances never race to create it.
+          tableCreated: true,
+          clearExpiredByTimeout: true,
+          keyPrefix: name,
+          points,
+          duration: durationSeconds,
+        }),
+      ),
     async exclusive(lock, work) {
       let mutex = localLocks.get(lock);
       if (!mutex) localLocks.set(lock, (mutex = new Mutex()));

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { Mutex } from "async-mutex";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { BusMessage, Coordination, LockName } from "./coordination";
+import { toLimiter } from "./limiter";
 
 /** Coordination within one process: enough when the store is the SQLite file (one process). */
 export function createProcessCoordination(): Coordination {
@@ -11,7 +12,7 @@ export function createProcessCoordination(): Coordination {
   bus.setMaxListeners(0);
   return {
     kind: "process",
-    limiter: ({ name, points, durationSeconds }) => new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds }),
+    limiter: ({ name, points, durationSeconds }) => toLimiter(new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds })),
     exclusive(lock, work) {
       let mutex = locks.get(lock);
       if (!mutex) locks.set(lock, (mutex = new Mutex()));

@@ -7,7 +7,9 @@ export function errorResponse(error: ApiError, headers?: HeadersInit): Response 
   const body: ApiErrorBody = {
     error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
   };
-  return Response.json(body, { status: error.status, headers });
+  const answer = Response.json(body, { status: error.status, headers });
+  if (error.retryAfterSeconds !== undefined) answer.headers.set("Retry-After", String(error.retryAfterSeconds));
+  return answer;
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Coordination } from "@/lib/coordination/coordination";
 import { ApiError } from "@/lib/errors";
-import { isLimitRefusal } from "./limit-refusal";
 
 /**
  * A count per key per minute that answers 429 with when to try again once it is used up.
@@ -11,13 +10,10 @@ export function perMinuteLimit(coordination: Pick<Coordination, "limiter">, name
   const limiter = coordination.limiter({ name, points, durationSeconds: 60 });
   return {
     async consume(key: string, message: string, count = 1): Promise<void> {
-      try {
-        await limiter.consume(key, count);
-      } catch (error) {
-        if (!isLimitRefusal(error)) throw error;
-        const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-        throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
-      }
+      const decision = await limiter.consume(key, count);
+      if (decision.allowed) return;
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, undefined, { retryAfterSeconds: seconds });
     },
   };
 }

@@ -1,6 +1,4 @@
 import "server-only";
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
-import { isLimitRefusal } from "@/lib/limits/limit-refusal";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { forgetBefore, newSessionRecord, SESSION_LIFETIME_SECONDS } from "@/lib/sessions/session-policy";
@@ -8,25 +6,7 @@ import { services } from "@/lib/server/services";
 import { passwordMatches, passwordVersion } from "./password";
 import { liveSessionId, ownerSession } from "./session";
 
-const WINDOW_SECONDS = 15 * 60;
 const ALL_CLIENTS = "all-clients";
-
-interface LoginLimiters {
-  perClient: RateLimiterAbstract;
-  global: RateLimiterAbstract;
-}
-
-const globalForLogin = globalThis as unknown as { portraitLiveLoginLimiters?: LoginLimiters };
-
-/** Counted where the instances' shared counters live, so N instances allow what one would. */
-async function limiters(): Promise<LoginLimiters> {
-  const { coordination } = await services();
-  globalForLogin.portraitLiveLoginLimiters ??= {
-    perClient: coordination.limiter({ name: "login-client", points: env().LOGIN_ATTEMPTS_PER_15_MIN, durationSeconds: WINDOW_SECONDS }),
-    global: coordination.limiter({ name: "login-all", points: env().LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN, durationSeconds: WINDOW_SECONDS }),
-  };
-  return globalForLogin.portraitLiveLoginLimiters;
-}
 
 /**
  * Checks the password and starts a session. Every attempt takes its place in the limits
@@ -39,31 +19,23 @@ async function limiters(): Promise<LoginLimiters> {
 export async function logIn(request: Request, password: string, client: string): Promise<void> {
   const expected = env().APP_PASSWORD;
   if (!expected) throw new ApiError("not_found", "This server has no password; there is nothing to sign in to.");
-  const { perClient, global } = await limiters();
-  const { sessions } = await services();
+  const { loginLimiters, sessions } = await services();
+  const { perClient, global } = loginLimiters;
   const now = new Date();
 
-  await perClient.consume(client).catch((error: unknown) => {
-    if (isLimitRefusal(error)) throw tooMany(error.msBeforeNext);
-    throw error;
-  });
-  let globalRefusal: { msBeforeNext: number } | undefined;
-  try {
-    await global.consume(ALL_CLIENTS);
-  } catch (error) {
-    if (!isLimitRefusal(error)) throw error;
-    globalRefusal = error;
-  }
-  if (globalRefusal) {
+  const own = await perClient.consume(client);
+  if (!own.allowed) throw tooMany(own.retryAfterMs);
+  const all = await global.consume(ALL_CLIENTS);
+  if (!all.allowed) {
     const since = new Date(now.getTime() - SESSION_LIFETIME_SECONDS * 1000).toISOString();
-    if (!(await sessions.signedInFrom(client, since))) throw pausedForNewAddresses(globalRefusal.msBeforeNext);
+    if (!(await sessions.signedInFrom(client, since))) throw pausedForNewAddresses(all.retryAfterMs);
   }
 
   if (!passwordMatches(password, expected)) {
     throw new ApiError("unauthorized", "That password is not right.", "password");
   }
   await perClient.delete(client);
-  if (!globalRefusal) await global.reward(ALL_CLIENTS, 1);
+  if (all.allowed) await global.reward(ALL_CLIENTS, 1);
 
   const record = newSessionRecord(client, now);
   await sessions.insert(record);
@@ -89,12 +61,20 @@ export async function logOutEverywhere(request: Request): Promise<void> {
   (await ownerSession(request)).destroy();
 }
 
-const inMinutes = (msBeforeNext: number) => {
-  const minutes = Math.max(1, Math.ceil(msBeforeNext / 60_000));
+const inMinutes = (retryAfterMs: number) => {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 };
 
-const tooMany = (msBeforeNext: number) => new ApiError("rate_limited", `Too many wrong passwords. Try again in ${inMinutes(msBeforeNext)}.`);
+const retryAfter = (retryAfterMs: number) => ({ retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
 
-const pausedForNewAddresses = (msBeforeNext: number) =>
-  new ApiError("rate_limited", `Too many wrong passwords on this server: signing in from a new address is paused. Try again in ${inMinutes(msBeforeNext)}.`);
+const tooMany = (retryAfterMs: number) =>
+  new ApiError("rate_limited", `Too many wrong passwords. Try again in ${inMinutes(retryAfterMs)}.`, undefined, retryAfter(retryAfterMs));
+
+const pausedForNewAddresses = (retryAfterMs: number) =>
+  new ApiError(
+    "rate_limited",
+    `Too many wrong passwords on this server: signing in from a new address is paused. Try again in ${inMinutes(retryAfterMs)}.`,
+    undefined,
+    retryAfter(retryAfterMs),
+  );

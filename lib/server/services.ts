@@ -11,6 +11,7 @@ import { log } from "@/lib/log";
 import type { MediaStore } from "@/lib/media/media-store";
 import { mediaKindFor, openMediaStore } from "@/lib/media/open-media-store";
 import { createAdmissionGuard } from "@/lib/limits/admission-guard";
+import { createLoginLimiters, type LoginLimiters } from "@/lib/limits/login-limiters";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
 import { createKyselySessionRepository } from "@/lib/store/kysely-session-repository";
@@ -47,6 +48,7 @@ export interface Services {
   viewContext: ViewContext;
   sessions: SessionRepository;
   coordination: Coordination;
+  loginLimiters: LoginLimiters;
   takes: TakeService;
   queue: QueueService;
   derivatives: DerivativeService;
@@ -209,6 +211,7 @@ async function createServices(): Promise<Services> {
     viewContext: { publicBaseUrl },
     sessions: createKyselySessionRepository(db),
     coordination,
+    loginLimiters: createLoginLimiters(coordination, { perClient: config.LOGIN_ATTEMPTS_PER_15_MIN, global: config.LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN }),
     takes,
     queue,
     derivatives,

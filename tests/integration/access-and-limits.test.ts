@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 async function errorOf(response: Response) {
-  return { status: response.status, ...apiErrorBodySchema.parse(await response.json()).error };
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), ...apiErrorBodySchema.parse(await response.json()).error };
 }
 
 async function logIn(app: AppServer, password = PASSWORD): Promise<Response> {
@@ -125,6 +125,10 @@ describe("password mode", () => {
     const blocked = await errorOf(await logIn(app, "guess-again"));
     expect(blocked).toMatchObject({ status: 429, code: "rate_limited" });
     expect(blocked.message).toMatch(/Try again in \d+ minutes?/);
+    // The same wait in seconds, for clients that read the header rather than the message.
+    expect(Number(blocked.retryAfter)).toBeGreaterThan(14 * 60);
+    expect(Number(blocked.retryAfter)).toBeLessThanOrEqual(15 * 60);
+    expect(blocked.message).toContain(`${Math.ceil(Number(blocked.retryAfter) / 60)} minute`);
     // Even the right password waits now.
     expect((await logIn(app)).status).toBe(429);
   });
@@ -158,6 +162,9 @@ describe("spending and load limits", () => {
     const refused = await errorOf(await postGeneration(app.url, { image }));
     expect(refused).toMatchObject({ status: 429, code: "rate_limited" });
     expect(refused.message).toMatch(/2 generations a minute\. Try again in \d+ seconds?\./);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
+    expect(refused.message).toContain(`Try again in ${refused.retryAfter} second`);
   });
 
   it("limits creates across all clients", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "../support/app-server";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
+import { rawRequest } from "../support/raw-http";
 
 // Two instances on one Postgres database, each with its own DATA_DIR, as behind a load balancer.
 const PASSWORD = "correct horse battery staple";
@@ -48,5 +49,24 @@ describe("sessions across instances", () => {
     expect((await fetch(`${first.url}/api/sessions`, { method: "DELETE", headers: { Cookie: here } })).status).toBe(204);
     expect((await history(second, there)).status).toBe(401);
     expect((await history(first, there)).status).toBe(401);
+  });
+
+  it("sign-in attempts count together across instances: past the limit either answers 429 with Retry-After", async () => {
+    // A loopback address of its own, so the other tests' sign-ins do not share its count.
+    const attempt = (app: AppServer, password: string) =>
+      rawRequest(`${app.url}/api/session`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ password }),
+        from: "127.0.0.9",
+      });
+    // LOGIN_ATTEMPTS_PER_15_MIN defaults to 10: five wrong tries on each instance use them up.
+    for (let i = 0; i < 10; i++) expect((await attempt(i % 2 === 0 ? first : second, `guess-${i}`)).status).toBe(401);
+    for (const app of [first, second]) {
+      const refused = await attempt(app, PASSWORD);
+      expect(refused.status).toBe(429);
+      expect((refused.json() as { error: { message: string } }).error.message).toMatch(/^Too many wrong passwords\. Try again in 15 minutes\.$/);
+      expect(Number(refused.headers["retry-after"])).toBeGreaterThan(14 * 60);
+    }
   });
 });

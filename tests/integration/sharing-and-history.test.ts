@@ -5,6 +5,7 @@ import { createGeneration, waitForFinal } from "../support/api";
 import type { AppServer } from "../support/app-server";
 import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
+import { rawRequest } from "../support/raw-http";
 
 const API_KEY = "vtx-sharing-secret-0a4d";
 // The public origin differs from the address we test on, as behind a reverse proxy.
@@ -95,6 +96,48 @@ describe("share links", () => {
     expect(newToken).not.toBe(oldToken);
     expect((await fetch(`${app.url}/s/${newToken}`)).status).toBe(200);
     expect((await fetch(`${app.url}/s/${oldToken}`)).status).toBe(404);
+  });
+
+  it("a new link with an empty JSON body gets the defaults, as with no body at all", async () => {
+    const done = await finished();
+    const url = `${app.url}/api/generations/${done.id}/share`;
+    const json = { "Content-Type": "application/json" };
+    // fetch with the header and no body; curl -X POST -H '…json' (no length, chunked here); an explicit zero length.
+    const answers = [
+      await fetch(url, { method: "POST", headers: json }),
+      await rawRequest(url, { method: "POST", headers: json }),
+      await rawRequest(url, { method: "POST", headers: json, body: "" }),
+    ];
+    const tokens = new Set([tokenOf(done.shareUrl)]);
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      const view = generationViewSchema.parse(await answer.json());
+      expect(view.shareExpiresAt).toBeNull();
+      tokens.add(tokenOf(view.shareUrl));
+    }
+    // Each was a new link.
+    expect(tokens.size).toBe(4);
+  });
+
+  it("an empty body is still refused where the body is required; where it is optional, a body that is there must be JSON and small", async () => {
+    const done = await finished();
+    const json = { "Content-Type": "application/json" };
+    for (const path of [`/api/generations/${done.id}/share`, `/api/generations/${done.id}`]) {
+      const refused = await fetch(`${app.url}${path}`, { method: "PATCH", headers: json });
+      expect(refused.status, path).toBe(400);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe("The request body is empty.");
+    }
+    const notJson = await fetch(`${app.url}/api/generations/${done.id}/share`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "7d" });
+    expect(notJson.status).toBe(415);
+    const tooLarge = await fetch(`${app.url}/api/generations/${done.id}/share`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ expiresIn: "x".repeat(2048) }),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { error: { message: string } }).error.message).toBe("The request body is larger than 1 KB.");
+    const after = generationViewSchema.parse(await (await fetch(`${app.url}/api/generations/${done.id}`)).json());
+    expect(after.shareUrl).toBe(done.shareUrl);
   });
 
   it("can hide the prompt from the public page", async () => {

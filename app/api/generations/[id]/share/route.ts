@@ -1,7 +1,7 @@
 import { newShareLinkBodySchema, shareExpiryBodySchema } from "@/lib/contracts/share";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { parseOrThrow } from "@/lib/http/parse";
-import { readJsonBody } from "@/lib/http/read-body";
+import { readJsonBody, readOptionalJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/security/access";
@@ -9,18 +9,14 @@ import { services } from "@/lib/server/services";
 
 const MAX_BODY_BYTES = 1024;
 
-/** A body is optional on POST: scripts that send none get a link that never expires. */
-function optionalJsonBody(request: Request): Promise<unknown> {
-  const headers = request.headers;
-  const empty = !headers.get("content-type") && !headers.get("transfer-encoding") && Number(headers.get("content-length") ?? 0) === 0;
-  return empty ? Promise.resolve({}) : readJsonBody(request, MAX_BODY_BYTES);
-}
-
-/** A new share link (`{ expiresIn? }`); the previous one stops working at once. */
+/**
+ * A new share link (`{ expiresIn? }`); the previous one stops working at once. The body is
+ * optional: none, or an empty one, gets a link that never expires.
+ */
 export const POST = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
-  const body = parseOrThrow(newShareLinkBodySchema, await optionalJsonBody(request));
+  const body = parseOrThrow(newShareLinkBodySchema, await readOptionalJsonBody(request, MAX_BODY_BYTES));
   const { generations, viewContext } = await services();
   return Response.json(toGenerationView(await generations.renewShareLink(id, body.expiresIn), viewContext));
 });
