@@ -7,6 +7,7 @@ import { type GenerationRecord } from "@/lib/generations/generation-record";
 import { newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createDerivativeService, type DerivativeService } from "@/lib/media/derivatives/derivative-service";
 import type { DerivativeRunner } from "@/lib/media/derivatives/derivative-runner";
+import { measuredSize } from "@/lib/media/derivatives/video-dimensions";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import type { MediaStore } from "@/lib/media/media-store";
 import { createKyselyDerivativeRepository } from "@/lib/store/kysely-derivative-repository";
@@ -106,7 +107,7 @@ describe("the derived-media queue", () => {
       ]),
     );
     expect(await service.readyKey(generation, "web")).toBe(`derived/${generation.id}/web.mp4`);
-    expect(await service.videoDimensions(generation.id)).toEqual({ width: 720, height: 960 });
+    expect(measuredSize(await service.listFor(generation.id))).toEqual({ width: 720, height: 960 });
   });
 
   it("retries a failing job three times, then reports it failed with a plain message; asking again retries", async () => {

@@ -5,7 +5,6 @@ import { LIGHT_MEDIA } from "@/components/generation/result-player";
 import { LoopDownloads } from "@/components/share/loop-downloads";
 import { sharedVideoPath } from "@/lib/generations/to-generation-view";
 import { sharedFramePath, sharedLoopsPath } from "@/lib/media/derivatives/derived-media";
-import { derivedMediaFor } from "@/lib/media/derivatives/video-dimensions";
 import { services } from "@/lib/server/services";
 import { PROVIDER_NAME, type ShareCard } from "@/lib/share/share-card";
 import { loadSharedVideo } from "./load-shared-generation";
@@ -74,10 +73,10 @@ export default async function SharedVideoPage({ params }: Props) {
   const { token } = await params;
   const shared = await loadSharedVideo(token);
   if (!shared) notFound();
-  const { record, card } = shared;
+  const { record, card, derived } = shared;
   const created = new Date(record.createdAt);
   const { derivatives } = await services();
-  const [derived, loopsAllowed] = await Promise.all([derivedMediaFor(record.id, sharedVideoPath(token)), derivatives.shareLoops(record.id)]);
+  const loopsAllowed = await derivatives.shareLoops(record.id);
   return (
     <main className="mx-auto flex min-h-dvh max-w-3xl flex-col items-center gap-6 px-4 py-10">
       <VideoTags card={card} />

@@ -54,7 +54,6 @@ export interface DerivativeService {
    * before they existed) they are queued now.
    */
   readyKey(record: GenerationRecord, kind: DerivativeKind): Promise<string | null>;
-  videoDimensions(generationId: string): Promise<{ width: number; height: number } | null>;
   shareLoops(generationId: string): Promise<boolean>;
   setShareLoops(generationId: string, allowed: boolean): Promise<void>;
   /** Removes every derived file of a deleted generation (the sweep catches any a crash left). */
@@ -234,12 +233,6 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
         await ensureBase(record.id);
       }
       return null;
-    },
-
-    async videoDimensions(generationId) {
-      const jobs = await repository.listFor(generationId);
-      const known = jobs.find((job) => (job.kind === "poster" || job.kind === "web") && job.state === "ready" && job.width && job.height);
-      return known?.width && known.height ? { width: known.width, height: known.height } : null;
     },
 
     async removeAll(generationId) {

@@ -2,12 +2,10 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { GenerationDetail } from "@/components/generation/generation-detail";
 import { generationIdSchema } from "@/lib/contracts/generation";
-import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { framePath } from "@/lib/media/derivatives/derived-media";
-import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { requireOwnerPage } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
-import { annotateView } from "@/lib/takes/annotate-views";
 
 export const metadata: Metadata = { title: "Your video · Portrait Live" };
 
@@ -19,10 +17,10 @@ export default async function GenerationPage({ params }: Props) {
   await requireOwnerPage(`/g/${id}`);
   const parsed = generationIdSchema.safeParse(id);
   if (!parsed.success) notFound();
-  const { generations, viewContext, takes, queue } = await services();
-  const record = await generations.get(parsed.data).catch(() => undefined);
+  const sources = await services();
+  const record = await sources.generations.get(parsed.data).catch(() => undefined);
   if (!record) notFound();
-  const initial = await withVideoDimensions(await annotateView(toGenerationView(record, viewContext), { takes, queue }));
+  const initial = await generationViewFor(record, sources);
   return (
     <main className="mx-auto w-full max-w-6xl px-4 py-8">
       {/* The poster is the first thing on screen: fetch it before the player asks for it (React puts this in <head>). */}
