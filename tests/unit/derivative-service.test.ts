@@ -81,7 +81,6 @@ describe("the derived-media queue", () => {
       instanceId: "unit-instance",
       log: { info: () => undefined, warn: () => undefined },
       maxBytes: 10_000_000,
-      pollMs: 50,
       sweepMs: 60_000,
     });
     await service.start();
