@@ -88,11 +88,12 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
   let again = false;
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
-  let unsubscribe = () => {};
+  let unsubscribe: (() => void) | null = null;
 
   /** Work was queued: this worker and every other instance's look for it now. */
   function announce() {
-    kick();
+    // A listening sender hears its own message (both coordinations deliver it locally at once).
+    if (!unsubscribe) kick();
     options.bus?.publish({ type: "derivatives_queued" });
   }
 
@@ -278,7 +279,7 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
       unsubscribe =
         options.bus?.subscribe((message) => {
           if (message.type === "derivatives_queued") kick();
-        }) ?? (() => {});
+        }) ?? null;
       timers.push(setInterval(() => void sweep().then(kick), options.sweepMs ?? 60_000));
       for (const timer of timers) timer.unref();
       void sweep().then(kick);
@@ -286,7 +287,8 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
 
     async stop() {
       stopped = true;
-      unsubscribe();
+      unsubscribe?.();
+      unsubscribe = null;
       for (const timer of timers) clearInterval(timer);
       await draining;
     },
