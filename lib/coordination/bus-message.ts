@@ -6,6 +6,7 @@ const envelopeSchema = z.object({
   body: z.discriminatedUnion("type", [
     z.object({ type: z.literal("changed"), id: z.string().min(1).max(64) }),
     z.object({ type: z.literal("nudge"), id: z.string().min(1).max(64) }),
+    z.object({ type: z.literal("derivatives_queued") }),
   ]),
 });
 

@@ -19,7 +19,11 @@ export interface Limiter {
 }
 
 /** A message every instance hears (the one that sent it too). */
-export type BusMessage = { type: "changed"; id: string } | { type: "nudge"; id: string };
+export type BusMessage =
+  | { type: "changed"; id: string }
+  | { type: "nudge"; id: string }
+  /** Derived-media work was queued: every instance's worker looks for it (instead of polling). */
+  | { type: "derivatives_queued" };
 
 /**
  * What instances of one installation share beyond the store itself: rate-limit counters,

@@ -85,12 +85,13 @@ async function createServices(): Promise<Services> {
     runner: createFfmpegRunner(),
     findGeneration: (id) => baseRepository.findById(id),
     instanceId,
+    bus: coordination,
     log: log().child({ component: "derivatives" }),
     maxBytes: config.MAX_RESULT_BYTES,
   });
-  const repository = observeWrites(baseRepository, (id) => {
+  const repository = observeWrites(baseRepository, (id, transition) => {
     events.emit(id);
-    derivatives.noticeChange(id);
+    derivatives.noticeChange(id, transition);
   });
   const swept = await media.sweep().catch((error: unknown) => {
     log().warn({ err: error }, "could not sweep unfinished media writes");

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { sharedVideoPath, sharePath } from "@/lib/generations/to-generation-view";
 import { sharedSmallFramePath } from "@/lib/media/derivatives/media-paths";
-import type { VideoDimensions } from "@/lib/media/mp4-dimensions";
+import type { VideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { PROVIDER_NAME, SHARE_TITLE } from "./share-card";
 
 /**

@@ -2,7 +2,7 @@ import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import { sharedVideoPath, sharePath } from "@/lib/generations/to-generation-view";
 import { sharedFramePath } from "@/lib/media/derivatives/media-paths";
-import type { VideoDimensions } from "@/lib/media/mp4-dimensions";
+import type { VideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 
 export const SHARE_TITLE = "A portrait, brought to life";
 export const PROVIDER_NAME = "Portrait Live";

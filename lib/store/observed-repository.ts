@@ -1,8 +1,11 @@
 import "server-only";
-import type { GenerationRepository } from "@/lib/generations/generation-repository";
+import type { GenerationRepository, GenerationTransition } from "@/lib/generations/generation-repository";
 
-/** Reports every write, whoever made it (tracker, routes), without them having to remember. */
-export function observeWrites(repository: GenerationRepository, changed: (id: string) => void): GenerationRepository {
+/**
+ * Reports every write, whoever made it (tracker, routes), without them having to remember;
+ * an applied update comes with its transition, so listeners need not read the record back.
+ */
+export function observeWrites(repository: GenerationRepository, changed: (id: string, transition?: GenerationTransition) => void): GenerationRepository {
   return {
     ...repository,
     async insert(record) {
@@ -12,7 +15,7 @@ export function observeWrites(repository: GenerationRepository, changed: (id: st
     },
     async update(id, transition) {
       const updated = await repository.update(id, transition);
-      if (updated) changed(id);
+      if (updated) changed(id, transition);
       return updated;
     },
     async delete(id) {

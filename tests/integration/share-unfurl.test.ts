@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generationViewSchema, type GenerationView } from "@/lib/contracts/generation";
 import { oembedVideoSchema } from "@/lib/contracts/oembed";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
-import { createGeneration, waitForFinal } from "../support/api";
+import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
 import { expectServerErrors, startApp, type AppServer } from "../support/app-server";
 import { makePortrait, toDataUrl } from "../support/portraits";
 
@@ -72,6 +72,56 @@ function headOf(html: string) {
 
 /** Our public URLs name PUBLIC_BASE_URL; the test reaches the same server on loopback. */
 const onLoopback = (server: AppServer, url: string) => url.replace(PUBLIC_BASE, server.url);
+
+const videoTag = (html: string, marker = "") =>
+  attributes([...html.matchAll(/<video\b[^>]*>/g)].map((match) => match[0]).find((tag) => tag.includes(marker)) ?? "");
+const size = (width: unknown, height: unknown) => `${String(width ?? "?")}x${String(height ?? "?")}`;
+
+/** The size each surface announces for one shared generation, as "WxH" ("?" where it gives none). */
+async function announcedSizes(server: AppServer, id: string, token: string) {
+  const page = await (await fetch(`${server.url}/s/${token}`)).text();
+  const { one } = headOf(page);
+  const sharePlayer = videoTag(page);
+  const oembed = oembedVideoSchema.parse(await (await fetch(`${server.url}/api/oembed?url=${encodeURIComponent(`${PUBLIC_BASE}/s/${token}`)}`)).json());
+  const iframe = attributes(/<iframe\b[^>]*>/.exec(oembed.html)?.[0] ?? "");
+  const embed = videoTag(await (await fetch(`${server.url}/s/${token}/embed`)).text());
+  const owner = await getGeneration(server.url, id);
+  const ownerPlayer = videoTag(await (await fetch(`${server.url}/g/${id}`)).text(), 'data-testid="result-video"');
+  return {
+    "og:video": size(one("og:video:width"), one("og:video:height")),
+    "og:image": size(one("og:image:width"), one("og:image:height")),
+    "twitter:player": size(one("twitter:player:width"), one("twitter:player:height")),
+    "share page player": size(sharePlayer.width, sharePlayer.height),
+    oEmbed: size(oembed.width, oembed.height),
+    "oEmbed iframe": size(iframe.width, iframe.height),
+    embed: size(embed.width, embed.height),
+    "owner's view": size(owner.videoWidth, owner.videoHeight),
+    "owner's player": size(ownerPlayer.width, ownerPlayer.height),
+  };
+}
+
+const everywhere = (shared: string, owner: string) => ({
+  "og:video": shared,
+  "og:image": shared,
+  "twitter:player": shared,
+  "share page player": shared,
+  oEmbed: shared,
+  "oEmbed iframe": shared,
+  embed: shared,
+  "owner's view": owner,
+  "owner's player": owner,
+});
+
+/** As a result stored before derived media existed: no jobs, so nothing measured. */
+const deleteDerivedMedia = (server: AppServer, id: string) => {
+  const db = new SqliteDatabase(path.join(server.dataDir, "portrait-live.sqlite"));
+  try {
+    db.pragma("busy_timeout = 5000");
+    db.prepare("delete from media_derivatives where generation_id = ?").run(id);
+  } finally {
+    db.close();
+  }
+};
 
 const expireInDatabase = (server: AppServer, token: string) => {
   const db = new SqliteDatabase(path.join(server.dataDir, "portrait-live.sqlite"));
@@ -177,14 +227,31 @@ describe("a share page's preview tags", () => {
     await player.text();
   });
 
-  it("announce the size of the video the provider made, not the size that was asked for", async () => {
-    // A 2:3 portrait asks for 720×1080; the provider's file is 720×960.
-    const { token } = await shared(app, { width: 800, height: 1200 });
-    const { one } = headOf(await (await fetch(`${app.url}/s/${token}`)).text());
-    expect([one("og:video:width"), one("og:video:height")]).toEqual(["720", "960"]);
-    expect([one("og:image:width"), one("og:image:height")]).toEqual(["720", "960"]);
-    expect([one("twitter:player:width"), one("twitter:player:height")]).toEqual(["720", "960"]);
-  });
+  it(
+    "announce one size everywhere: the size asked for until the video is measured, then the provider's real size in the tags, oEmbed, embed and both players",
+    { timeout: 180_000 },
+    async () => {
+      // A 2:3 portrait asks for 720×1080; the provider's file is 720×960.
+      const { view, token } = await shared(app, { width: 800, height: 1200 });
+      await waitFor(async () => {
+        const current = await getGeneration(app.url, view.id);
+        return current.videoWidth && current.webVideoUrl && current.lightVideoUrl ? current : undefined;
+      }, 90_000);
+      expect(await announcedSizes(app, view.id, token)).toEqual(everywhere("720x960", "720x960"));
+
+      // Before the video is measured (here: as a result stored before derived media existed), no
+      // surface reads the file itself: the shared ones announce the size asked for, the owner's player none yet.
+      deleteDerivedMedia(app, view.id);
+      expect(await announcedSizes(app, view.id, token)).toEqual(everywhere("720x1080", "?x?"));
+
+      // Playing the video queues the measuring again; then every surface agrees on the real size.
+      const play = await fetch(`${app.url}/api/share/${token}/video`, { headers: { Range: "bytes=0-1" } });
+      expect(play.status).toBe(206);
+      await play.arrayBuffer();
+      await waitFor(async () => (await getGeneration(app.url, view.id)).videoWidth, 90_000);
+      expect(await announcedSizes(app, view.id, token)).toEqual(everywhere("720x960", "720x960"));
+    },
+  );
 
   it("leave the prompt out when the owner hides it", async () => {
     const { view, token } = await shared(app, VIDEO, "a secret prompt");

@@ -8,6 +8,7 @@ import { type GenerationRecord } from "@/lib/generations/generation-record";
 import { newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createDerivativeService, type DerivativeService } from "@/lib/media/derivatives/derivative-service";
 import type { DerivativeRunner } from "@/lib/media/derivatives/derivative-runner";
+import { measuredSize } from "@/lib/media/derivatives/video-dimensions";
 import { createLocalMediaStore } from "@/lib/media/local-media-store";
 import type { MediaStore } from "@/lib/media/media-store";
 import { createKyselyDerivativeRepository } from "@/lib/store/kysely-derivative-repository";
@@ -89,7 +90,6 @@ describe("the derived-media queue", () => {
       instanceId: "unit-instance",
       log: { info: () => undefined, warn: () => undefined },
       maxBytes: 10_000_000,
-      pollMs: 50,
       sweepMs: 60_000,
     });
     await service.start();
@@ -119,7 +119,7 @@ describe("the derived-media queue", () => {
     // What a page shows first is made first.
     expect(stats.order.slice(0, 2)).toEqual(["preview.webp", "poster.jpg"]);
     expect((await service.find({ generationId: generation.id, kind: "preview", pingPong: false }))?.width).toBe(540);
-    expect(await service.videoDimensions(generation.id)).toEqual({ width: 720, height: 960 });
+    expect(measuredSize(await service.listFor(generation.id))).toEqual({ width: 720, height: 960 });
   });
 
   it("retries a failing job three times, then reports it failed with a plain message; asking again retries", async () => {

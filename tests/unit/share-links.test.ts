@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeTestPattern, ffmpegBinary } from "../../bench/support/test-pattern-clip";
 import { oembedQuerySchema } from "@/lib/contracts/oembed";
 import { newShareLinkBodySchema, shareExpiresAt, shareExpiryBodySchema } from "@/lib/contracts/share";
-import { readMp4Dimensions } from "@/lib/media/mp4-dimensions";
+import { createFfmpegRunner } from "@/lib/media/derivatives/ffmpeg-runner";
 import { embedIframe, fitWithin } from "@/lib/share/share-card";
 import { isShareLinkLive } from "@/lib/share/share-link-state";
 import { shareSnippets } from "@/lib/share/share-snippets";
@@ -21,27 +21,15 @@ function clip(name: string, size: string, extra: string[] = []): Buffer {
   return readFileSync(file);
 }
 
-const reader = (bytes: Buffer) => {
-  const reads: Array<[number, number]> = [];
-  const readAt = async (offset: number, length: number) => {
-    reads.push([offset, length]);
-    return bytes.subarray(offset, offset + length);
-  };
-  return { readAt, reads };
-};
+/** The size every page and preview announces is the one ffmpeg measures once, when it makes the frame and the remux. */
+const probe = (name: string) => createFfmpegRunner({ binary: ffmpegBinary() }).probe(path.join(folder, name));
 
-describe("the MP4 frame size", () => {
-  it("is read from the movie box at the start of the file", async () => {
-    const bytes = clip("faststart.mp4", "720x960", ["-movflags", "+faststart"]);
-    expect(await readMp4Dimensions(bytes.length, reader(bytes).readAt)).toEqual({ width: 720, height: 960 });
-  });
-
-  it("is read from the movie box at the end, without reading the media data", async () => {
-    const bytes = clip("at-end.mp4", "1280x720");
-    const { readAt, reads } = reader(bytes);
-    expect(await readMp4Dimensions(bytes.length, readAt)).toEqual({ width: 1280, height: 720 });
-    const read = reads.reduce((sum, [, length]) => sum + Math.min(length, bytes.length), 0);
-    expect(read).toBeLessThan(bytes.length / 2);
+describe("the measured frame size", () => {
+  it("is read whether the movie box is at the start or the end of the file", async () => {
+    clip("faststart.mp4", "720x960", ["-movflags", "+faststart"]);
+    expect(await probe("faststart.mp4")).toMatchObject({ width: 720, height: 960 });
+    clip("at-end.mp4", "1280x720");
+    expect(await probe("at-end.mp4")).toMatchObject({ width: 1280, height: 720 });
   });
 
   it("reports a quarter-turned track as players show it", async () => {
@@ -61,15 +49,14 @@ describe("the MP4 frame size", () => {
       path.join(folder, "rotated.mp4"),
     ]);
     expect(result.status).toBe(0);
-    const bytes = readFileSync(path.join(folder, "rotated.mp4"));
-    expect(await readMp4Dimensions(bytes.length, reader(bytes).readAt)).toEqual({ width: 720, height: 1280 });
+    expect(await probe("rotated.mp4")).toMatchObject({ width: 720, height: 1280 });
   });
 
-  it("gives nothing for a file that is not an MP4 or is cut short", async () => {
-    const text = Buffer.from("<html>not a video</html>");
-    expect(await readMp4Dimensions(text.length, reader(text).readAt)).toBeUndefined();
-    const cut = clip("cut.mp4", "640x480").subarray(0, 2000);
-    expect(await readMp4Dimensions(cut.length, reader(cut).readAt)).toBeUndefined();
+  it("fails for a file that is not an MP4 or is cut short", async () => {
+    writeFileSync(path.join(folder, "page.mp4"), "<html>not a video</html>");
+    await expect(probe("page.mp4")).rejects.toThrow(/no video stream/);
+    writeFileSync(path.join(folder, "cut.mp4"), clip("whole.mp4", "640x480").subarray(0, 2000));
+    await expect(probe("cut.mp4")).rejects.toThrow(/no video stream/);
   });
 });
 

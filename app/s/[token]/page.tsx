@@ -6,7 +6,6 @@ import { LoopDownloads } from "@/components/share/loop-downloads";
 import { sharedVideoPath } from "@/lib/generations/to-generation-view";
 import { sharedLoopsPath, sharedSmallFramePath } from "@/lib/media/derivatives/media-paths";
 import { inlinePoster } from "@/lib/media/derivatives/inline-poster";
-import { derivedMediaFor } from "@/lib/media/derivatives/video-dimensions";
 import { services } from "@/lib/server/services";
 import { PROVIDER_NAME, type ShareCard } from "@/lib/share/share-card";
 import { loadSharedVideo } from "./load-shared-generation";
@@ -75,14 +74,10 @@ export default async function SharedVideoPage({ params }: Props) {
   const { token } = await params;
   const shared = await loadSharedVideo(token);
   if (!shared) notFound();
-  const { record, card } = shared;
+  const { record, card, derived } = shared;
   const created = new Date(record.createdAt);
   const { derivatives, media } = await services();
-  const [derived, loopsAllowed, inline] = await Promise.all([
-    derivedMediaFor(record.id, sharedVideoPath(token)),
-    derivatives.shareLoops(record.id),
-    inlinePoster(derivatives, media, record),
-  ]);
+  const [loopsAllowed, inline] = await Promise.all([derivatives.shareLoops(record.id), inlinePoster(derivatives, media, record)]);
   return (
     <main className="mx-auto flex min-h-dvh max-w-3xl flex-col items-center gap-6 px-4 py-10">
       <VideoTags card={card} />

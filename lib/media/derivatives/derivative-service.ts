@@ -6,7 +6,9 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { imageSize } from "image-size";
+import type { Coordination } from "@/lib/coordination/coordination";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
+import type { GenerationTransition } from "@/lib/generations/generation-repository";
 import { mp4HeadProblem } from "@/lib/media/is-mp4";
 import type { MediaStore } from "@/lib/media/media-store";
 import type { DerivativeRunner, LoopFormat, VideoFacts } from "./derivative-runner";
@@ -28,8 +30,15 @@ export interface DerivativeServiceOptions {
   log: Log;
   /** How long a started job stays this instance's without a heartbeat. */
   leaseMs?: number;
-  /** How often to look for work other instances queued and for results without derivatives. */
-  pollMs?: number;
+  /**
+   * Tells every instance's worker of newly queued work (and hears theirs), so none has to poll.
+   * Without it only this instance's own requests and the sweep wake the worker.
+   */
+  bus?: Pick<Coordination, "publish" | "subscribe">;
+  /**
+   * The safety net: how often to look for work a lost message left queued, jobs whose worker's
+   * lease ran out, results without derivatives and files of deleted generations.
+   */
   sweepMs?: number;
   maxBytes: number;
   now?: () => Date;
@@ -54,13 +63,15 @@ export interface DerivativeService {
    * before they existed) they are queued now.
    */
   readyKey(record: GenerationRecord, kind: DerivativeKind): Promise<string | null>;
-  videoDimensions(generationId: string): Promise<{ width: number; height: number } | null>;
   shareLoops(generationId: string): Promise<boolean>;
   setShareLoops(generationId: string, allowed: boolean): Promise<void>;
   /** Removes every derived file of a deleted generation (the sweep catches any a crash left). */
   removeAll(generationId: string): Promise<void>;
-  /** A write to a generation happened: a newly stored result gets its derivatives. */
-  noticeChange(generationId: string): void;
+  /**
+   * A write to a generation was applied (`transition`: the update's; none for inserts and
+   * deletes): a newly stored result gets its derivatives. Never reads the store.
+   */
+  noticeChange(generationId: string, transition?: GenerationTransition): void;
   kick(): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -77,6 +88,14 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
   let again = false;
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
+  let unsubscribe: (() => void) | null = null;
+
+  /** Work was queued: this worker and every other instance's look for it now. */
+  function announce() {
+    // A listening sender hears its own message (both coordinations deliver it locally at once).
+    if (!unsubscribe) kick();
+    options.bus?.publish({ type: "derivatives_queued" });
+  }
 
   async function ensureBase(generationId: string, opts: { backfill?: boolean } = {}) {
     if (based.has(generationId)) return;
@@ -84,7 +103,7 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
       await repository.request({ generationId, kind, pingPong: false }, PRIORITY[kind] + (opts.backfill ? BACKFILL : 0), iso());
     }
     based.add(generationId);
-    kick();
+    announce();
   }
 
   function kick() {
@@ -225,7 +244,7 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
 
     async requestLoop(generationId, format, pingPong) {
       const job = await repository.request({ generationId, kind: format, pingPong }, PRIORITY[format], iso());
-      if (job.state === "queued") kick();
+      if (job.state === "queued") announce();
       return job;
     },
 
@@ -241,12 +260,6 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
       return null;
     },
 
-    async videoDimensions(generationId) {
-      const jobs = await repository.listFor(generationId);
-      const known = jobs.find((job) => (job.kind === "poster" || job.kind === "web") && job.state === "ready" && job.width && job.height);
-      return known?.width && known.height ? { width: known.width, height: known.height } : null;
-    },
-
     async removeAll(generationId) {
       based.delete(generationId);
       for (const job of await repository.listFor(generationId)) {
@@ -257,18 +270,21 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
       }
     },
 
-    noticeChange(generationId) {
-      if (based.has(generationId) || stopped) return;
-      void options
-        .findGeneration(generationId)
-        .then((record) => (record?.status === "succeeded" && record.resultKey ? ensureBase(generationId) : undefined))
-        .catch((error: unknown) => log.warn({ err: error, generationId }, "could not queue derivatives"));
+    noticeChange(generationId, transition) {
+      // Only the write that stores a result matters; every other write (progress, sharing) costs
+      // nothing. Results stored before derived media existed are found on first use or by the sweep.
+      if (stopped || based.has(generationId) || transition?.kind !== "stored") return;
+      ensureBase(generationId).catch((error: unknown) => log.warn({ err: error, generationId }, "could not queue derivatives"));
     },
 
     async start() {
       const released = await repository.releaseAll(options.instanceId);
       if (released > 0) log.info({ released }, "resuming derivative jobs interrupted by a restart");
-      timers.push(setInterval(kick, options.pollMs ?? 5_000));
+      // No polling: queued work is announced on the bus; the slow sweep catches what a lost message or a dead worker left.
+      unsubscribe =
+        options.bus?.subscribe((message) => {
+          if (message.type === "derivatives_queued") kick();
+        }) ?? null;
       timers.push(setInterval(() => void sweep().then(kick), options.sweepMs ?? 60_000));
       for (const timer of timers) timer.unref();
       void sweep().then(kick);
@@ -276,6 +292,8 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
 
     async stop() {
       stopped = true;
+      unsubscribe?.();
+      unsubscribe = null;
       for (const timer of timers) clearInterval(timer);
       await draining;
     },

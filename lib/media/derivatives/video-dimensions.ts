@@ -1,10 +1,24 @@
-import "server-only";
-import type { GenerationView } from "@/lib/contracts/generation";
-import { services } from "@/lib/server/services";
+import type { GenerationRecord } from "@/lib/generations/generation-record";
+import { outputSize } from "@/lib/upstream/output-size";
+import type { DerivativeRecord } from "./derivative-record";
 
-/** The stored video's real size (read from the file once), or null until it has been read. */
-export async function videoDimensionsFor(generationId: string): Promise<{ width: number; height: number } | null> {
-  return (await services()).derivatives.videoDimensions(generationId);
+export interface VideoDimensions {
+  width: number;
+  height: number;
+}
+
+/**
+ * The stored video's real size, as ffmpeg measured it when it made the frame or the remux (kept
+ * on that job's row, so it is read once for every instance); null until one of them is made.
+ */
+export function measuredSize(jobs: readonly DerivativeRecord[]): VideoDimensions | null {
+  const known = jobs.find((job) => (job.kind === "poster" || job.kind === "web") && job.state === "ready" && job.width && job.height);
+  return known?.width && known.height ? { width: known.width, height: known.height } : null;
+}
+
+/** The size to announce (share tags, oEmbed, embed): the measured one, and the size asked of the provider until then. */
+export function videoSizeFor(record: Pick<GenerationRecord, "inputWidth" | "inputHeight">, jobs: readonly DerivativeRecord[]): VideoDimensions {
+  return measuredSize(jobs) ?? outputSize(record.inputWidth, record.inputHeight);
 }
 
 export interface DerivedMediaView {
@@ -15,10 +29,9 @@ export interface DerivedMediaView {
   lightVideoUrl: string | null;
 }
 
-/** What the player needs of a result's derived media; `videoBase` is the video route (owner's or shared). */
-export async function derivedMediaFor(generationId: string, videoBase: string): Promise<DerivedMediaView> {
-  const { derivatives } = await services();
-  const [size, jobs] = await Promise.all([derivatives.videoDimensions(generationId), derivatives.listFor(generationId)]);
+/** What the player needs of a result's derived media, from its jobs; `videoBase` is the video route (owner's or shared). */
+export function derivedMediaOf(jobs: readonly DerivativeRecord[], videoBase: string): DerivedMediaView {
+  const size = measuredSize(jobs);
   const ready = (kind: "web" | "light") => jobs.some((job) => job.kind === kind && job.state === "ready");
   return {
     videoWidth: size?.width ?? null,
@@ -26,10 +39,4 @@ export async function derivedMediaFor(generationId: string, videoBase: string): 
     webVideoUrl: ready("web") ? `${videoBase}?rendition=web` : null,
     lightVideoUrl: ready("light") ? `${videoBase}?rendition=light` : null,
   };
-}
-
-/** Adds the derived media (size, renditions) to a finished generation's view. */
-export async function withVideoDimensions(view: GenerationView): Promise<GenerationView> {
-  if (view.status !== "succeeded" || !view.videoUrl) return view;
-  return { ...view, ...(await derivedMediaFor(view.id, view.videoUrl)) };
 }

@@ -2,13 +2,11 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { GenerationDetail } from "@/components/generation/generation-detail";
 import { generationIdSchema } from "@/lib/contracts/generation";
-import { toGenerationView } from "@/lib/generations/to-generation-view";
-import { smallFramePath } from "@/lib/media/derivatives/media-paths";
+import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { inlinePoster } from "@/lib/media/derivatives/inline-poster";
-import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
+import { smallFramePath } from "@/lib/media/derivatives/media-paths";
 import { requireOwnerPage } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
-import { annotateView } from "@/lib/takes/annotate-views";
 
 export const metadata: Metadata = { title: "Your video · Portrait Live" };
 
@@ -20,13 +18,10 @@ export default async function GenerationPage({ params }: Props) {
   await requireOwnerPage(`/g/${id}`);
   const parsed = generationIdSchema.safeParse(id);
   if (!parsed.success) notFound();
-  const { generations, viewContext, takes, queue, derivatives, media } = await services();
-  const record = await generations.get(parsed.data).catch(() => undefined);
+  const sources = await services();
+  const record = await sources.generations.get(parsed.data).catch(() => undefined);
   if (!record) notFound();
-  const [initial, poster] = await Promise.all([
-    withVideoDimensions(await annotateView(toGenerationView(record, viewContext), { takes, queue })),
-    inlinePoster(derivatives, media, record),
-  ]);
+  const [initial, poster] = await Promise.all([generationViewFor(record, sources), inlinePoster(sources.derivatives, sources.media, record)]);
   return (
     <main className="mx-auto w-full max-w-6xl px-4 py-8">
       {/* The poster is the first thing on screen: inside the page once made, else fetched early (React puts this in <head>). */}

@@ -1,22 +1,19 @@
 import { updateGenerationBodySchema } from "@/lib/contracts/generation";
+import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
-import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { requireOwner } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
-import { annotateView } from "@/lib/takes/annotate-views";
 
 /** Reads the store only: however many browsers watch, the provider is polled by the tracker alone. */
 export const GET = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request);
   const id = await generationIdFrom(context);
-  const { generations, viewContext, takes, queue } = await services();
-  return Response.json(await withVideoDimensions(await annotateView(toGenerationView(await generations.get(id), viewContext), { takes, queue })), {
-    headers: { "Cache-Control": "no-store" },
-  });
+  const sources = await services();
+  return Response.json(await generationViewFor(await sources.generations.get(id), sources), { headers: { "Cache-Control": "no-store" } });
 });
 
 export const DELETE = handle(async (request: Request, context: IdParams) => {

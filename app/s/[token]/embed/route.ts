@@ -1,16 +1,13 @@
 import { handle } from "@/lib/http/respond";
 import { embedHtml, embedNotFoundHtml, EMBED_HEADERS } from "@/lib/share/embed-page";
-import { resolveShare } from "@/lib/share/resolve-share";
-import { sharedVideoSize } from "@/lib/share/shared-video-size";
-import { services } from "@/lib/server/services";
+import { loadShareCard } from "@/lib/share/load-share-card";
 
 type Props = { params: Promise<{ token: string }> };
 
-/** Public: the player other sites frame (oEmbed's html, X's player card). */
+/** Public: the player other sites frame (oEmbed's html, X's player card), at the size the card announces. */
 export const GET = handle(async (_request: Request, { params }: Props) => {
   const { token } = await params;
-  const record = await resolveShare(token);
-  if (!record) return new Response(embedNotFoundHtml(), { status: 404, headers: EMBED_HEADERS });
-  const { media } = await services();
-  return new Response(embedHtml(token, await sharedVideoSize(record, media)), { status: 200, headers: EMBED_HEADERS });
+  const shared = await loadShareCard(token);
+  if (!shared) return new Response(embedNotFoundHtml(), { status: 404, headers: EMBED_HEADERS });
+  return new Response(embedHtml(token, shared.card), { status: 200, headers: EMBED_HEADERS });
 });

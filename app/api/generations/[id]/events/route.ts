@@ -1,11 +1,9 @@
 import { isFinalStatus } from "@/lib/contracts/generation";
-import { toGenerationView } from "@/lib/generations/to-generation-view";
-import { withVideoDimensions } from "@/lib/media/derivatives/video-dimensions";
+import { generationViews } from "@/lib/generations/generation-view-for";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
-import { annotateView } from "@/lib/takes/annotate-views";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -16,8 +14,11 @@ const HEARTBEAT_MS = 15_000;
 export const GET = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request);
   const id = await generationIdFrom(context);
-  const { generations, events, viewContext, takes, queue } = await services();
+  const sources = await services();
+  const { generations, events } = sources;
   await generations.get(id);
+  // One composer per stream: it skips lookups a change cannot have altered.
+  const viewOf = generationViews(sources);
 
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -34,7 +35,7 @@ export const GET = handle(async (request: Request, context: IdParams) => {
         const record = await generations.get(id).catch(() => undefined);
         if (closed) return;
         if (!record) return close();
-        const view = await withVideoDimensions(await annotateView(toGenerationView(record, viewContext), { takes, queue }));
+        const view = await viewOf(record);
         if (closed) return;
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(view)}\n\n`));
         if (isFinalStatus(view.status)) close();
