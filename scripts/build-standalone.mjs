@@ -6,6 +6,7 @@
 // - what the tracer copied but the server never runs is dropped: source files beside the
 //   bundle (a safety net: Turbopack copies the folder of a module that opens files by a
 //   computed path, which the build's warnings name and `turbopackIgnore` comments prevent),
+//   data folders a developer's tree may hold (a local database and media, test runs' files),
 //   and packages only dev dependencies need (npm's `dev: true`), which a production install
 //   would not have (the tracer follows thread-stream's own tests to why-is-node-running).
 // `npm start` never uses this: it serves a normal build.
@@ -48,6 +49,15 @@ function prune(dir) {
 }
 
 prune(standalone);
+
+// The tracer cannot know where DATA_DIR points at run time and copies data files it finds
+// beside the sources (a local database, media, a test run's files). The image's build context
+// never has these folders (.dockerignore); a developer's tree may, and none belongs in a server.
+for (const folder of ["data", "test-results", "playwright-report"]) {
+  if (!existsSync(path.join(standalone, folder))) continue;
+  rmSync(path.join(standalone, folder), { recursive: true });
+  removed.push(`${folder}/`);
+}
 
 const lock = JSON.parse(readFileSync(path.join(root, "package-lock.json"), "utf8"));
 for (const [key, info] of Object.entries(lock.packages)) {

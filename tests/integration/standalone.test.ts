@@ -108,7 +108,8 @@ describe("the image's files", () => {
       if (/\.(tsx?|mts)$/.test(file) || /^\.env/.test(path.basename(file))) sources.push(relative);
     });
     expect(sources).toEqual([]);
-    for (const top of ["tests", "app", "components", "lib", "scripts", "package-lock.json"]) {
+    // Nor any data a developer's tree held when it was built (a local database, media, test runs' files).
+    for (const top of ["tests", "app", "components", "lib", "scripts", "package-lock.json", "data", "test-results", "playwright-report"]) {
       expect(existsSync(path.join(appDir, top)), top).toBe(false);
     }
     const installed = readdirSync(path.join(appDir, "node_modules")).flatMap((name) =>
