@@ -52,6 +52,17 @@ export class StudioPage {
 
   /** Focus the frame and press + as a keyboard user would. */
   async zoomInWithKeyboard(presses: number) {
+    // The cropper sets its zoom from the initial framing once the photo has loaded: zooming
+    // before that (a slow, busy machine) would be undone.
+    await expect(this.page.getByTestId("crop-stage").getByRole("img", { name: "Your portrait" })).toHaveJSProperty("complete", true);
+    await expect
+      .poll(() =>
+        this.page
+          .getByTestId("crop-stage")
+          .getByRole("img", { name: "Your portrait" })
+          .evaluate((image: HTMLImageElement) => image.naturalWidth),
+      )
+      .toBeGreaterThan(0);
     await this.page.getByRole("application", { name: /Portrait frame/ }).focus();
     for (let press = 0; press < presses; press++) await this.page.keyboard.press("+");
   }
