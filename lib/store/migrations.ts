@@ -2,7 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Database } from "./schema";
 
 /** Schema history, in order. Written with Kysely's schema builder so it runs on SQLite and Postgres. */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   "2026-11-24-001-generations": {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -245,8 +245,12 @@ export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
 
-/** Brings a store's schema up to date (Kysely's migrator locks, so concurrent starts are safe). */
+/**
+ * Brings a store's schema up to date (Kysely's migrator locks, so concurrent starts are safe).
+ * Unordered: 008 shipped after stores had already run 009; each migration
+ * touches only its own tables and columns, so a missing earlier one is simply run.
+ */
 export async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  const { error } = await new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
