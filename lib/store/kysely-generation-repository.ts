@@ -128,7 +128,8 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       const gate = (trx: Kysely<Database>) => {
         let query = trx
           .updateTable("generations")
-          .set({ submit_state: "submitting", updated_at: at, started_at: at })
+          // The first start counts: a create refused and retried keeps its deadline.
+          .set((eb) => ({ submit_state: "submitting", updated_at: at, started_at: eb.fn.coalesce("started_at", eb.val(at)) }))
           .where("id", "=", id)
           .where("submit_state", "=", "pending")
           .where("claimed_by", "=", owner)

@@ -9,7 +9,3 @@ export async function annotateViews(
 ): Promise<GenerationView[]> {
   return deps.queue.withPlaces(await deps.takes.withSets(views));
 }
-
-export async function annotateView(view: GenerationView, deps: Parameters<typeof annotateViews>[1]): Promise<GenerationView> {
-  return (await annotateViews([view], deps))[0] ?? view;
-}

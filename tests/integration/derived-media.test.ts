@@ -169,6 +169,24 @@ describe("derived media of a stored result", () => {
     expect(light.body.length).toBeLessThan(1.2 * 1024 * 1024);
   });
 
+  it("every owner answer about a finished generation carries its derived media, so a player never loses them", async () => {
+    const done = await finishedWithDerivatives(app, "owner answers");
+    const player = ({ webVideoUrl, lightVideoUrl, videoWidth, videoHeight }: GenerationView) => ({ webVideoUrl, lightVideoUrl, videoWidth, videoHeight });
+    const expected = player(await getGeneration(app.url, done.id));
+    expect(expected.webVideoUrl).toEqual(expect.any(String));
+    const answers: Array<[string, RequestInit]> = [
+      [`/api/generations/${done.id}/share`, { method: "POST" }],
+      [`/api/generations/${done.id}/share`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ expiresIn: "7d" }) }],
+      [`/api/generations/${done.id}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ hidePrompt: true }) }],
+      [`/api/generations/${done.id}/share`, { method: "DELETE" }],
+    ];
+    for (const [url, init] of answers) {
+      const response = await fetch(`${app.url}${url}`, init);
+      expect(response.status, `${init.method} ${url}`).toBe(200);
+      expect(player((await response.json()) as GenerationView), `${init.method} ${url}`).toEqual(expected);
+    }
+  });
+
   it("makes a small preview of the same frame, light enough to inline in a page", async () => {
     const done = await finishedWithDerivatives(app, "preview");
     const token = done.shareUrl?.split("/s/")[1] ?? "";

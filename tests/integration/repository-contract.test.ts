@@ -92,6 +92,18 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(await repository.beginSubmit(id, "contract-test")).toMatchObject({ submitState: "submitting" });
   };
 
+  it("keeps when a generation first left the queue through refused creates, so its deadline is not reset by retries", async () => {
+    const refused = record();
+    await repository.insert(refused);
+    await claimAndBeginSubmit(refused.id);
+    const started = (await repository.findById(refused.id))?.startedAt;
+    expect(started).toEqual(expect.any(String));
+    await repository.update(refused.id, { kind: "submit_refused" });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await claimAndBeginSubmit(refused.id);
+    expect((await repository.findById(refused.id))?.startedAt).toBe(started);
+  });
+
   it("keeps every field as it was written, found by id, share token, callback secret and idempotency key", async () => {
     const written = record({
       idempotencyKey: `key-${newGenerationId()}`,

@@ -1,4 +1,5 @@
 import { createGenerationBodySchema, generationListQuerySchema, type GenerationList } from "@/lib/contracts/generation";
+import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { MAX_CREATE_BODY_BYTES } from "@/lib/http/limits";
@@ -8,15 +9,15 @@ import { handle } from "@/lib/http/respond";
 import { requireOwner } from "@/lib/security/access";
 import { clientKey } from "@/lib/security/client-key";
 import { services } from "@/lib/server/services";
-import { annotateView, annotateViews } from "@/lib/takes/annotate-views";
+import { annotateViews } from "@/lib/takes/annotate-views";
 
 export const POST = handle(async (request: Request) => {
   await requireOwner(request, { mutation: true });
   const idempotencyKey = idempotencyKeyFrom(request);
   const body = parseOrThrow(createGenerationBodySchema, await readJsonBody(request, MAX_CREATE_BODY_BYTES));
-  const { generations, viewContext, takes, queue } = await services();
-  const { record, created } = await generations.create(body, { idempotencyKey, clientKey: clientKey(request) });
-  return Response.json(await annotateView(toGenerationView(record, viewContext), { takes, queue }), { status: created ? 201 : 200 });
+  const sources = await services();
+  const { record, created } = await sources.generations.create(body, { idempotencyKey, clientKey: clientKey(request) });
+  return Response.json(await generationViewFor(record, sources), { status: created ? 201 : 200 });
 });
 
 export const GET = handle(async (request: Request) => {

@@ -1,6 +1,5 @@
 import { updateGenerationBodySchema } from "@/lib/contracts/generation";
 import { generationViewFor } from "@/lib/generations/generation-view-for";
-import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
@@ -32,6 +31,6 @@ export const PATCH = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
   const body = parseOrThrow(updateGenerationBodySchema, await readJsonBody(request, 4 * 1024));
-  const { generations, viewContext } = await services();
-  return Response.json(toGenerationView(await generations.setHidePrompt(id, body.hidePrompt), viewContext));
+  const sources = await services();
+  return Response.json(await generationViewFor(await sources.generations.setHidePrompt(id, body.hidePrompt), sources));
 });

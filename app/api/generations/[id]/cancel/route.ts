@@ -1,4 +1,4 @@
-import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/security/access";
@@ -8,7 +8,7 @@ import { services } from "@/lib/server/services";
 export const POST = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
-  const { queue, generations, viewContext } = await services();
-  await queue.cancel(id);
-  return Response.json(toGenerationView(await generations.get(id), viewContext));
+  const sources = await services();
+  await sources.queue.cancel(id);
+  return Response.json(await generationViewFor(await sources.generations.get(id), sources));
 });

@@ -1,4 +1,4 @@
-import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
@@ -11,7 +11,7 @@ export const POST = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
   const idempotencyKey = idempotencyKeyFrom(request);
-  const { generations, viewContext } = await services();
-  const { record, created } = await generations.rerun(id, { idempotencyKey, clientKey: clientKey(request) });
-  return Response.json(toGenerationView(record, viewContext), { status: created ? 201 : 200 });
+  const sources = await services();
+  const { record, created } = await sources.generations.rerun(id, { idempotencyKey, clientKey: clientKey(request) });
+  return Response.json(await generationViewFor(record, sources), { status: created ? 201 : 200 });
 });

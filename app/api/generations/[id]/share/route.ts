@@ -1,5 +1,5 @@
 import { newShareLinkBodySchema, shareExpiryBodySchema } from "@/lib/contracts/share";
-import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody, readOptionalJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
@@ -17,8 +17,8 @@ export const POST = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
   const body = parseOrThrow(newShareLinkBodySchema, await readOptionalJsonBody(request, MAX_BODY_BYTES));
-  const { generations, viewContext } = await services();
-  return Response.json(toGenerationView(await generations.renewShareLink(id, body.expiresIn), viewContext));
+  const sources = await services();
+  return Response.json(await generationViewFor(await sources.generations.renewShareLink(id, body.expiresIn), sources));
 });
 
 /** A new lifetime for the current link (`{ expiresIn }`, counted from now); the link stays the same. */
@@ -26,14 +26,14 @@ export const PATCH = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
   const body = parseOrThrow(shareExpiryBodySchema, await readJsonBody(request, MAX_BODY_BYTES));
-  const { generations, viewContext } = await services();
-  return Response.json(toGenerationView(await generations.setShareExpiry(id, body.expiresIn), viewContext));
+  const sources = await services();
+  return Response.json(await generationViewFor(await sources.generations.setShareExpiry(id, body.expiresIn), sources));
 });
 
 /** Revokes the share link. */
 export const DELETE = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
-  const { generations, viewContext } = await services();
-  return Response.json(toGenerationView(await generations.revokeShareLink(id), viewContext));
+  const sources = await services();
+  return Response.json(await generationViewFor(await sources.generations.revokeShareLink(id), sources));
 });
