@@ -1,3 +1,4 @@
+import { median } from "../chromium";
 import type { Figure } from "../report";
 import { startApp } from "../support/app-server";
 import { startFakeProvider } from "../support/fake-provider";
@@ -6,12 +7,6 @@ import { drawPortrait } from "../support/photos";
 const ROUNDS = 9;
 const TAKES = 4;
 const TARGET_MS = 300;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 async function timedPost(url: string, body: unknown): Promise<number> {
   const started = performance.now();

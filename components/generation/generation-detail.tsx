@@ -13,6 +13,7 @@ import { primaryButton, secondaryButton } from "./styles";
 import { useGeneration } from "./use-generation";
 import { NotifyButton } from "@/components/takes/notify-button";
 import { useDoneNotifications } from "@/components/takes/use-done-notifications";
+import { loopsPath } from "@/lib/media/derivatives/media-paths";
 
 const HEADING: Record<Generation["status"], string> = {
   queued: "Making your video",
@@ -81,7 +82,7 @@ export function GenerationDetail({ id, initial, inlinePoster }: { id: string; in
                 Animate another
               </Link>
             </div>
-            <LoopDownloads base={`/api/generations/${generation.id}/loops`} owner />
+            <LoopDownloads base={loopsPath(generation.id)} owner />
             <ShareControls generation={generation} />
           </>
         ) : null}

@@ -10,6 +10,7 @@ import { LoopDownloads } from "@/components/share/loop-downloads";
 import { cardAction, ErrorAlert } from "@/components/ui/card";
 import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
 import { formatAge, formatUsd, STATUS_LABEL } from "./format";
+import { loopsPath } from "@/lib/media/derivatives/media-paths";
 
 const STATUS_STYLE = {
   queued: "bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-100",
@@ -76,7 +77,7 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
             Delete
           </button>
         </div>
-        {generation.status === "succeeded" ? <LoopDownloads base={`/api/generations/${generation.id}/loops`} compact /> : null}
+        {generation.status === "succeeded" ? <LoopDownloads base={loopsPath(generation.id)} compact /> : null}
         <ErrorAlert error={remove.error ?? rerun.error} />
       </div>
       <ConfirmDeleteDialog open={confirming} busy={remove.isPending} onConfirm={() => remove.mutate()} onCancel={() => setConfirming(false)} />

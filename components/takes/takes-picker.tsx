@@ -1,6 +1,6 @@
 "use client";
 
-import { MAX_TAKES } from "@/lib/contracts/takes";
+import { MAX_TAKES } from "@/lib/contracts/take-limits";
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
 import { buildVariations } from "@/lib/takes/variations";
 

@@ -2,6 +2,7 @@
 
 import { useCreateFromUpload, type FromUpload } from "@/components/studio/create-from-upload";
 import type { CreateTakesBody } from "@/lib/contracts/takes";
+import { newIdempotencyKey } from "@/lib/client/idempotency-key";
 
 // Kept out of the studio's first load, like the generations client.
 let takesApiModule: Promise<typeof import("@/lib/client/takes-api")> | null = null;
@@ -14,7 +15,7 @@ export interface CreateTakesInput extends FromUpload {
 const createTakes = {
   body: (uploadId: string, input: CreateTakesInput) => ({ uploadId, takes: input.takes }),
   send: async (body: CreateTakesBody, key: string) => (await loadTakesApi()).takesApi.create(body, key),
-  newKey: () => `takes-${crypto.randomUUID()}`,
+  newKey: () => newIdempotencyKey("takes"),
 };
 
 /**

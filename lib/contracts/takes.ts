@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { GENERATION_ID_PATTERN, generationViewSchema, promptSchema } from "./generation";
 import { portraitSourceFields, requireOnePortraitSource } from "./portrait-source";
+import { MAX_TAKES, MIN_TAKES } from "./take-limits";
 
 /** Takes: several motions from one portrait, started together and compared side by side. */
 
-export const MIN_TAKES = 1;
-export const MAX_TAKES = 4;
+export { MAX_TAKES, MIN_TAKES } from "./take-limits";
 
 export const takeSetIdSchema = z.string().regex(GENERATION_ID_PATTERN, "Not a valid take set id.");
 

@@ -42,5 +42,5 @@ export interface Coordination {
 }
 
 /** Each lock serialises one kind of decision; different kinds never wait on each other. */
-export const LOCKS = { admission: 1, slots: 2, uploads: 3 } as const;
+export const LOCKS = { admission: 1, uploads: 3 } as const;
 export type LockName = keyof typeof LOCKS;

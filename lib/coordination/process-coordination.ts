@@ -27,4 +27,3 @@ export function createProcessCoordination(): Coordination {
   };
 }
 
-export type { BusMessage };

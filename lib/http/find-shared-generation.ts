@@ -1,11 +1,8 @@
 import "server-only";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
-import { requireShare, resolveShare } from "@/lib/share/resolve-share";
+import { requireShare } from "@/lib/share/resolve-share";
 
 export type TokenParams = { params: Promise<{ token: string }> };
-
-/** The playable generation behind a live share link; malformed, unknown, revoked and expired tokens all give nothing. */
-export const findSharedGeneration = resolveShare;
 
 /** For public media routes: the same 404 whatever is wrong with the token. */
 export async function sharedGenerationFrom(context: TokenParams): Promise<GenerationRecord> {

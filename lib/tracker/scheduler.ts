@@ -12,8 +12,6 @@ export interface Scheduler<T> {
   follows(id: string): boolean;
   /** Whether a step is running for it right now. */
   isRunning(id: string): boolean;
-  /** The per-generation data the steps keep, made on first use. */
-  data(id: string): T;
   /** Step now, unless a step is running: then once more right after it (single flight). */
   run(id: string): void;
   /** Step after `delayMs`; replaces any timer already set. */
@@ -89,7 +87,6 @@ export function createScheduler<T>(options: {
   return {
     follows: (id) => entries.has(id),
     isRunning: (id) => Boolean(entries.get(id)?.running),
-    data: (id) => entry(id).data,
     run,
     runAfter,
     kick(id) {

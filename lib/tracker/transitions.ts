@@ -3,7 +3,7 @@ import type { GenerationRecord } from "@/lib/generations/generation-record";
 import { canChangeStatus, type GenerationTransition } from "@/lib/generations/generation-repository";
 import type { TaskSnapshot, UpstreamFailureKind } from "@/lib/upstream/provider";
 import { backoffDelay } from "./backoff";
-import { failure, notice, upstreamFailure } from "./failure-messages";
+import { failure, notice, UPSTREAM_FAILURE_CODES, upstreamFailure } from "./failure-messages";
 import type { ResultFailure } from "./result-failure";
 
 /**
@@ -247,20 +247,7 @@ const upstreamFailureOf = (call: CallFailure, unconfirmed = false) =>
     ? upstreamFailure(call.kind, { userMessage: call.userMessage, unconfirmed })
     : upstreamFailure("network", { userMessage: call.userMessage, unconfirmed });
 
-const UPSTREAM_KINDS = new Set<string>([
-  "unauthorized",
-  "forbidden",
-  "rate_limited",
-  "rejected",
-  "not_found",
-  "server_error",
-  "timeout",
-  "network",
-  "bad_response",
-  "result_expired",
-  "result_invalid",
-]);
-const isUpstreamKind = (kind: string): kind is UpstreamFailureKind => UPSTREAM_KINDS.has(kind);
+const isUpstreamKind = (kind: string): kind is UpstreamFailureKind => Object.hasOwn(UPSTREAM_FAILURE_CODES, kind);
 
 /**
  * A create that left without an answer is never sent again. With callbacks the provider

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BusMessage, Coordination } from "@/lib/coordination/coordination";
+import { LOCKS, type BusMessage, type Coordination } from "@/lib/coordination/coordination";
 import { createPostgresCoordination } from "@/lib/coordination/postgres-coordination";
 import { openPostgres } from "@/lib/store/open-postgres";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
@@ -66,7 +66,7 @@ describe("coordination through PostgreSQL, as three instances see it", () => {
     let release!: () => void;
     const held = first.exclusive("admission", () => new Promise<void>((resolve) => (release = resolve)));
     await sleep(50);
-    await expect(Promise.race([second.exclusive("slots", async () => "ran"), sleep(2000).then(() => "waited")])).resolves.toBe("ran");
+    await expect(Promise.race([second.exclusive("uploads", async () => "ran"), sleep(2000).then(() => "waited")])).resolves.toBe("ran");
     release();
     await held;
   });
@@ -75,15 +75,24 @@ describe("coordination through PostgreSQL, as three instances see it", () => {
     const [first, second] = await Promise.all([instance(), instance()]);
     const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
-    const held = first
+    let cut!: (terminated: boolean[]) => void;
+    const terminated = new Promise<boolean[]>((resolve) => (cut = resolve));
+    // The holder does not finish its work until the end: only its connection dying, as when its instance is killed, can free the lock.
+    let finish!: () => void;
+    const holder = first
       .exclusive("uploads", async () => {
-        // The holder's database connection is cut, as when its instance is killed.
-        await admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and objid = 3");
-        await sleep(200);
+        const { rows } = await admin.query<{ terminated: boolean }>(
+          "select pg_terminate_backend(pid) as terminated from pg_locks where locktype = 'advisory' and granted and objid = $1",
+          [LOCKS.uploads],
+        );
+        cut(rows.map((row) => row.terminated));
+        await new Promise<void>((resolve) => (finish = resolve));
       })
       .catch(() => undefined);
-    await held;
+    expect(await terminated).toEqual([true]);
     await expect(Promise.race([second.exclusive("uploads", async () => "ran"), sleep(3000).then(() => "waited")])).resolves.toBe("ran");
+    finish();
+    await holder;
     await admin.end();
   });
 
@@ -99,7 +108,8 @@ describe("coordination through PostgreSQL, as three instances see it", () => {
     // Cut every listening connection: the instances listen again and messages flow.
     const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
-    await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where query like 'LISTEN%' and pid <> pg_backend_pid()");
+    const listeners = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where query like 'LISTEN%' and pid <> pg_backend_pid()");
+    expect(listeners.rowCount).toBeGreaterThanOrEqual(instances.length);
     await admin.end();
     await waitFor(async () => {
       instances[1]!.publish({ type: "nudge", id: "gen-2" });

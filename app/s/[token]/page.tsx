@@ -77,7 +77,7 @@ export default async function SharedVideoPage({ params }: Props) {
   const { record, card, derived } = shared;
   const created = new Date(record.createdAt);
   const { derivatives, media } = await services();
-  const [loopsAllowed, inline] = await Promise.all([derivatives.shareLoops(record.id), inlinePoster(derivatives, media, record)]);
+  const [loopsAllowed, inline] = await Promise.all([derivatives.shareLoops(record.id), inlinePoster(derivatives, media, record.id)]);
   return (
     <main className="mx-auto flex min-h-dvh max-w-3xl flex-col items-center gap-6 px-4 py-10">
       <VideoTags card={card} />

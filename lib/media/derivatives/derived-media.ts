@@ -24,7 +24,7 @@ export async function playableVideo(
   record: GenerationRecord,
   want: { rendition?: "web" | "light"; download: boolean },
 ): Promise<MediaToServe> {
-  if (record.status !== "succeeded" || !record.resultKey) throw new ApiError("not_ready", "The video is not ready yet.");
+  requirePlayable(record);
   if (want.download || !want.rendition) {
     // Queues the derivatives of results stored before they existed.
     await derivatives.readyKey(record, "poster");
@@ -51,7 +51,7 @@ export async function posterImage(derivatives: DerivativeService, record: Genera
   return { key: record.inputKey, final: false, contentType: "image/jpeg" };
 }
 
-export function requirePlayable(record: GenerationRecord): void {
+export function requirePlayable(record: GenerationRecord): asserts record is GenerationRecord & { resultKey: string } {
   if (record.status !== "succeeded" || !record.resultKey) throw new ApiError("not_ready", "The video is not ready yet.");
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { GenerationRecord } from "@/lib/generations/generation-record";
+import { log } from "@/lib/log";
 import type { MediaStore } from "@/lib/media/media-store";
 import type { DerivativeService } from "./derivative-service";
 
@@ -15,24 +15,26 @@ const MAX_REMEMBERED = 200;
 /** A derived file never changes under its key, so its data URL can be kept (at most ~4 MB here). */
 const remembered = new Map<string, string>();
 
-/** The preview frame as a data URL, once made and small enough; null otherwise (pages then link it). */
-export async function inlinePoster(derivatives: DerivativeService, media: MediaStore, record: GenerationRecord): Promise<string | null> {
-  const key = await derivatives.readyKey(record, "preview");
-  if (!key) return null;
-  const known = remembered.get(key);
-  if (known) return known;
-  const bytes = await readSmall(media, key);
-  if (!bytes) return null;
-  const dataUrl = `data:image/webp;base64,${bytes.toString("base64")}`;
-  if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value ?? "");
-  remembered.set(key, dataUrl);
-  return dataUrl;
-}
-
-async function readSmall(media: MediaStore, key: string): Promise<Buffer | null> {
-  const info = await media.stat(key);
-  if (!info || info.bytes > INLINE_POSTER_MAX_BYTES) return null;
-  const chunks: Buffer[] = [];
-  for await (const chunk of await media.read(key)) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
+/**
+ * The preview frame as a data URL, once made and small enough; null otherwise, and on any
+ * failure: the inline poster only speeds a page up (it then links the frame), never breaks it.
+ */
+export async function inlinePoster(
+  derivatives: Pick<DerivativeService, "find">,
+  media: Pick<MediaStore, "readBuffer">,
+  generationId: string,
+): Promise<string | null> {
+  try {
+    const job = await derivatives.find({ generationId, kind: "preview", pingPong: false });
+    if (job?.state !== "ready" || !job.mediaKey || (job.bytes ?? Infinity) > INLINE_POSTER_MAX_BYTES) return null;
+    const known = remembered.get(job.mediaKey);
+    if (known) return known;
+    const dataUrl = `data:image/webp;base64,${(await media.readBuffer(job.mediaKey)).toString("base64")}`;
+    if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value ?? "");
+    remembered.set(job.mediaKey, dataUrl);
+    return dataUrl;
+  } catch (error) {
+    log().warn({ err: error, generationId }, "could not read the preview frame; the page links it instead");
+    return null;
+  }
 }

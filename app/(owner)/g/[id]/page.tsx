@@ -5,7 +5,7 @@ import { generationIdSchema } from "@/lib/contracts/generation";
 import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { inlinePoster } from "@/lib/media/derivatives/inline-poster";
 import { smallFramePath } from "@/lib/media/derivatives/media-paths";
-import { requireOwnerPage } from "@/lib/security/access";
+import { ownerPageId } from "@/lib/security/owner-page-id";
 import { services } from "@/lib/server/services";
 
 export const metadata: Metadata = { title: "Your video · Portrait Live" };
@@ -14,14 +14,11 @@ type Props = { params: Promise<{ id: string }> };
 
 /** A generation's own address: a reload or a second tab picks up where it is. */
 export default async function GenerationPage({ params }: Props) {
-  const { id } = await params;
-  await requireOwnerPage(`/g/${id}`);
-  const parsed = generationIdSchema.safeParse(id);
-  if (!parsed.success) notFound();
+  const id = await ownerPageId(params, (raw) => `/g/${raw}`, generationIdSchema);
   const sources = await services();
-  const record = await sources.generations.get(parsed.data).catch(() => undefined);
+  const record = await sources.generations.get(id).catch(() => undefined);
   if (!record) notFound();
-  const [initial, poster] = await Promise.all([generationViewFor(record, sources), inlinePoster(sources.derivatives, sources.media, record)]);
+  const [initial, poster] = await Promise.all([generationViewFor(record, sources), inlinePoster(sources.derivatives, sources.media, record.id)]);
   return (
     <main className="mx-auto w-full max-w-6xl px-4 py-8">
       {/* The poster is the first thing on screen: inside the page once made, else fetched early (React puts this in <head>). */}

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { TakesView } from "@/components/takes/takes-view";
 import { takeSetIdSchema } from "@/lib/contracts/takes";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
-import { requireOwnerPage } from "@/lib/security/access";
+import { ownerPageId } from "@/lib/security/owner-page-id";
 import { services } from "@/lib/server/services";
 import { toTakeSetView } from "@/lib/takes/take-service";
 
@@ -13,12 +13,9 @@ type Props = { params: Promise<{ id: string }> };
 
 /** A set of takes side by side, with its state in the server's HTML. */
 export default async function TakesPage({ params }: Props) {
-  const { id } = await params;
-  await requireOwnerPage(`/t/${id}`);
-  const parsed = takeSetIdSchema.safeParse(id);
-  if (!parsed.success) notFound();
+  const id = await ownerPageId(params, (raw) => `/t/${raw}`, takeSetIdSchema);
   const { takes, queue, viewContext } = await services();
-  const taken = await takes.get(parsed.data).catch(() => undefined);
+  const taken = await takes.get(id).catch(() => undefined);
   if (!taken) notFound();
   const view = toTakeSetView(taken, (record) => toGenerationView(record, viewContext));
   const initial = { ...view, generations: await queue.withPlaces(view.generations) };
