@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { Mutex } from "async-mutex";
 import { RateLimiterMemory } from "rate-limiter-flexible";
-import type { BusMessage, Coordination, LockName } from "./coordination";
+import type { Coordination, LockName } from "./coordination";
 import { toLimiter } from "./limiter";
 
 /** Coordination within one process: enough when the store is the SQLite file (one process). */
@@ -26,4 +26,3 @@ export function createProcessCoordination(): Coordination {
     close: async () => undefined,
   };
 }
-

@@ -7,7 +7,7 @@ interface Entry<T> {
   data: T;
 }
 
-export interface Scheduler<T> {
+export interface Scheduler {
   /** Whether this generation is followed here (has an entry). */
   follows(id: string): boolean;
   /** Whether a step is running for it right now. */
@@ -36,7 +36,7 @@ export function createScheduler<T>(options: {
   fresh: () => T;
   step: (id: string, data: T) => Promise<void>;
   onError: (id: string, data: T, error: unknown) => void;
-}): Scheduler<T> {
+}): Scheduler {
   const entries = new Map<string, Entry<T>>();
   let stopped = false;
 
