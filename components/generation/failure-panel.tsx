@@ -1,29 +1,17 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useRef } from "react";
-import { generationsApi } from "@/lib/client/generations-api";
-import { newIdempotencyKey } from "@/lib/client/idempotency-key";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { primaryButton, secondaryButton } from "./styles";
+import { useRerun } from "./video-actions";
 
 /**
  * Why it failed, in the server's words, and a retry with the same crop, prompt and
- * options. The retry has its own idempotency key (a new task is the point), kept until
- * the server answers, so a double click still makes only one.
+ * options. The retry has its own idempotency key (a new task is the point), kept while the
+ * panel is on screen, so a double click, or a click while the new page loads, makes only one.
  */
 export function FailurePanel({ generation }: { generation: GenerationView }) {
-  const router = useRouter();
-  const retryKey = useRef<string | null>(null);
-  const retry = useMutation({
-    mutationFn: () => {
-      retryKey.current ??= newIdempotencyKey("retry");
-      return generationsApi.rerun(generation.id, retryKey.current);
-    },
-    onSuccess: (created) => router.push(`/g/${created.id}`),
-  });
+  const retry = useRerun(generation.id, "retry");
 
   return (
     <div className="flex flex-col gap-3">
@@ -31,8 +19,8 @@ export function FailurePanel({ generation }: { generation: GenerationView }) {
         {generation.error?.message ?? "The provider did not say why."}
       </p>
       <div className="flex flex-wrap gap-2">
-        <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending} className={primaryButton} data-testid="retry">
-          {retry.isPending ? "Starting again…" : "Retry with the same photo and prompt"}
+        <button type="button" onClick={() => retry.start()} disabled={retry.busy} className={primaryButton} data-testid="retry">
+          {retry.busy ? "Starting again…" : "Retry with the same photo and prompt"}
         </button>
         <Link href="/" className={secondaryButton}>
           Start over

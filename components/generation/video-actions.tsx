@@ -1,36 +1,33 @@
 "use client";
 
-import { useMutation, useQueryClient, type UseMutationResult } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useRef } from "react";
 import { useCopy } from "@/components/history/use-copy";
 import { cardAction } from "@/components/ui/card";
+import { useRepeatIntent } from "@/components/ui/use-paid-intent";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { absoluteUrl, generationsApi } from "@/lib/client/generations-api";
 import { newIdempotencyKey } from "@/lib/client/idempotency-key";
 
-type Rerun = UseMutationResult<GenerationView, Error, void>;
-
 /**
- * Starts a generation again with the same photo and options, then opens it. One key per
- * intended re-run, kept until the server answers: a double click or a retried request starts one task.
+ * Starts a generation again with the same photo and options, then opens it. One key for as
+ * long as the control is on screen, and busy until the new page is: however often it is
+ * clicked, it starts one task. `purpose` names the key ("retry" on a failed generation).
  */
-export function useRerun(generationId: string): Rerun {
+export function useRerun(generationId: string, purpose: "rerun" | "retry" = "rerun") {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const key = useRef<string | null>(null);
-  return useMutation({
-    mutationFn: () => {
-      key.current ??= newIdempotencyKey("rerun");
-      return generationsApi.rerun(generationId, key.current);
-    },
-    onSuccess: async (created) => {
-      key.current = null;
-      await queryClient.invalidateQueries({ queryKey: ["generations"] });
+  return useRepeatIntent({
+    send: (key) => generationsApi.rerun(generationId, key),
+    newKey: () => newIdempotencyKey(purpose),
+    onCreated: (created) => {
+      void queryClient.invalidateQueries({ queryKey: ["generations"] });
       router.push(`/g/${created.id}`);
     },
   });
 }
+
+type Rerun = ReturnType<typeof useRerun>;
 
 /**
  * The actions a video's card offers wherever it is listed: download it, copy its share link,
@@ -42,7 +39,7 @@ export function VideoActions({
   testIds = {},
 }: {
   generation: Pick<GenerationView, "downloadUrl" | "shareUrl">;
-  rerun: Pick<Rerun, "mutate" | "isPending"> | null;
+  rerun: Pick<Rerun, "start" | "busy"> | null;
   testIds?: { download?: string; rerun?: string };
 }) {
   const { copied, failed, copy } = useCopy();
@@ -59,8 +56,8 @@ export function VideoActions({
         </button>
       ) : null}
       {rerun ? (
-        <button type="button" className={cardAction} onClick={() => rerun.mutate()} disabled={rerun.isPending} data-testid={testIds.rerun}>
-          {rerun.isPending ? "Starting…" : "Re-run"}
+        <button type="button" className={cardAction} onClick={() => rerun.start()} disabled={rerun.busy} data-testid={testIds.rerun}>
+          {rerun.busy ? "Starting…" : "Re-run"}
         </button>
       ) : null}
     </>

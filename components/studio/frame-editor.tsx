@@ -15,13 +15,15 @@ export interface FrameEditorProps {
   /** undefined while detection runs; null when no face was found. */
   face: Area | null | undefined;
   onAreaChange: (area: Area) => void;
+  /** A click is on its way with this framing: nothing may move it (nor a face found late). */
+  locked?: boolean;
 }
 
 /**
  * Framing with react-easy-crop. The frame never leaves the 2:5–5:2 band (only such
  * presets exist) and zoom stops before its short side reaches 300 source pixels.
  */
-export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
+export function FrameEditor({ image, face, onAreaChange, locked = false }: FrameEditorProps) {
   const presets = useMemo(() => availablePresets(image), [image]);
   const [presetId, setPresetId] = useState(() => presets.find((preset) => preset.id === "3:4")?.id ?? presets[0]?.id ?? "1:1");
   const ratio = (presets.find((candidate) => candidate.id === presetId) ?? presets[0])?.ratio ?? 1;
@@ -33,7 +35,7 @@ export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
   // A face found after the user has moved the frame must not snap it away from their choice.
   const [adjusted, setAdjusted] = useState(false);
   const [framingFace, setFramingFace] = useState(face);
-  if (face !== framingFace && !adjusted) setFramingFace(face);
+  if (face !== framingFace && !adjusted && !locked) setFramingFace(face);
   const focus = framingFace ? { x: framingFace.x + framingFace.width / 2, y: framingFace.y + framingFace.height / 2 } : null;
   const initialArea = useMemo(() => frameAround(image, ratio, focus), [image, ratio, focus?.x, focus?.y]); // eslint-disable-line react-hooks/exhaustive-deps -- the focus point by value, not by identity
 
@@ -54,7 +56,7 @@ export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
   const hint = frameHint({ limit, atLimit: zoomRefused || zoom >= limit.max - 1e-3, face, framedOnFace: framingFace === face });
 
   return (
-    <div className="flex flex-col gap-4">
+    <fieldset disabled={locked} className="flex min-w-0 flex-col gap-4 disabled:opacity-70" data-locked={locked ? "true" : undefined}>
       {/* Not itself interactive: its keydown adds + and - to the focusable frame inside. */}
       <div
         className="relative h-[min(65dvh,520px)] min-h-72 w-full overflow-hidden rounded-3xl bg-neutral-900"
@@ -63,6 +65,7 @@ export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
         data-image-height={image.height}
         data-decode-scale={image.scale.toFixed(3)}
         onKeyDown={onKeyDown}
+        inert={locked}
       >
         <Cropper
           // Re-keyed when the shape or the face changes, so the initial framing applies again.
@@ -122,6 +125,6 @@ export function FrameEditor({ image, face, onAreaChange }: FrameEditorProps) {
       <p id="frame-hint" className="min-h-10 text-sm text-neutral-600 dark:text-neutral-400" aria-live="polite" data-testid="frame-hint">
         {hint}
       </p>
-    </div>
+    </fieldset>
   );
 }

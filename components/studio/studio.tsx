@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Area } from "@/lib/client/crop-math";
 import { ApiRequestError } from "@/lib/client/api-request-error";
@@ -9,13 +8,13 @@ import { inspectImageFile, type InspectedImage } from "@/lib/client/inspect-imag
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
 import { MotionPrompt, type MotionSettings } from "./motion-prompt";
 import { PortraitDropZone } from "./portrait-drop-zone";
+import { GenerateButton } from "./generate-button";
 import { UploadStatus } from "./upload-status";
-import { prepareToCreate, useCreateGeneration } from "./use-create-generation";
-import { prepareToUpload, useCropUpload } from "./use-crop-upload";
+import { framingKeyFor, prepareToUpload, useCropUpload } from "./use-crop-upload";
 import { useFrameEditor } from "./use-frame-editor";
 import { usePasteImage } from "./use-paste-image";
+import { prepareToStart, useStartFromStudio } from "./use-start-from-studio";
 import { SINGLE_TAKE, takePrompts, takesProblem, TakesPicker, type TakesSettings } from "@/components/takes/takes-picker";
-import { loadTakesApi, useCreateTakes } from "@/components/takes/use-create-takes";
 import { useTakeQuote } from "@/components/takes/use-take-quote";
 
 type Portrait = Extract<InspectedImage, { ok: true }>;
@@ -41,51 +40,56 @@ function release(portrait: Portrait | null) {
 
 /** Drop → frame → describe → generate. Everything the model would refuse is caught here first. */
 export function Studio() {
-  const router = useRouter();
   const [portrait, setPortrait] = useState<Portrait | null>(null);
   const [dropError, setDropError] = useState<string | null>(null);
   const [reading, setReading] = useState(false);
   const [face, setFace] = useState<Area | null | undefined>(undefined);
   const [area, setArea] = useState<Area | null>(null);
   const [settings, setSettings] = useState<MotionSettings>({ prompt: "", promptOptimizer: true, watermark: false });
-  const create = useCreateGeneration();
   // Takes: 1 is a single generation as before; more start a set compared side by side.
   const [takes, setTakes] = useState<TakesSettings>(SINGLE_TAKE);
-  const createTakes = useCreateTakes();
   const quote = useTakeQuote(takes.count, portrait !== null && takes.count > 1);
   const takesError = takesProblem(takes, settings.prompt);
-  const starting = create.isPending || createTakes.isPending;
   const FrameEditor = useFrameEditor();
   const upload = useCropUpload(portrait, area);
+  const start = useStartFromStudio(upload.uploader);
+  // While a click is on its way, the composer shows what it sends and nothing can change it.
+  const locked = start.busy;
 
   // The photo on screen: a slow detection for an earlier photo must not frame a later one.
   const currentFile = useRef<Blob | null>(null);
 
-  const acceptFile = useCallback(async (file: Blob) => {
-    setReading(true);
-    setDropError(null);
-    prepareToCreate();
-    prepareToUpload();
-    void loadTakesApi();
-    const inspected = await inspectImageFile(file);
-    setReading(false);
-    if (!inspected.ok) {
-      setDropError(inspected.message);
-      return;
-    }
-    currentFile.current = file;
-    setPortrait((previous) => {
-      release(previous);
-      return inspected;
-    });
-    setFace(undefined);
-    setArea(null);
-    // Let the frame paint first: the detector competes for the same cores.
-    await afterPaintAndIdle();
-    if (currentFile.current !== file) return;
-    const found = await detectFace(inspected).catch(() => null);
-    if (currentFile.current === file) setFace(found);
-  }, []);
+  const { clearError, isBusyNow } = start;
+  const acceptFile = useCallback(
+    async (file: Blob) => {
+      // A paste while a click is on its way would change what that click pays for.
+      if (isBusyNow()) return;
+      setReading(true);
+      setDropError(null);
+      clearError();
+      prepareToStart();
+      prepareToUpload();
+      const inspected = await inspectImageFile(file);
+      setReading(false);
+      if (!inspected.ok) {
+        setDropError(inspected.message);
+        return;
+      }
+      currentFile.current = file;
+      setPortrait((previous) => {
+        release(previous);
+        return inspected;
+      });
+      setFace(undefined);
+      setArea(null);
+      // Let the frame paint first: the detector competes for the same cores.
+      await afterPaintAndIdle();
+      if (currentFile.current !== file) return;
+      const found = await detectFace(inspected).catch(() => null);
+      if (currentFile.current === file) setFace(found);
+    },
+    [clearError, isBusyNow],
+  );
   usePasteImage(acceptFile);
 
   // Free the photo's preview and pixels when the studio closes.
@@ -96,33 +100,18 @@ export function Studio() {
   useEffect(() => () => release(current.current), []);
 
   const promptTooLong = promptLength(settings.prompt) > PROMPT_MAX_CODE_POINTS;
-  const mutationError = create.error ?? createTakes.error;
-  const serverError = mutationError instanceof Error ? mutationError : null;
+  const serverError = start.error;
   const fieldError = (field: string) => (serverError instanceof ApiRequestError && serverError.field === field ? serverError.message : null);
-  const generalError = serverError && !fieldError("prompt") && !fieldError("image") ? serverError.message : null;
+  const generalError =
+    serverError && !fieldError("prompt") && !fieldError("image")
+      ? `${serverError.message}${start.state.phase === "failed" && start.state.outcomeUnknown ? " It may have started all the same: press Generate again to find out (you are never charged twice)." : ""}`
+      : null;
 
-  const waitingForUpload = starting && upload.state.phase !== "ready";
-  const uploadPercent = upload.state.phase === "uploading" && upload.state.total > 0 ? Math.floor((100 * upload.state.loaded) / upload.state.total) : null;
-
+  const canGenerate = portrait !== null && area !== null && !promptTooLong && (takes.count === 1 || takesError === null);
   const generate = () => {
-    if (!portrait || !area || promptTooLong || starting) return;
-    if (takes.count > 1) {
-      if (takesError) return;
-      const { promptOptimizer, watermark } = settings;
-      createTakes.mutate(
-        {
-          upload: () => upload.uploader.ready(),
-          invalidateUpload: (id) => upload.uploader.invalidate(id),
-          takes: takePrompts(takes, settings.prompt).map((prompt) => ({ prompt, promptOptimizer, watermark })),
-        },
-        { onSuccess: (set) => router.push(`/t/${set.id}`) },
-      );
-      return;
-    }
-    create.mutate(
-      { upload: () => upload.uploader.ready(), invalidateUpload: (id) => upload.uploader.invalidate(id), settings },
-      { onSuccess: (generation) => router.push(`/g/${generation.id}`) },
-    );
+    if (!portrait || !area || !canGenerate) return;
+    const { promptOptimizer, watermark } = settings;
+    start.start({ framingKey: framingKeyFor(portrait, area), prompts: takePrompts(takes, settings.prompt), promptOptimizer, watermark });
   };
 
   return (
@@ -140,6 +129,7 @@ export function Studio() {
                 key={portrait.previewUrl}
                 image={portrait}
                 face={face}
+                locked={locked}
                 onAreaChange={(next) => {
                   // The cropper re-reports the same area on resizes; only a real change is a new request.
                   if (area && sameArea(area, next)) return;
@@ -152,7 +142,9 @@ export function Studio() {
             <UploadStatus state={upload.state} />
             <button
               type="button"
+              disabled={locked}
               onClick={() => {
+                clearError();
                 currentFile.current = null;
                 setPortrait((previous) => {
                   release(previous);
@@ -160,7 +152,7 @@ export function Studio() {
                 });
                 setArea(null);
               }}
-              className="self-start text-sm font-medium text-indigo-700 underline-offset-2 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300"
+              className="self-start text-sm font-medium text-indigo-700 underline-offset-2 hover:underline disabled:cursor-not-allowed disabled:opacity-60 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300"
             >
               Use a different photo
             </button>
@@ -177,31 +169,19 @@ export function Studio() {
         <h2 id="step-motion" className="text-lg font-semibold text-neutral-900 dark:text-neutral-50">
           2. Describe the motion
         </h2>
-        <MotionPrompt
-          value={settings}
-          onChange={(next) => {
-            setSettings(next);
-          }}
-          error={fieldError("prompt")}
+        <fieldset disabled={locked} className="flex min-w-0 flex-col gap-4 disabled:opacity-70" data-testid="composer-inputs">
+          <MotionPrompt value={settings} onChange={setSettings} error={fieldError("prompt")} />
+          <TakesPicker value={takes} base={settings.prompt} onChange={setTakes} />
+        </fieldset>
+        <GenerateButton
+          state={start.state}
+          takes={takes.count}
+          quoteUsd={quote?.totalUsd ?? null}
+          upload={upload.state}
+          disabled={!canGenerate}
+          onGenerate={generate}
+          onCancel={start.cancellable ? start.cancel : null}
         />
-        <TakesPicker value={takes} base={settings.prompt} onChange={setTakes} />
-        <button
-          type="button"
-          onClick={generate}
-          disabled={!portrait || !area || promptTooLong || starting || (takes.count > 1 && takesError !== null)}
-          className="rounded-2xl bg-indigo-600 px-6 py-3 text-lg font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-neutral-400 dark:disabled:bg-neutral-700"
-          data-testid="generate"
-        >
-          {!starting
-            ? takes.count > 1
-              ? `Generate ${takes.count} takes${quote ? ` · about $${quote.totalUsd}` : ""}`
-              : "Generate video"
-            : waitingForUpload
-              ? `Finishing the upload…${uploadPercent === null ? "" : ` ${uploadPercent}%`}`
-              : takes.count > 1
-                ? "Starting your takes…"
-                : "Starting your video…"}
-        </button>
         {portrait && takes.count > 1 ? (
           <p className="text-sm text-neutral-700 dark:text-neutral-300" data-testid="takes-quote">
             {takesError ??
@@ -210,9 +190,6 @@ export function Studio() {
           </p>
         ) : null}
         {!portrait ? <p className="text-sm text-neutral-600 dark:text-neutral-400">Add a portrait to start.</p> : null}
-        <p role="status" className="text-sm text-neutral-600 dark:text-neutral-400" data-testid="generate-wait">
-          {waitingForUpload ? "Your portrait is still uploading; the video starts as soon as it is there." : null}
-        </p>
         <p role="alert" className="text-sm font-medium text-red-700 dark:text-red-400" data-testid="generate-error">
           {generalError}
         </p>

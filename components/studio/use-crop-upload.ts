@@ -13,6 +13,9 @@ export const prepareToUpload = () => void loadUploadImage();
 
 const IDLE: UploadState = { phase: "idle" };
 
+/** Names one framing of one photo: the preview URL is unique per photo, the area in source pixels names the framing. */
+export const framingKeyFor = (image: { previewUrl: string }, area: Area) => `${image.previewUrl}#${area.x},${area.y},${area.width},${area.height}`;
+
 /**
  * Keeps the upload of the framing on screen going while the user writes the prompt
  * (see CropUploader): `image` and `area` are the photo and its framing, null while there
@@ -24,8 +27,7 @@ export function useCropUpload(image: (WorkingImage & { previewUrl: string }) | n
   useEffect(() => {
     if (!image || !area) return uploader.setFraming(null);
     uploader.setFraming({
-      // The preview URL is unique per photo; the area in source pixels names the framing.
-      key: `${image.previewUrl}#${area.x},${area.y},${area.width},${area.height}`,
+      key: framingKeyFor(image, area),
       encode: () => exportCrop(image, area),
     });
   }, [uploader, image, area]);

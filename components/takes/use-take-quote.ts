@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { quoteTakes, type TakeQuote } from "@/lib/takes/take-quote";
-import { loadTakesApi } from "./use-create-takes";
+import { loadTakesApi } from "@/lib/client/load-apis";
 
 /** What `count` takes would cost and whether the queue and budget take them all; null until known. */
 export function useTakeQuote(count: number, enabled: boolean): TakeQuote | null {

@@ -48,6 +48,16 @@ interface Waiter {
   resolve: (upload: UploadView) => void;
   reject: (error: unknown) => void;
   failures: number;
+  /** The framing this waiter was promised; none: whichever is on screen when it is ready. */
+  key?: string;
+}
+
+/** The framing a click was made for is no longer the one on screen. */
+export class FramingChangedError extends Error {
+  constructor() {
+    super("The framing changed after you pressed Generate; nothing was sent. Press Generate again for the new one.");
+    this.name = "FramingChangedError";
+  }
 }
 
 /**
@@ -95,6 +105,10 @@ export class CropUploader {
     if (framing?.key === this.framing?.key && this.state.phase !== "idle") return;
     this.cancelRound();
     this.framing = framing;
+    // A click made for another framing must never receive this one's upload.
+    const promised = this.waiters.filter((waiter) => waiter.key !== undefined && waiter.key !== framing?.key);
+    this.waiters = this.waiters.filter((waiter) => !promised.includes(waiter));
+    for (const waiter of promised) waiter.reject(new FramingChangedError());
     if (!framing) {
       this.set({ phase: "idle" });
       this.rejectWaiters(new Error("Add a portrait first."));
@@ -112,20 +126,41 @@ export class CropUploader {
     return this.encoded.image;
   }
 
+  /** The framing on screen, named as `setFraming` was given it; null while there is none. */
+  framingKey(): string | null {
+    return this.framing?.key ?? null;
+  }
+
   /**
    * The upload of the framing on screen when it is ready: at once if it already is,
-   * else after starting it now (no debounce, no backoff wait). It follows framing
-   * changes made while waiting, so it always resolves with the latest framing's upload.
+   * else after starting it now (no debounce, no backoff wait). Without `key` it follows
+   * framing changes made while waiting; with `key` (the framing a click was made for) it
+   * rejects with FramingChangedError as soon as another framing replaces that one.
+   * `signal` withdraws the wait.
    */
-  ready(): Promise<UploadView> {
+  ready(options: { key?: string; signal?: AbortSignal } = {}): Promise<UploadView> {
     const framing = this.framing;
     if (!framing) return Promise.reject(new Error("Add a portrait first."));
+    if (options.key !== undefined && options.key !== framing.key) return Promise.reject(new FramingChangedError());
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     const state = this.state;
     if (state.phase === "ready" && Date.parse(state.upload.expiresAt) - this.options.now() > this.options.expiryMarginMs) {
       return Promise.resolve(state.upload);
     }
     if (state.phase === "failed") return Promise.reject(state.error);
-    const promise = new Promise<UploadView>((resolve, reject) => this.waiters.push({ resolve, reject, failures: 0 }));
+    const promise = new Promise<UploadView>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, failures: 0, key: options.key };
+      this.waiters.push(waiter);
+      options.signal?.addEventListener(
+        "abort",
+        () => {
+          if (!this.waiters.includes(waiter)) return;
+          this.waiters = this.waiters.filter((other) => other !== waiter);
+          reject(options.signal?.reason);
+        },
+        { once: true },
+      );
+    });
     if (state.phase === "ready")
       this.restart(); // expired or about to
     else if (state.phase === "pending" || state.phase === "retrying") this.startNow();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiRequestError } from "@/lib/client/api-request-error";
-import { CropUploader, type UploadState } from "@/lib/client/crop-uploader";
+import { CropUploader, FramingChangedError, type UploadState } from "@/lib/client/crop-uploader";
 import type { UploadView } from "@/lib/contracts/upload";
 
 const DAY = 24 * 3600_000;
@@ -192,5 +192,25 @@ describe("CropUploader", () => {
     uploader.setFraming(null);
     expect(await outcome).toBeInstanceOf(Error);
     expect(uploader.getState().phase).toBe("idle");
+  });
+
+  it("a click made for one framing never receives another's upload: a change rejects it, and its signal withdraws it", async () => {
+    const server = scriptedServer();
+    const uploader = new CropUploader({ upload: server.upload, debounceMs: 400 });
+    uploader.setFraming(framing("a"));
+    const forA = uploader.ready({ key: "a" }).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(0);
+    uploader.setFraming(framing("b"));
+    expect(await forA).toBeInstanceOf(FramingChangedError);
+    await expect(uploader.ready({ key: "a" })).rejects.toBeInstanceOf(FramingChangedError);
+
+    const controller = new AbortController();
+    const forB = uploader.ready({ key: "b", signal: controller.signal }).catch((error: unknown) => error);
+    controller.abort(new Error("cancelled"));
+    expect(await forB).toMatchObject({ message: "cancelled" });
+    const again = uploader.ready({ key: "b" });
+    await vi.advanceTimersByTimeAsync(0);
+    server.calls.at(-1)!.answer(server.view("b"));
+    await expect(again).resolves.toMatchObject({ bytes: 1 });
   });
 });

@@ -5,7 +5,7 @@ import { VideoActions } from "@/components/generation/video-actions";
 import { ErrorAlert } from "@/components/ui/card";
 
 const finished = { downloadUrl: "/api/generations/g1/video?download=1", shareUrl: "/s/abc" };
-const idle = { isPending: false, mutate: () => undefined };
+const idle = { busy: false, start: () => true };
 
 describe("a card's video actions", () => {
   it("offer download, copy link and re-run, in that order, with the test ids the card asks for", () => {
@@ -31,7 +31,7 @@ describe("a card's video actions", () => {
   });
 
   it("say a re-run is starting and refuse a second click meanwhile", () => {
-    const html = renderToStaticMarkup(createElement(VideoActions, { generation: finished, rerun: { isPending: true, mutate: () => undefined } }));
+    const html = renderToStaticMarkup(createElement(VideoActions, { generation: finished, rerun: { busy: true, start: () => false } }));
     expect(html).toMatch(/<button type="button" [^>]*disabled="">Starting…<\/button>/);
   });
 });
