@@ -16,6 +16,7 @@ import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
 import { createKyselySessionRepository } from "@/lib/store/kysely-session-repository";
 import type { SessionRepository } from "@/lib/sessions/session-record";
+import { createSessionWatch, type SessionWatch } from "@/lib/sessions/session-watch";
 import { observeWrites } from "@/lib/store/observed-repository";
 import { openStore, storeKindFor } from "@/lib/store/open-store";
 import { createDerivativeService, type DerivativeService } from "@/lib/media/derivatives/derivative-service";
@@ -47,6 +48,8 @@ export interface Services {
   events: GenerationEvents;
   viewContext: ViewContext;
   sessions: SessionRepository;
+  /** Which open sessions have ended, so event streams close with their session. */
+  sessionWatch: SessionWatch;
   coordination: Coordination;
   loginLimiters: LoginLimiters;
   takes: TakeService;
@@ -190,6 +193,13 @@ async function createServices(): Promise<Services> {
     typicalDurationMs: mode === "demo" ? config.DEMO_DURATION_MS : TYPICAL_LIVE_DURATION_MS,
   });
 
+  const sessions = createKyselySessionRepository(db);
+  const sessionWatch = createSessionWatch({
+    find: (id) => sessions.find(id),
+    bus: coordination,
+    warn: (details, message) => log().child({ component: "session-watch" }).warn(details, message),
+  });
+
   await derivatives.start();
   await tracker.start();
   coordination.subscribe((message) => {
@@ -210,7 +220,8 @@ async function createServices(): Promise<Services> {
     uploads,
     events,
     viewContext: { publicBaseUrl },
-    sessions: createKyselySessionRepository(db),
+    sessions,
+    sessionWatch,
     coordination,
     loginLimiters: createLoginLimiters(coordination, { perClient: config.LOGIN_ATTEMPTS_PER_15_MIN, global: config.LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN }),
     takes,
