@@ -32,7 +32,7 @@ import { createUploadSweeper, sweepIntervalFor } from "@/lib/uploads/upload-swee
 import type { AppMode } from "@/lib/contracts/video-spec";
 import { createKyselyQueueStore } from "@/lib/queue/kysely-queue-store";
 import { createQueueService, type QueueService } from "@/lib/queue/queue-service";
-import { createKyselyTakeStore } from "@/lib/takes/kysely-take-store";
+import { createKyselyTakeStore, type TakeStore } from "@/lib/takes/kysely-take-store";
 import { createTakeService, type TakeService } from "@/lib/takes/take-service";
 import { appMode } from "./app-mode";
 import { instanceIdIn } from "./instance-id";
@@ -53,6 +53,8 @@ export interface Services {
   coordination: Coordination;
   loginLimiters: LoginLimiters;
   takes: TakeService;
+  /** Take sets as stored (the service above composes them for answers). */
+  takeStore: TakeStore;
   queue: QueueService;
   derivatives: DerivativeService;
 }
@@ -179,7 +181,8 @@ async function createServices(): Promise<Services> {
     mode,
   });
 
-  const takes = createTakeService({ store: createKyselyTakeStore(db), repository, generations, uploads, tracker, guard, mode });
+  const takeStore = createKyselyTakeStore(db);
+  const takes = createTakeService({ store: takeStore, repository, generations, uploads, tracker, guard, mode });
   const queue = createQueueService({
     store: queueStore,
     repository,
@@ -225,6 +228,7 @@ async function createServices(): Promise<Services> {
     coordination,
     loginLimiters: createLoginLimiters(coordination, { perClient: config.LOGIN_ATTEMPTS_PER_15_MIN, global: config.LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN }),
     takes,
+    takeStore,
     queue,
     derivatives,
   };
