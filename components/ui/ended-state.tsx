@@ -7,8 +7,8 @@ import { primaryButton, secondaryButton } from "@/components/generation/styles";
 import type { EndReason } from "@/lib/client/page-end";
 
 const DELETED: Record<"video" | "takes", { heading: string; line: string }> = {
-  video: { heading: "This video was deleted", line: "It was deleted, perhaps in another tab, so there is nothing more to show here." },
-  takes: { heading: "These takes were deleted", line: "They were deleted, perhaps in another tab, so there is nothing more to show here." },
+  video: { heading: "This video was deleted", line: "It was removed from your history, perhaps in another tab or on another device." },
+  takes: { heading: "These takes were deleted", line: "They were removed from your history, perhaps in another tab or on another device." },
 };
 
 /**
@@ -25,7 +25,7 @@ export function EndedState({ reason, subject }: { reason: EndReason; subject: "v
   const text =
     reason === "deleted"
       ? DELETED[subject]
-      : { heading: "You were signed out", line: "This browser's session ended, perhaps in another tab. Sign in again to carry on from this page." };
+      : { heading: "You were signed out", line: "This browser's session ended, perhaps in another tab. Sign in again to come back to this page." };
 
   return (
     <section

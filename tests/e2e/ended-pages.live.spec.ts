@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { testImages } from "../support/images";
@@ -41,10 +42,27 @@ test("a generation deleted in another tab ends its open page, for good", async (
   expect(deleted.status()).toBe(204);
 
   await expectDeletedState(page, "This video was deleted");
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    const serious = (await new AxeBuilder({ page }).analyze()).violations.filter(
+      (violation) => violation.impact === "serious" || violation.impact === "critical",
+    );
+    expect(
+      serious.map((violation) => violation.id),
+      `ended page, ${colorScheme}`,
+    ).toEqual([]);
+  }
   // Nothing brings the old view back: no later poll, event or retry.
   await page.waitForTimeout(3_000);
   await expectNothingOfTheOldView(page);
   await expect(page.getByTestId("ended-state")).toBeVisible();
+  // Nor does going back to it, with the page's old server data in the router's cache.
+  await page.getByRole("link", { name: "Open your history" }).click();
+  await expect(page).toHaveURL(/\/history$/);
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/g/${id}$`));
+  await expect(page.getByTestId("ended-state")).toBeVisible();
+  await expectNothingOfTheOldView(page);
 
   const reloaded = await page.reload();
   expect(reloaded?.status()).toBe(404);
