@@ -7,6 +7,8 @@ const envelopeSchema = z.object({
     z.object({ type: z.literal("changed"), id: z.string().min(1).max(64) }),
     z.object({ type: z.literal("nudge"), id: z.string().min(1).max(64) }),
     z.object({ type: z.literal("derivatives_queued") }),
+    z.object({ type: z.literal("session_ended"), id: z.string().min(1).max(64) }),
+    z.object({ type: z.literal("sessions_ended") }),
   ]),
 });
 

@@ -23,7 +23,11 @@ export type BusMessage =
   | { type: "changed"; id: string }
   | { type: "nudge"; id: string }
   /** Derived-media work was queued: every instance's worker looks for it (instead of polling). */
-  | { type: "derivatives_queued" };
+  | { type: "derivatives_queued" }
+  /** A session was signed out: streams it opened close at once. */
+  | { type: "session_ended"; id: string }
+  /** Every session was signed out: each instance re-reads the sessions it watches. */
+  | { type: "sessions_ended" };
 
 /**
  * What instances of one installation share beyond the store itself: rate-limit counters,

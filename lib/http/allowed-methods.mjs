@@ -25,6 +25,7 @@ export const API_ROUTES = [
   ["/api/generations/[id]/share", ["POST", "PATCH", "DELETE"]],
   ["/api/generations/[id]/video", ["GET"]],
   ["/api/health", ["GET"]],
+  ["/api/idempotency-keys/[key]", ["GET"]],
   ["/api/oembed", ["GET"]],
   ["/api/queue", ["GET"]],
   ["/api/session", ["POST", "DELETE"]],

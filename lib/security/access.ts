@@ -2,18 +2,21 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { ApiError } from "@/lib/errors";
-import { hasOwnerSession } from "./session";
+import { env } from "@/lib/env";
+import { hasOwnerSession, liveSessionId } from "./session";
 import { assertSameOrigin } from "./same-origin";
 
 /**
  * Checked inside every private route handler and page (not only in proxy.ts), so a
- * request that slips past the proxy still gets nothing.
+ * request that slips past the proxy still gets nothing. Answers the open session's id
+ * (undefined when the install has no password), for answers that outlive the request.
  */
-export async function requireOwner(request: Request, options: { mutation?: boolean } = {}): Promise<void> {
+export async function requireOwner(request: Request, options: { mutation?: boolean } = {}): Promise<string | undefined> {
   if (options.mutation) assertSameOrigin(request);
-  if (!(await hasOwnerSession())) {
-    throw new ApiError("unauthorized", "Sign in to use Portrait Live on this server.");
-  }
+  if (!env().APP_PASSWORD) return undefined;
+  const sessionId = await liveSessionId();
+  if (!sessionId) throw new ApiError("unauthorized", "Sign in to use Portrait Live on this server.");
+  return sessionId;
 }
 
 /** For pages: send visitors without a session to the login page. */

@@ -46,18 +46,28 @@ export async function logIn(request: Request, password: string, client: string):
   await session.save();
 }
 
-/** Signs this session out: its record is revoked, so a kept copy of the cookie is worthless. */
+/**
+ * Signs this session out: its record is revoked, so a kept copy of the cookie is worthless,
+ * and every instance closes the event streams it opened.
+ */
 export async function logOut(request: Request): Promise<void> {
   const session = await ownerSession(request);
-  if (session.sessionId) await (await services()).sessions.revoke(session.sessionId, new Date().toISOString());
+  if (session.sessionId) {
+    const { sessions, coordination } = await services();
+    await sessions.revoke(session.sessionId, new Date().toISOString());
+    // After the revoke, so an instance that re-reads the session on hearing this sees it ended.
+    coordination.publish({ type: "session_ended", id: session.sessionId });
+  }
   session.destroy();
 }
 
-/** Ends every open session (all browsers and devices), this one included. */
+/** Ends every open session (all browsers and devices), this one included, and their event streams. */
 export async function logOutEverywhere(request: Request): Promise<void> {
   if (!env().APP_PASSWORD) throw new ApiError("not_found", "This server has no password; there are no sessions to end.");
   if (!(await liveSessionId())) throw new ApiError("unauthorized", "Sign in to use Portrait Live on this server.");
-  await (await services()).sessions.revokeAll(new Date().toISOString());
+  const { sessions, coordination } = await services();
+  await sessions.revokeAll(new Date().toISOString());
+  coordination.publish({ type: "sessions_ended" });
   (await ownerSession(request)).destroy();
 }
 

@@ -16,6 +16,7 @@ import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
 import { createKyselySessionRepository } from "@/lib/store/kysely-session-repository";
 import type { SessionRepository } from "@/lib/sessions/session-record";
+import { createSessionWatch, type SessionWatch } from "@/lib/sessions/session-watch";
 import { observeWrites } from "@/lib/store/observed-repository";
 import { openStore, storeKindFor } from "@/lib/store/open-store";
 import { createDerivativeService, type DerivativeService } from "@/lib/media/derivatives/derivative-service";
@@ -31,7 +32,7 @@ import { createUploadSweeper, sweepIntervalFor } from "@/lib/uploads/upload-swee
 import type { AppMode } from "@/lib/contracts/video-spec";
 import { createKyselyQueueStore } from "@/lib/queue/kysely-queue-store";
 import { createQueueService, type QueueService } from "@/lib/queue/queue-service";
-import { createKyselyTakeStore } from "@/lib/takes/kysely-take-store";
+import { createKyselyTakeStore, type TakeStore } from "@/lib/takes/kysely-take-store";
 import { createTakeService, type TakeService } from "@/lib/takes/take-service";
 import { appMode } from "./app-mode";
 import { instanceIdIn } from "./instance-id";
@@ -47,9 +48,13 @@ export interface Services {
   events: GenerationEvents;
   viewContext: ViewContext;
   sessions: SessionRepository;
+  /** Which open sessions have ended, so event streams close with their session. */
+  sessionWatch: SessionWatch;
   coordination: Coordination;
   loginLimiters: LoginLimiters;
   takes: TakeService;
+  /** Take sets as stored (the service above composes them for answers). */
+  takeStore: TakeStore;
   queue: QueueService;
   derivatives: DerivativeService;
 }
@@ -176,7 +181,8 @@ async function createServices(): Promise<Services> {
     mode,
   });
 
-  const takes = createTakeService({ store: createKyselyTakeStore(db), repository, generations, uploads, tracker, guard, mode });
+  const takeStore = createKyselyTakeStore(db);
+  const takes = createTakeService({ store: takeStore, repository, generations, uploads, tracker, guard, mode });
   const queue = createQueueService({
     store: queueStore,
     repository,
@@ -188,6 +194,13 @@ async function createServices(): Promise<Services> {
     maxSpendUsdDay: config.MAX_SPEND_USD_DAY,
     maxSpendUsdMonth: config.MAX_SPEND_USD_MONTH,
     typicalDurationMs: mode === "demo" ? config.DEMO_DURATION_MS : TYPICAL_LIVE_DURATION_MS,
+  });
+
+  const sessions = createKyselySessionRepository(db);
+  const sessionWatch = createSessionWatch({
+    find: (id) => sessions.find(id),
+    bus: coordination,
+    warn: (details, message) => log().child({ component: "session-watch" }).warn(details, message),
   });
 
   await derivatives.start();
@@ -210,10 +223,12 @@ async function createServices(): Promise<Services> {
     uploads,
     events,
     viewContext: { publicBaseUrl },
-    sessions: createKyselySessionRepository(db),
+    sessions,
+    sessionWatch,
     coordination,
     loginLimiters: createLoginLimiters(coordination, { perClient: config.LOGIN_ATTEMPTS_PER_15_MIN, global: config.LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN }),
     takes,
+    takeStore,
     queue,
     derivatives,
   };

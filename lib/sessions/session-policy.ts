@@ -23,10 +23,15 @@ export function newSessionRecord(client: string, now: Date): SessionRecord {
   };
 }
 
+/** When the session stops being open, in ms since the epoch: its expiry plus the clock allowance, or never was once signed out. */
+export function liveUntil(record: SessionRecord): number {
+  if (record.revokedAt !== null) return -Infinity;
+  return Date.parse(record.expiresAt) + CLOCK_ALLOWANCE_SECONDS * 1000;
+}
+
 /** Open: not signed out, and not past its expiry (plus the clock allowance). */
 export function isLive(record: SessionRecord, now: Date): boolean {
-  if (record.revokedAt !== null) return false;
-  return now.getTime() < Date.parse(record.expiresAt) + CLOCK_ALLOWANCE_SECONDS * 1000;
+  return now.getTime() < liveUntil(record);
 }
 
 /** Sessions expired longer ago than the allowance can be forgotten. */

@@ -13,6 +13,7 @@ import { startApp, type AppServer } from "../support/app-server";
 const ID = "A".repeat(21);
 const TOKEN = "t".repeat(24);
 const SECRET = "s".repeat(32);
+const KEY = "studio-0123456789";
 let app: AppServer;
 
 beforeAll(async () => {
@@ -80,6 +81,7 @@ describe("API routes answer 405 with their own Allow", () => {
     ["PUT", `/api/generations/${ID}/share`, "DELETE, OPTIONS, PATCH, POST"],
     ["POST", "/api/oembed", "GET, HEAD, OPTIONS"],
     ["PUT", `/api/generations/${ID}/events`, "GET, HEAD, OPTIONS"],
+    ["DELETE", `/api/idempotency-keys/${KEY}`, "GET, HEAD, OPTIONS"],
   ];
   for (const [method, target, allow] of samples) {
     it(`${method} ${target.replace(/[A-Za-z]{20,}/g, "…")}`, async () => {
@@ -133,7 +135,7 @@ describe("the method table", () => {
   });
 
   it("agrees with Next's own OPTIONS answer for every route", async () => {
-    const sample = (pattern: string) => pattern.replace("[id]", ID).replace("[token]", TOKEN).replace("[secret]", SECRET);
+    const sample = (pattern: string) => pattern.replace("[id]", ID).replace("[token]", TOKEN).replace("[secret]", SECRET).replace("[key]", KEY);
     for (const [pattern, methods] of API_ROUTES) {
       const answer = await send("OPTIONS", sample(pattern));
       expect(answer.status, pattern).toBe(204);

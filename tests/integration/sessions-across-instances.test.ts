@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postGeneration } from "../support/api";
 import { startApp, type AppServer } from "../support/app-server";
+import { endsWithin, openEventStream } from "../support/event-stream";
+import { makePortrait, toDataUrl } from "../support/portraits";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
 import { rawRequest } from "../support/raw-http";
 
@@ -69,4 +72,33 @@ describe("sessions across instances", () => {
       expect(Number(refused.headers["retry-after"])).toBeGreaterThan(14 * 60);
     }
   });
+
+  it("signing out on one instance ends the session's event stream held open on the other at once", async () => {
+    const cookie = await signIn(first);
+    const id = await runningGeneration(first, cookie);
+    const stream = await openEventStream(second.url, id, cookie);
+    await expect.poll(() => stream.events()).toBeGreaterThan(0);
+    const before = Date.now();
+    expect((await fetch(`${first.url}/api/session`, { method: "DELETE", headers: { Cookie: cookie } })).status).toBe(204);
+    // Told through the database's notifications, not found by the periodic re-check.
+    await endsWithin(stream, before, 3_000);
+  });
+
+  it("signing out everywhere on one instance ends every session's stream on the other", async () => {
+    const here = await signIn(first);
+    const there = await signIn(second);
+    const id = await runningGeneration(second, there);
+    const stream = await openEventStream(second.url, id, there);
+    await expect.poll(() => stream.events()).toBeGreaterThan(0);
+    const before = Date.now();
+    expect((await fetch(`${first.url}/api/sessions`, { method: "DELETE", headers: { Cookie: here } })).status).toBe(204);
+    await endsWithin(stream, before, 3_000);
+  });
 });
+
+async function runningGeneration(app: AppServer, cookie: string): Promise<string> {
+  const image = toDataUrl(await makePortrait({ width: 600, height: 800 }));
+  const response = await postGeneration(app.url, { image, prompt: "she smiles" }, { Cookie: cookie });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}

@@ -35,6 +35,8 @@ describe("messages between instances", () => {
   it("reads what an instance sent and ignores anything else on the channel", () => {
     expect(parseBusMessage(JSON.stringify({ sender: "a", body: { type: "changed", id: "g1" } }))).toEqual({ sender: "a", body: { type: "changed", id: "g1" } });
     expect(parseBusMessage(JSON.stringify({ sender: "a", body: { type: "nudge", id: "g1" } }))?.body.type).toBe("nudge");
+    expect(parseBusMessage(JSON.stringify({ sender: "a", body: { type: "session_ended", id: "s1" } }))?.body).toEqual({ type: "session_ended", id: "s1" });
+    expect(parseBusMessage(JSON.stringify({ sender: "a", body: { type: "sessions_ended" } }))?.body).toEqual({ type: "sessions_ended" });
     for (const payload of [
       undefined,
       "",
@@ -42,6 +44,7 @@ describe("messages between instances", () => {
       "{}",
       JSON.stringify({ sender: "a", body: { type: "drop", id: "g1" } }),
       JSON.stringify({ sender: "a", body: { type: "changed", id: "" } }),
+      JSON.stringify({ sender: "a", body: { type: "session_ended" } }),
     ]) {
       expect(parseBusMessage(payload)).toBeNull();
     }

@@ -9,13 +9,14 @@ const HEARTBEAT_MS = 15_000;
 
 /**
  * Server-sent events: the generation as it is now, then again whenever it changes,
- * until it is final. Pages see a finished video the moment the server has it.
+ * until it is final. Pages see a finished video the moment the server has it. With a
+ * password, the stream lasts only as long as the session that opened it.
  */
 export const GET = handle(async (request: Request, context: IdParams) => {
-  await requireOwner(request);
+  const sessionId = await requireOwner(request);
   const id = await generationIdFrom(context);
   const sources = await services();
-  const { generations, events } = sources;
+  const { generations, events, sessionWatch } = sources;
   await generations.get(id);
   // One composer per stream: it skips lookups a change cannot have altered.
   const viewOf = generationViews(sources);
@@ -31,20 +32,33 @@ export const GET = handle(async (request: Request, context: IdParams) => {
         cleanup();
         controller.close();
       };
+      const session = sessionId === undefined ? undefined : sessionWatch.watch(sessionId, close);
+      /** Checked in memory right before anything is written: nothing goes out once the session ended. */
+      const mayWrite = () => {
+        if (closed) return false;
+        if (session && !session.live()) {
+          close();
+          return false;
+        }
+        return true;
+      };
       const send = async () => {
         const record = await generations.get(id).catch(() => undefined);
         if (closed) return;
         if (!record) return close();
         const view = await viewOf(record);
-        if (closed) return;
+        if (!mayWrite()) return;
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(view)}\n\n`));
         if (isFinalStatus(view.status)) close();
       };
       const unsubscribe = events.subscribe(id, () => void send());
-      const heartbeat = setInterval(() => controller.enqueue(encoder.encode(": keep-alive\n\n")), HEARTBEAT_MS);
+      const heartbeat = setInterval(() => {
+        if (mayWrite()) controller.enqueue(encoder.encode(": keep-alive\n\n"));
+      }, HEARTBEAT_MS);
       cleanup = () => {
         unsubscribe();
         clearInterval(heartbeat);
+        session?.stop();
       };
       request.signal.addEventListener("abort", close);
       void send();
