@@ -10,6 +10,7 @@ import { FailurePanel } from "./failure-panel";
 import { ProgressPanel } from "./progress-panel";
 import { ResultPlayer } from "./result-player";
 import { primaryButton, secondaryButton } from "./styles";
+import { EndedState } from "@/components/ui/ended-state";
 import { useGeneration } from "./use-generation";
 import { NotifyButton } from "@/components/takes/notify-button";
 import { useDoneNotifications } from "@/components/takes/use-done-notifications";
@@ -25,11 +26,14 @@ const HEADING: Record<Generation["status"], string> = {
 /** One generation: progress while it runs, then the player, download and sharing; or the reason it failed. */
 /** `inlinePoster`: the video's preview frame as a data URL, when the server had it (shows with the first paint). */
 export function GenerationDetail({ id, initial, inlinePoster }: { id: string; initial: Generation; inlinePoster?: string | null }) {
-  const query = useGeneration(id, initial);
+  const { query, ended } = useGeneration(id, initial);
   const generation = query.data ?? initial;
   const running = !isFinalStatus(generation.status);
   // Takes and queue: a video finishing in a background tab shows in the title (and a notification, if allowed).
   useDoneNotifications(useMemo(() => [{ id: generation.id, status: generation.status }], [generation.id, generation.status]));
+
+  // Deleted or signed out: the old view (a player, a download) must not stay on screen.
+  if (ended) return <EndedState reason={ended} subject="video" />;
 
   return (
     <div className="grid gap-8 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" data-testid="generation" data-status={generation.status}>

@@ -11,6 +11,9 @@ import type { TakeSetView } from "@/lib/contracts/takes";
 import { shareLinkFor, useBrowserOrigin } from "@/components/share/use-browser-capabilities";
 import { takesApi } from "@/lib/client/takes-api";
 import { ErrorAlert } from "@/components/ui/card";
+import { EndedState } from "@/components/ui/ended-state";
+import { usePageEnd } from "@/components/ui/use-page-end";
+import { mayPass } from "@/lib/client/page-end";
 import { NotifyButton } from "./notify-button";
 import { SyncBar } from "./sync-bar";
 import { TakeCard } from "./take-card";
@@ -25,12 +28,19 @@ const button =
 export function TakesView({ initial }: { initial: TakeSetView }) {
   const router = useRouter();
   const queryClient = useQueryClient();
+  const { ended, endOn } = usePageEnd(`takes:${initial.id}`);
   const query = useQuery({
     queryKey: ["takes", initial.id],
-    queryFn: () => takesApi.get(initial.id),
+    queryFn: () =>
+      takesApi.get(initial.id).catch((error: unknown) => {
+        throw endOn(error);
+      }),
     initialData: initial,
+    // Deleted or signed out: nothing more to ask.
+    enabled: !ended,
     refetchInterval: (current) => (current.state.data?.generations.every((take) => isFinalStatus(take.status)) ? false : POLL_MS),
     refetchIntervalInBackground: true,
+    retry: (failures, error) => failures < 3 && mayPass(error),
   });
   const set = query.data ?? initial;
   const sync = useSyncedVideos();
@@ -45,6 +55,7 @@ export function TakesView({ initial }: { initial: TakeSetView }) {
       queryClient.setQueryData(["takes", set.id], updated);
       void queryClient.invalidateQueries({ queryKey: ["generations"] });
     },
+    onError: endOn,
   });
   const remove = useMutation({
     mutationFn: () => takesApi.remove(set.id),
@@ -52,6 +63,7 @@ export function TakesView({ initial }: { initial: TakeSetView }) {
       await queryClient.invalidateQueries({ queryKey: ["generations"] });
       router.push("/history");
     },
+    onError: endOn,
   });
 
   const done = set.generations.filter((take) => take.status === "succeeded").length;
@@ -60,6 +72,7 @@ export function TakesView({ initial }: { initial: TakeSetView }) {
   const origin = useBrowserOrigin();
   const shareLink = chosen?.shareUrl ? shareLinkFor(chosen.shareUrl, origin) : null;
 
+  if (ended) return <EndedState reason={ended} subject="takes" />;
   return (
     <div className="flex flex-col gap-6" data-testid="takes" data-running={running}>
       <div className="flex flex-wrap items-end justify-between gap-4">
