@@ -3,7 +3,7 @@
 // every request must pass before Next sees it (host name, client address, method).
 // `next start` and the standalone build's own server.js cannot do this: they keep a
 // client's own X-Forwarded-For instead of the connection's address, answer any Host
-// header and leave unsupported methods to Next. See README, "Design notes".
+// header and leave unsupported methods to Next. See docs/design.md, "Design notes".
 //
 // Runs in two places: from the repository (`npm start`, the tests), and bundled by
 // scripts/build-standalone.mjs into the standalone folder the container image runs,

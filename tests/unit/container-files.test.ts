@@ -54,9 +54,9 @@ describe("the configuration schema and .env.example", () => {
     expect(schemaVariables.filter((name) => !exampleVariables.has(name))).toEqual([]);
   });
 
-  it("lists every variable of README's configuration table in .env.example", () => {
-    const section = /## Configuration\n([\s\S]*?)\n## /.exec(read("README.md"))?.[1] ?? "";
-    const rows = section.split("\n").filter((line) => line.startsWith("| `"));
+  it("lists every variable of the configuration reference (docs/configuration.md) and of the README's short table in .env.example", () => {
+    const readmeTable = /## Configuration\n([\s\S]*?)\n## /.exec(read("README.md"))?.[1] ?? "";
+    const rows = [...read("docs/configuration.md").split("\n"), ...readmeTable.split("\n")].filter((line) => line.startsWith("| `"));
     const documented = rows.flatMap((row) => [...row.split("|")[1]!.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!));
     expect(documented).toEqual(expect.arrayContaining(["VTRIX_API_KEY", "DATA_DIR", "HOST", "S3_SECRET_ACCESS_KEY"]));
     expect(documented.filter((name) => !exampleVariables.has(name))).toEqual([]);
