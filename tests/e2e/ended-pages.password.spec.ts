@@ -1,16 +1,7 @@
 import { readFile } from "node:fs/promises";
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { E2E_PASSWORD } from "../../playwright.config";
+import { signIn } from "./pages/sign-in";
 import { testImages } from "../support/images";
-
-async function signIn(page: Page) {
-  await page.goto("/history");
-  await expect(page).toHaveURL(/\/login\?next=%2Fhistory$/);
-  await page.getByLabel("Password").fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/history$/);
-}
 
 test("signing out in another tab ends an open generation page: no ready view, download or player after it", async ({ page, context }) => {
   // Records whether the page ever shows a finished video, from its first paint on.

@@ -1,14 +1,5 @@
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { E2E_PASSWORD } from "../../playwright.config";
-
-async function signIn(page: Page) {
-  await page.goto("/history");
-  await expect(page).toHaveURL(/\/login\?next=%2Fhistory$/);
-  await page.getByLabel("Password").fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/history$/);
-}
+import { signIn } from "./pages/sign-in";
 
 test("sign out ends this browser's session only", async ({ page, browser, baseURL }) => {
   await signIn(page);

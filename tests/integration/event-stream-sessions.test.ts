@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postGeneration } from "../support/api";
+import { postGeneration, signInCookie } from "../support/api";
 import { startApp, type AppServer } from "../support/app-server";
 import { endsWithin, openEventStream } from "../support/event-stream";
 import { makePortrait, toDataUrl } from "../support/portraits";
@@ -19,15 +19,7 @@ beforeAll(async () => {
 
 afterAll(async () => app?.stop());
 
-async function signIn(): Promise<string> {
-  const response = await fetch(`${app.url}/api/session`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ password: PASSWORD }),
-  });
-  expect(response.status).toBe(204);
-  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-}
+const signIn = () => signInCookie(app.url, PASSWORD);
 
 async function runningGeneration(cookie: string): Promise<string> {
   const response = await postGeneration(app.url, { image, prompt: "she smiles" }, { Cookie: cookie });

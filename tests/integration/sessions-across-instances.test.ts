@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postGeneration } from "../support/api";
+import { postGeneration, signInCookie } from "../support/api";
 import { startApp, type AppServer } from "../support/app-server";
 import { endsWithin, openEventStream } from "../support/event-stream";
 import { makePortrait, toDataUrl } from "../support/portraits";
@@ -25,15 +25,7 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-async function signIn(app: AppServer): Promise<string> {
-  const response = await fetch(`${app.url}/api/session`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ password: PASSWORD }),
-  });
-  expect(response.status).toBe(204);
-  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-}
+const signIn = (app: AppServer) => signInCookie(app.url, PASSWORD);
 
 const history = (app: AppServer, cookie: string) => fetch(`${app.url}/api/generations`, { headers: { Cookie: cookie } });
 

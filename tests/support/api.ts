@@ -8,3 +8,14 @@ export async function getGeneration(baseUrl: string, id: string): Promise<Genera
   if (response.status !== 200) throw new Error(`get answered ${response.status}`);
   return generationViewSchema.parse(await response.json());
 }
+
+/** Signs in with the password and answers the session cookie (`name=value`) to send back. */
+export async function signInCookie(baseUrl: string, password: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ password }),
+  });
+  if (response.status !== 204) throw new Error(`sign-in answered ${response.status}`);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
