@@ -13,7 +13,7 @@ import { createGeneration, getGeneration, waitFor, waitForFinal } from "../suppo
 import { freePort, startApp, type AppServer } from "../support/app-server";
 import { frameHashes, gifFrameCount, moovAtEndClip, sha256, topLevelBoxes, videoSize, webpChunks } from "../support/media-files";
 import { makePortrait, toDataUrl } from "../support/portraits";
-import { INLINE_POSTER_MAX_BYTES } from "@/lib/media/derivatives/inline-poster";
+import { INLINE_POSTER_MAX_BYTES } from "@/lib/media/derivatives/derivative-sizes";
 
 const API_KEY = "vtx-derived-media-secret-71c2";
 let upstream: FakeUpstream;

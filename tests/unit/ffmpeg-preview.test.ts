@@ -5,7 +5,7 @@ import { imageSize } from "image-size";
 import { afterAll, describe, expect, it } from "vitest";
 import { cachedTestPattern } from "../../bench/support/test-pattern-clip";
 import { createFfmpegRunner } from "@/lib/media/derivatives/ffmpeg-runner";
-import { INLINE_POSTER_MAX_BYTES } from "@/lib/media/derivatives/inline-poster";
+import { INLINE_POSTER_MAX_BYTES } from "@/lib/media/derivatives/derivative-sizes";
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "portrait-live-preview-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

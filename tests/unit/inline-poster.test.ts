@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createInMemoryMediaStore } from "../support/fakes/in-memory-media-store";
 import type { DerivativeRecord } from "@/lib/media/derivatives/derivative-record";
-import { INLINE_POSTER_MAX_BYTES, inlinePoster } from "@/lib/media/derivatives/inline-poster";
+import { INLINE_POSTER_MAX_BYTES } from "@/lib/media/derivatives/derivative-sizes";
+import { inlinePoster } from "@/lib/media/derivatives/inline-poster";
 
 const job = (generationId: string, overrides: Partial<DerivativeRecord> = {}): DerivativeRecord => ({
   generationId,

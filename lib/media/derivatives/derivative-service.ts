@@ -14,7 +14,7 @@ import type { MediaStore } from "@/lib/media/media-store";
 import type { DerivativeRunner, LoopFormat, VideoFacts } from "./derivative-runner";
 import type { DerivativeKind, DerivativeRecord, DerivativeRef, DerivativeRepository } from "./derivative-record";
 import { derivativeKeyFor } from "./derivative-keys";
-import { lightSize } from "./ffmpeg-runner";
+import { lightSize } from "./derivative-sizes";
 
 interface Log {
   info(details: object, message: string): void;

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { DerivativeRunner, LoopOptions, VideoFacts } from "./derivative-runner";
-import { INLINE_POSTER_MAX_BYTES } from "./inline-poster";
+import { even, INLINE_POSTER_MAX_BYTES, lightSize } from "./derivative-sizes";
 
 const require = createRequire(import.meta.url);
 
@@ -12,7 +12,6 @@ export function ffmpegPath(): string {
   return (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
 }
 
-const LIGHT_SHORT_SIDE = 540;
 /** Chat apps refuse or re-encode larger GIFs. */
 export const GIF_MAX_BYTES = 8 * 1024 * 1024;
 export const LOOP_MAX_WIDTH = 480;
@@ -130,16 +129,6 @@ function loopFilter(step: { width: number; fps: number }, loop: LoopOptions): st
   return loop.format === "gif"
     ? `${body},split[p1][p2];[p1]palettegen=stats_mode=diff[pal];[p2][pal]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle[out]`
     : `${body}[out]`;
-}
-
-const even = (value: number) => Math.max(2, Math.floor(value / 2) * 2);
-
-/** Short side 540 (never larger than the source), the other side in proportion, both even. */
-export function lightSize(facts: Pick<VideoFacts, "width" | "height">): { width: number; height: number } {
-  const short = Math.min(facts.width, facts.height);
-  if (short <= LIGHT_SHORT_SIDE) return { width: even(facts.width), height: even(facts.height) };
-  const scale = LIGHT_SHORT_SIDE / short;
-  return { width: even(facts.width * scale), height: even(facts.height * scale) };
 }
 
 /** Reads the first video stream's size and the duration from `ffmpeg -i` output. */

@@ -2,14 +2,7 @@ import "server-only";
 import { log } from "@/lib/log";
 import type { MediaStore } from "@/lib/media/media-store";
 import type { DerivativeService } from "./derivative-service";
-
-/**
- * The most a page carries inline for its poster. On a phone's link (about 200 KB/s) a
- * separate request for the picture shares the line with the page's scripts and arrives
- * after them; inside the HTML it shows with the first paint (P12). The page's data repeats
- * it once more, so the cost to each visitor is about twice this.
- */
-export const INLINE_POSTER_MAX_BYTES = 20 * 1024;
+import { INLINE_POSTER_MAX_BYTES } from "./derivative-sizes";
 
 const MAX_REMEMBERED = 200;
 /** A derived file never changes under its key, so its data URL can be kept (at most ~4 MB here). */
