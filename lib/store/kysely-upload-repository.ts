@@ -1,3 +1,4 @@
+import "server-only";
 import type { Kysely } from "kysely";
 import type { UploadRecord, UploadRepository } from "@/lib/uploads/upload-record";
 import type { Database, UploadRow } from "./schema";
