@@ -23,13 +23,6 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Pages only: API routes, build assets and public files get their headers from next.config.ts.
-  matcher: [
-    {
-      source: "/((?!api/|_next/static|_next/image|favicon.ico|models/|readme/).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  // Prefetches too: a prefetched page is HTML like any other and must carry the policy.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|models/|readme/).*)"],
 };

@@ -8,6 +8,8 @@ export declare function clientKeyOf(address: string): string;
 export interface IncomingLike {
   headers: Record<string, string | string[] | undefined>;
   socket: { remoteAddress?: string };
+  /** The request line's target; an absolute-form one is rewritten to its path when admitted. */
+  url?: string;
 }
 export type Verdict = { ok: true; client: string } | { ok: false; status: number; message: string };
 export declare function createFrontDoor(config: { trustedProxies?: string; publicBaseUrl?: string; allowedHosts?: string }): {

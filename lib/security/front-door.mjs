@@ -94,7 +94,7 @@ export function clientKeyOf(address) {
 }
 
 /**
- * @typedef {{ headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string } }} IncomingLike
+ * @typedef {{ headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string }; url?: string }} IncomingLike
  * @typedef {{ ok: true; client: string } | { ok: false; status: number; message: string }} Verdict
  */
 
@@ -131,7 +131,35 @@ export function createFrontDoor(config) {
           message: "This server does not answer to that host name. Open it by its configured address; its operator can add the name to ALLOWED_HOSTS.\n",
         };
       }
+      // Absolute-form targets (RFC 9112 §3.2.2) name a host of their own; Next would build
+      // redirects on it. Only the Host header's own authority is served, as a plain path.
+      const target = request.url;
+      if (typeof target === "string" && target !== "*" && !target.startsWith("/")) {
+        const path = pathOfAbsoluteTarget(target, host ?? "");
+        if (path === null) return { ok: false, status: 400, message: "The request line names another host than the Host header.\n" };
+        request.url = path;
+      }
       return { ok: true, client };
     },
   };
+}
+
+/**
+ * The path and query of an absolute-form target whose authority is `host`; null for any other.
+ * @param {string} target
+ * @param {string} host
+ */
+function pathOfAbsoluteTarget(target, host) {
+  let parsed;
+  try {
+    parsed = new URL(target);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
+  if (parsed.username || parsed.password) return null;
+  const defaultPort = parsed.protocol === "https:" ? "443" : "80";
+  const withPort = (authority) => (/:\d+$/.test(authority) && !authority.endsWith("]") ? authority : `${authority}:${defaultPort}`);
+  if (withPort(parsed.host.toLowerCase()) !== withPort(host.toLowerCase())) return null;
+  return `${parsed.pathname}${parsed.search}`;
 }

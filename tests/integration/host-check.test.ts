@@ -30,6 +30,26 @@ afterAll(async () => app?.stop());
 const asHost = (host: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
   rawRequest(`${app.url}${path}`, { ...init, headers: { ...init.headers, host } });
 
+describe("absolute-form request lines (GET http://host/path HTTP/1.1)", () => {
+  it("naming another host than the Host header are refused, never redirected there", async () => {
+    const host = `127.0.0.1:${port}`;
+    for (const target of [`http://evil.example/s/${"Q".repeat(24)}`, `http://evil.example/history/`, `https://evil.example:${port}/`, "ftp://127.0.0.1/"]) {
+      const response = await rawRequest(`${app.url}/`, { target, headers: { host } });
+      expect(response.status, target).toBe(400);
+      expect(response.headers.location, target).toBeUndefined();
+      expect(response.text(), target).toMatch(/another host/);
+    }
+  });
+
+  it("naming the Host header's own authority are served as the path they name", async () => {
+    const host = `127.0.0.1:${port}`;
+    const response = await rawRequest(`${app.url}/`, { target: `http://${host}/history/`, headers: { host } });
+    expect(response.status).toBe(308);
+    expect(response.headers.location).toBe("/history");
+    expect((await rawRequest(`${app.url}/`, { target: `http://${host}/api/health`, headers: { host } })).status).toBe(200);
+  });
+});
+
 describe("requests for a host name the app is not configured for", () => {
   it("are refused before routing, on every kind of route, and change nothing", async () => {
     const done = await waitForFinal(app.url, (await createGeneration(app.url, { image })).id);

@@ -33,6 +33,16 @@ describe("security headers", () => {
     expect(first.headers.get("x-frame-options")).toBe("DENY");
   });
 
+  it("pages keep their policy when asked for as a prefetch", async () => {
+    for (const path of ["/", "/history", "/login"]) {
+      for (const headers of [{ Purpose: "prefetch" }, { "Next-Router-Prefetch": "1" }, { "Sec-Purpose": "prefetch" }]) {
+        const response = await fetch(`${local.url}${path}`, { headers, redirect: "manual" });
+        await response.arrayBuffer();
+        expect(response.headers.get("content-security-policy"), `${path} ${JSON.stringify(headers)}`).toMatch(/script-src 'self' 'nonce-/);
+      }
+    }
+  });
+
   it("every page but the embeddable player refuses to be framed", async () => {
     const token = "Q".repeat(24);
     for (const path of ["/", "/history", `/s/${token}`, `/s/${token}/embed/more`, `/s/${token}/embedded`, "/no-such-page"]) {

@@ -15,7 +15,8 @@ export interface RawResponse {
  */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; from?: string } = {},
+  /** `target`: the request line's target as sent, e.g. an absolute-form `http://host/path` (default: the URL's path). */
+  options: { method?: string; headers?: Record<string, string>; body?: string; from?: string; target?: string } = {},
 ): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
@@ -23,7 +24,7 @@ export function rawRequest(
       {
         host: target.hostname.replace(/^\[|\]$/g, ""),
         port: target.port,
-        path: `${target.pathname}${target.search}`,
+        path: options.target ?? `${target.pathname}${target.search}`,
         method: options.method ?? "GET",
         headers: { ...(options.body !== undefined ? { "content-length": String(Buffer.byteLength(options.body)) } : {}), ...options.headers },
         localAddress: options.from,

@@ -116,3 +116,22 @@ describe("front door settings", () => {
     expect(() => parseEnv({ ALLOWED_HOSTS: "clips.example.com:443" })).toThrow(/ALLOWED_HOSTS/);
   });
 });
+
+describe("front door: absolute-form request lines", () => {
+  const admit = (url: string, host = "127.0.0.1:3000") => {
+    const incoming = { ...request("127.0.0.1", { host }), url };
+    return { verdict: createFrontDoor({}).admit(incoming), url: incoming.url };
+  };
+
+  it("serve the Host header's own authority as a plain path", () => {
+    expect(admit("http://127.0.0.1:3000/s/abc?x=1")).toEqual({ verdict: { ok: true, client: "127.0.0.1" }, url: "/s/abc?x=1" });
+    expect(admit("http://LOCALHOST/", "localhost:80").url).toBe("/");
+    expect(admit("/plain/path").url).toBe("/plain/path");
+  });
+
+  it("refuse another host, another port, credentials or another scheme", () => {
+    for (const url of ["http://evil.example/s/abc", "http://127.0.0.1:3001/", "http://user:pw@127.0.0.1:3000/", "ftp://127.0.0.1:3000/", "http://[::1"]) {
+      expect(admit(url).verdict, url).toMatchObject({ ok: false, status: 400 });
+    }
+  });
+});
