@@ -35,7 +35,8 @@ describe("security headers", () => {
 
   it("pages keep their policy when asked for as a prefetch", async () => {
     for (const path of ["/", "/history", "/login"]) {
-      for (const headers of [{ Purpose: "prefetch" }, { "Next-Router-Prefetch": "1" }, { "Sec-Purpose": "prefetch" }]) {
+      const prefetches: Array<Record<string, string>> = [{ Purpose: "prefetch" }, { "Next-Router-Prefetch": "1" }, { "Sec-Purpose": "prefetch" }];
+      for (const headers of prefetches) {
         const response = await fetch(`${local.url}${path}`, { headers, redirect: "manual" });
         await response.arrayBuffer();
         expect(response.headers.get("content-security-policy"), `${path} ${JSON.stringify(headers)}`).toMatch(/script-src 'self' 'nonce-/);
