@@ -104,6 +104,8 @@ export class PaidIntent<Intent, Prepared, Result> {
   start(intent: Intent): boolean {
     if (this.busy) return false;
     this.busy = true;
+    // Busy on screen from the click on, and the last attempt's error gone with it.
+    this.set({ phase: "preparing" });
     const controller = new AbortController();
     this.controller = controller;
     void this.run(intent, controller.signal);
@@ -134,11 +136,13 @@ export class PaidIntent<Intent, Prepared, Result> {
 
   private async run(intent: Intent, signal: AbortSignal): Promise<void> {
     const { identify, newKey, prepare, send, lookup, onCreated } = this.options;
+    /** Whether the failure below is the paid request's own answer (not the check's or the preparation's). */
+    let answeredBySend = false;
     try {
       const name = identify(intent);
       if (this.unresolvedKey !== null && this.keyed?.name !== name && lookup) {
-        this.set({ phase: "checking" });
         await this.whenOnline(signal);
+        this.set({ phase: "checking" });
         const earlier = await lookup(this.unresolvedKey);
         this.unresolvedKey = null;
         if (earlier !== null) return this.created(earlier, onCreated);
@@ -160,13 +164,15 @@ export class PaidIntent<Intent, Prepared, Result> {
         } catch (error) {
           // Offline, the request most likely never left: send the same intent, same key, when back.
           if (error instanceof ApiRequestError && error.status === 0 && !this.connection.isOnline()) continue;
+          answeredBySend = true;
           throw error;
         }
       }
     } catch (error) {
       this.busy = false;
       if (signal.aborted) return this.set(IDLE);
-      if (isDefinitiveRefusal(error)) this.unresolvedKey = null;
+      // Only the request's own refusal says nothing was created; a refused check says nothing about it.
+      if (answeredBySend && isDefinitiveRefusal(error)) this.unresolvedKey = null;
       this.set({ phase: "failed", error: asError(error), outcomeUnknown: this.unresolvedKey !== null });
     }
   }
@@ -177,13 +183,12 @@ export class PaidIntent<Intent, Prepared, Result> {
     onCreated(result);
   }
 
+  /** Waits (cancellably, and saying so) while the browser is offline; the caller then says what it does next. */
   private async whenOnline(signal: AbortSignal) {
     signal.throwIfAborted();
     if (this.connection.isOnline()) return;
-    const previous = this.state;
     this.set({ phase: "waiting-for-connection" });
     await this.connection.online(signal);
-    this.set(previous);
   }
 
   private set(state: PaidIntentState) {

@@ -124,6 +124,29 @@ describe("a paid control", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("a refused check (signed out, say) leaves the earlier click's outcome unknown", async () => {
+    const { intent, sent } = scripted([lostConnection()], {
+      lookup: async () => {
+        throw new ApiRequestError("Sign in to use Portrait Live on this server.", 401, "unauthorized");
+      },
+    });
+    intent.start("smile");
+    await settle();
+    intent.start("nod");
+    await settle();
+    expect(intent.getState()).toMatchObject({ phase: "failed", outcomeUnknown: true });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("shows the click as busy at once, and the last attempt's error is gone with it", async () => {
+    const { intent } = scripted([refusal(), "ok"]);
+    intent.start("smile");
+    await settle();
+    expect(intent.getState().phase).toBe("failed");
+    intent.start("nod");
+    expect(intent.getState().phase).toBe("preparing");
+  });
+
   it("after a refusal (nothing was created), an edited intent needs no check", async () => {
     const { intent, sent, looked } = scripted([refusal(), "ok"]);
     intent.start("smile");
