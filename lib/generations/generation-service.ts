@@ -3,7 +3,6 @@ import { isFinalStatus, type CreateGenerationInput, type GenerationStatus, type 
 import type { AppMode } from "@/lib/contracts/video-spec";
 import { ApiError, notFound, storageFull } from "@/lib/errors";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
-import type { MediaStore } from "@/lib/media/media-store";
 import { isStorageFull } from "@/lib/media/storage-full";
 import type { AdmissionGuard } from "@/lib/limits/admission-guard";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
@@ -19,9 +18,8 @@ import { isShareLinkLive } from "@/lib/share/share-link-state";
 
 export interface GenerationServiceDeps {
   repository: GenerationRepository;
-  media: MediaStore;
   uploads: Pick<UploadService, "store" | "usable" | "release">;
-  tracker: Pick<GenerationTracker, "kick" | "forget">;
+  tracker: Pick<GenerationTracker, "kick">;
   /** A callback may land on any instance: this reaches the one following the generation (default: this one). */
   nudgeFollower?: (id: string) => void;
   guard: AdmissionGuard;
@@ -37,7 +35,7 @@ type GenerationOptions = { prompt: string; promptOptimizer: boolean; watermark: 
 
 /** The generation use cases; route handlers call these and only shape the answers. */
 export function createGenerationService(deps: GenerationServiceDeps) {
-  const { repository, media, tracker, uploads } = deps;
+  const { repository, tracker, uploads } = deps;
   const now = deps.now ?? (() => new Date());
 
   /** Records a generation made from an upload (no copy: re-runs and takes share the file). */
@@ -144,16 +142,6 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         if (error instanceof InvalidCursorError) throw new ApiError("invalid_param", "Not a valid cursor.", "cursor");
         throw error;
       });
-    },
-
-    async remove(id: string): Promise<void> {
-      const record = await mustFind(id);
-      tracker.forget(id);
-      await repository.delete(id);
-      // The portrait stays while another generation (a re-run, another take) uses it.
-      if (record.uploadId) await uploads.release(record.uploadId);
-      else await media.delete(record.inputKey);
-      if (record.resultKey) await media.delete(record.resultKey);
     },
 
     async setHidePrompt(id: string, hidePrompt: boolean): Promise<GenerationRecord> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { constants, createReadStream, createWriteStream } from "node:fs";
-import { access, chmod, mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, readdir, readFile, rename, rm, rmdir, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -85,7 +85,11 @@ export function createLocalMediaStore(root: string, options: LocalMediaOptions =
     },
 
     async delete(key) {
-      await rm(fileOf(key), { force: true });
+      const file = fileOf(key);
+      await rm(file, { force: true });
+      // Derived files sit in a folder per generation: the last one out takes the folder along
+      // (rmdir refuses a folder that still holds a file; a folder left behind is only untidy).
+      if (key.startsWith("derived/")) await rmdir(path.dirname(file)).catch(() => undefined);
     },
 
     async ping() {

@@ -6,6 +6,7 @@ import { createProcessCoordination } from "@/lib/coordination/process-coordinati
 import { createGenerationEvents, type GenerationEvents } from "@/lib/generations/generation-events";
 import { createGenerationService, type GenerationService } from "@/lib/generations/generation-service";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
+import { removeGenerations, type GenerationRemovalDeps, type RemoveOptions } from "@/lib/generations/remove-generations";
 import type { ViewContext } from "@/lib/generations/to-generation-view";
 import { log } from "@/lib/log";
 import type { MediaStore } from "@/lib/media/media-store";
@@ -53,6 +54,8 @@ export interface Services {
   coordination: Coordination;
   loginLimiters: LoginLimiters;
   takes: TakeService;
+  /** Deletes generations and everything made from them (lib/generations/remove-generations.ts). */
+  removeGenerations(ids: readonly string[], options?: RemoveOptions): Promise<string[]>;
   /** Take sets as stored (the service above composes them for answers). */
   takeStore: TakeStore;
   queue: QueueService;
@@ -171,7 +174,6 @@ async function createServices(): Promise<Services> {
   });
   const generations = createGenerationService({
     repository,
-    media,
     uploads,
     tracker,
     nudgeFollower: (id) => coordination.publish({ type: "nudge", id }),
@@ -182,7 +184,18 @@ async function createServices(): Promise<Services> {
   });
 
   const takeStore = createKyselyTakeStore(db);
-  const takes = createTakeService({ store: takeStore, repository, generations, uploads, tracker, guard, mode });
+  const removalLog = log().child({ component: "removal" });
+  const removalDeps: GenerationRemovalDeps = {
+    generations: repository,
+    takes: takeStore,
+    tracker,
+    derivatives,
+    media,
+    uploads,
+    warn: (details, message) => removalLog.warn(details, message),
+  };
+  const removal = (ids: readonly string[], options?: RemoveOptions) => removeGenerations(ids, removalDeps, options);
+  const takes = createTakeService({ store: takeStore, repository, removeGenerations: removal, uploads, tracker, guard, mode });
   const queue = createQueueService({
     store: queueStore,
     repository,
@@ -228,6 +241,7 @@ async function createServices(): Promise<Services> {
     coordination,
     loginLimiters: createLoginLimiters(coordination, { perClient: config.LOGIN_ATTEMPTS_PER_15_MIN, global: config.LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN }),
     takes,
+    removeGenerations: removal,
     takeStore,
     queue,
     derivatives,

@@ -187,6 +187,10 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
       return row ? row.share_loops === 1 : true;
     },
 
+    async forgetSettings(generationId) {
+      await db.deleteFrom("media_settings").where("generation_id", "=", generationId).execute();
+    },
+
     async setShareLoops(generationId, allowed) {
       await db
         .insertInto("media_settings")

@@ -102,10 +102,24 @@ export function createKyselyTakeStore(db: Kysely<Database>) {
       });
     },
 
-    /** A deleted take leaves its set (the others and the shared upload stay). */
+    /** A deleted take leaves its set (the others and the shared upload stay); the set goes with its last take. */
     async forgetMember(generationId: string): Promise<void> {
-      await db.deleteFrom("take_set_members").where("generation_id", "=", generationId).execute();
-      await db.updateTable("take_sets").set({ favourite_id: null }).where("favourite_id", "=", generationId).execute();
+      await db.transaction().execute(async (trx) => {
+        const member = await trx.deleteFrom("take_set_members").where("generation_id", "=", generationId).returning("set_id").executeTakeFirst();
+        await trx.updateTable("take_sets").set({ favourite_id: null }).where("favourite_id", "=", generationId).execute();
+        if (!member) return;
+        // Writing the set's row holds it until commit: of two last takes leaving at once, the later sees the set empty.
+        await trx
+          .updateTable("take_sets")
+          .set((eb) => ({ id: eb.ref("id") }))
+          .where("id", "=", member.set_id)
+          .execute();
+        await trx
+          .deleteFrom("take_sets")
+          .where("id", "=", member.set_id)
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom("take_set_members").select("generation_id").where("set_id", "=", member.set_id))))
+          .execute();
+      });
     },
   };
 }

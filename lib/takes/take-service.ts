@@ -4,7 +4,6 @@ import type { CreateTakesInput, TakeSetView } from "@/lib/contracts/takes";
 import { ApiError, notFound, storageFull } from "@/lib/errors";
 import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
-import type { GenerationService } from "@/lib/generations/generation-service";
 import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
 import type { AdmissionGuard } from "@/lib/limits/admission-guard";
@@ -17,7 +16,8 @@ import type { TakeSetRecord, TakeStore } from "./kysely-take-store";
 export interface TakeServiceDeps {
   store: TakeStore;
   repository: Pick<GenerationRepository, "findById">;
-  generations: Pick<GenerationService, "remove">;
+  /** Deletes generations as a deletion of each one would (lib/generations/remove-generations.ts). */
+  removeGenerations(ids: readonly string[]): Promise<unknown>;
   uploads: Pick<UploadService, "store" | "usable" | "release">;
   tracker: Pick<GenerationTracker, "kick">;
   guard: AdmissionGuard;
@@ -129,15 +129,12 @@ export function createTakeService(deps: TakeServiceDeps) {
       return { ...current, set: { ...current.set, favouriteId } };
     },
 
-    /** The set and every take in it (videos, and the shared portrait once none uses it). */
+    /** The set and every take in it, each with all its media (and the shared portrait with the last). */
     async remove(id: string): Promise<void> {
       const set = await deps.store.findById(id);
       if (!set) throw notFound("take set");
-      for (const generationId of set.generationIds) {
-        await deps.generations.remove(generationId).catch((error: unknown) => {
-          if (!(ApiError.is(error) && error.code === "not_found")) throw error;
-        });
-      }
+      await deps.removeGenerations(set.generationIds);
+      // The set went with its last take; this also clears one whose takes were deleted before sets went with them.
       await deps.store.delete(id);
     },
 
@@ -149,8 +146,6 @@ export function createTakeService(deps: TakeServiceDeps) {
         return membership ? { ...view, takeSetId: membership.setId, favourite: membership.favouriteId === view.id } : view;
       });
     },
-
-    forgetMember: deps.store.forgetMember,
   };
 }
 

@@ -11,6 +11,7 @@ import { InvalidCursorError, type GenerationRepository } from "@/lib/generations
 import { newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
+import { createKyselyTakeStore, type TakeStore } from "@/lib/takes/kysely-take-store";
 import { migrate, migrationProvider } from "@/lib/store/migrations";
 import { openPostgres } from "@/lib/store/open-postgres";
 import { openSqlite } from "@/lib/store/open-sqlite";
@@ -398,6 +399,50 @@ function upload(overrides: Partial<UploadRecord> = {}): UploadRecord {
 }
 
 const fromUpload = (source: UploadRecord) => record({ uploadId: source.id, inputKey: source.mediaKey, inputWidth: source.width, inputHeight: source.height });
+
+describe.each(Object.keys(stores))("the take store on a %s", (kind) => {
+  let store: StoreUnderTest;
+  let generations: GenerationRepository;
+  let takes: TakeStore;
+
+  beforeAll(async () => {
+    store = await (stores[kind] as () => Promise<StoreUnderTest>)();
+    const db = await store.open();
+    generations = createKyselyGenerationRepository(db);
+    takes = createKyselyTakeStore(db);
+  });
+  afterAll(async () => {
+    await generations?.close();
+    await store?.cleanup();
+  });
+
+  async function setOf(count: number) {
+    const members = Array.from({ length: count }, () => record());
+    const { setId } = await takes.insert({ id: newGenerationId(), uploadId: null, idempotencyKey: null, createdAt: new Date().toISOString() }, members);
+    return { setId, ids: members.map((member) => member.id) };
+  }
+
+  it("a take leaving its set takes its membership and the favourite along; the set goes with its last take", async () => {
+    const { setId, ids } = await setOf(2);
+    const [first, second] = ids as [string, string];
+    await takes.setFavourite(setId, first);
+    await takes.forgetMember(first);
+    expect(await takes.findById(setId)).toMatchObject({ favouriteId: null, generationIds: [second] });
+    expect((await takes.setsOf([first, second])).has(first)).toBe(false);
+    await takes.forgetMember(second);
+    expect(await takes.findById(setId)).toBeUndefined();
+    // A generation in no set: nothing to do.
+    await takes.forgetMember(first);
+  });
+
+  it("goes when its last two takes leave at once", async () => {
+    for (let round = 0; round < 5; round++) {
+      const { setId, ids } = await setOf(2);
+      await Promise.all(ids.map((id) => takes.forgetMember(id)));
+      expect(await takes.findById(setId)).toBeUndefined();
+    }
+  });
+});
 
 describe.each(Object.keys(stores))("the upload store on a %s", (kind) => {
   let store: StoreUnderTest;

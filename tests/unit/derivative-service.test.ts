@@ -134,6 +134,23 @@ describe("the derived-media queue", () => {
     expect(stats.loopRuns).toBe(3);
     expect((await service.requestLoop(generation.id, "webp", true)).state).toBe("queued");
   });
+  it("removeAll takes every made file, job row and the owner's loop setting, even of a generation with no poster", async () => {
+    const { runner } = fakeRunner();
+    const { service } = await start(runner);
+    await service.ensureBase(generation.id);
+    await expect.poll(async () => (await service.listFor(generation.id)).every((job) => job.state === "ready"), { timeout: 5_000 }).toBe(true);
+    await service.setShareLoops(generation.id, false);
+    await service.removeAll(generation.id);
+    expect(await service.listFor(generation.id)).toEqual([]);
+    for (const name of ["poster.jpg", "preview.webp", "web.mp4", "light.mp4"]) expect(await media.stat(`derived/${generation.id}/${name}`)).toBeNull();
+    expect(await service.shareLoops(generation.id)).toBe(true);
+
+    // A failed generation never had derived media, yet its owner may have changed the setting.
+    const failed = newGenerationId();
+    await service.setShareLoops(failed, false);
+    await service.removeAll(failed);
+    expect(await service.shareLoops(failed)).toBe(true);
+  });
 });
 
 describe("the local media folder's start-up sweep", () => {

@@ -8,7 +8,6 @@ import type { UploadRecord } from "@/lib/uploads/upload-record";
 import { createFakeProvider } from "../support/fakes/fake-provider";
 import { failUnsent, finish, sendCreate } from "../support/fakes/generation-steps";
 import { createInMemoryGenerationRepository } from "../support/fakes/in-memory-generation-repository";
-import { createInMemoryMediaStore } from "../support/fakes/in-memory-media-store";
 
 const generous: AdmissionLimits = { perClientPerMinute: 1000, globalPerMinute: 1000, maxInFlight: 1000, costEstimateUsd: "0.30" };
 
@@ -50,16 +49,13 @@ function setup(options: { limits?: Partial<AdmissionLimits>; clock?: () => Date 
   // Each generation a second after the last, so history order is known.
   const now = options.clock ?? (() => new Date((tick += 1000)));
   const repository = createInMemoryGenerationRepository({ now });
-  const media = createInMemoryMediaStore();
   const uploads = fakeUploads(repository);
   const provider = createFakeProvider();
   const kicked: string[] = [];
-  const forgotten: string[] = [];
   const service = createGenerationService({
     repository,
-    media,
     uploads,
-    tracker: { kick: (id) => void kicked.push(id), forget: (id) => void forgotten.push(id) },
+    tracker: { kick: (id) => void kicked.push(id) },
     guard: createAdmissionGuard({ ...generous, ...options.limits }, repository, now),
     notifications: provider,
     costEstimateUsd: "0.30",
@@ -69,7 +65,7 @@ function setup(options: { limits?: Partial<AdmissionLimits>; clock?: () => Date 
   const portrait = uploads.add("upload-aaaaaaaaaaaaaaa1");
   const create = (request: { idempotencyKey?: string; clientKey?: string } = {}, prompt = "she smiles") =>
     service.create({ uploadId: portrait.id, prompt, promptOptimizer: true, watermark: false }, { clientKey: "client-a", ...request });
-  return { service, repository, media, uploads, provider, kicked, forgotten, portrait, create };
+  return { service, repository, uploads, provider, kicked, portrait, create };
 }
 
 async function refusal(promise: Promise<unknown>) {
@@ -182,25 +178,6 @@ describe("the generation service: rerun and delete", () => {
     const source = (await create()).record;
     expect((await refusal(service.rerun(source.id, { clientKey: "client-a" }))).code).toBe("rate_limited");
     expect((await refusal(service.rerun("missing-generation-00", { clientKey: "client-a" }))).code).toBe("not_found");
-  });
-
-  it("delete removes the record and the video, and the portrait only with the last generation using it", async () => {
-    const { service, create, repository, media, uploads, forgotten, portrait } = setup();
-    const first = (await create()).record;
-    const second = (await create()).record;
-    await media.putBuffer("videos/first.mp4", Buffer.from("video"));
-    await finish(repository, first.id, { resultKey: "videos/first.mp4" });
-
-    await service.remove(first.id);
-    expect(await repository.findById(first.id)).toBeUndefined();
-    expect(media.files.has("videos/first.mp4")).toBe(false);
-    expect(forgotten).toEqual([first.id]);
-    expect(uploads.stored.has(portrait.id)).toBe(true);
-
-    await service.remove(second.id);
-    expect(uploads.stored.has(portrait.id)).toBe(false);
-    expect((await refusal(service.remove(second.id))).code).toBe("not_found");
-    expect((await refusal(service.get(second.id))).code).toBe("not_found");
   });
 });
 

@@ -61,7 +61,7 @@ describe("a generation's view", () => {
     const takes = createTakeService({
       store: counted(takeStore as unknown as TakeStore, "takes", calls),
       repository: { findById: never },
-      generations: { remove: never },
+      removeGenerations: never,
       uploads: { store: never, usable: never, release: never },
       tracker: { kick: never },
       guard: { admit: never } as never,

@@ -33,9 +33,8 @@ async function service(wrap: (media: MediaStore) => MediaStore) {
   });
   const generations = createGenerationService({
     repository,
-    media,
     uploads,
-    tracker: { kick: (id) => void kicked.push(id), forget: () => undefined },
+    tracker: { kick: (id) => void kicked.push(id) },
     guard: { admit: (_client, create) => create() },
     notifications: { taskIdFromNotification: () => null },
     costEstimateUsd: "0.30",

@@ -51,4 +51,6 @@ export interface DerivativeRepository {
   remove(ref: DerivativeRef): Promise<void>;
   shareLoops(generationId: string): Promise<boolean>;
   setShareLoops(generationId: string, allowed: boolean): Promise<void>;
+  /** Drops the owner's settings of a deleted generation. */
+  forgetSettings(generationId: string): Promise<void>;
 }

@@ -65,7 +65,7 @@ export interface DerivativeService {
   readyKey(record: GenerationRecord, kind: DerivativeKind): Promise<string | null>;
   shareLoops(generationId: string): Promise<boolean>;
   setShareLoops(generationId: string, allowed: boolean): Promise<void>;
-  /** Removes every derived file of a deleted generation (the sweep catches any a crash left). */
+  /** Removes every derived file and setting of a deleted generation (the sweep catches any file a crash left). */
   removeAll(generationId: string): Promise<void>;
   /**
    * A write to a generation was applied (`transition`: the update's; none for inserts and
@@ -268,6 +268,8 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
         if (job.mediaKey) await media.delete(job.mediaKey);
         await repository.remove(job);
       }
+      // Not only with the poster's row: a generation that never had one may have settings too.
+      await repository.forgetSettings(generationId);
     },
 
     noticeChange(generationId, transition) {

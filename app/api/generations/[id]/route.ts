@@ -15,14 +15,11 @@ export const GET = handle(async (request: Request, context: IdParams) => {
   return Response.json(await generationViewFor(await sources.generations.get(id), sources), { headers: { "Cache-Control": "no-store" } });
 });
 
+/** The generation and everything made from it; a take leaves its set (the other takes and the shared portrait stay). */
 export const DELETE = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
-  const { generations, takes, derivatives } = await services();
-  await generations.remove(id);
-  // One take deleted: the rest of its set (and the shared portrait) stay.
-  await takes.forgetMember(id);
-  await derivatives.removeAll(id);
+  await (await services()).removeGenerations([id], { mustExist: true });
   return new Response(null, { status: 204 });
 });
 

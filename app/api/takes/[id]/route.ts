@@ -31,7 +31,7 @@ const setFavourite = handle(async (request: Request, context: IdParams) => {
 export const PUT = setFavourite;
 export const PATCH = setFavourite;
 
-/** The set and all its takes. */
+/** The set and all its takes, each removed as its own DELETE would remove it. */
 export const DELETE = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await takeSetIdFrom(context);
