@@ -4,11 +4,11 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generationViewSchema } from "@/lib/contracts/generation";
-import { createS3Client } from "@/lib/media/s3-client";
 import { getGeneration, waitFor, waitForFinal } from "../support/api";
 import { newDataDir, type AppServer } from "../support/app-server";
 import { setUpLiveApp } from "../support/live-app";
 import { makePortrait } from "../support/portraits";
+import { withBucket } from "../support/s3-bucket";
 import { startS3Server, type S3Server } from "../support/s3-server";
 import { createTakes, getTakes } from "../support/takes-api";
 import { createUpload } from "../support/upload-api";
@@ -92,22 +92,11 @@ function localEntries(root: string): { files: string[]; folders: string[] } {
   };
 }
 
-async function bucketKeys(): Promise<string[]> {
-  const client = createS3Client({
-    bucket: s3.bucket,
-    region: "us-east-1",
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    prefix: "",
-  });
-  try {
+const bucketKeys = () =>
+  withBucket(s3, async (client) => {
     const listing = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
     return (listing.Contents ?? []).map((item) => (item.Key ?? "").replace(PREFIX, "")).sort();
-  } finally {
-    client.destroy();
-  }
-}
+  });
 
 const send = (app: AppServer, url: string, method: string, body?: unknown) =>
   fetch(`${app.url}${url}`, {

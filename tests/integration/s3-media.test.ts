@@ -1,14 +1,14 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSchema } from "@/lib/contracts/health";
-import { createS3Client } from "@/lib/media/s3-client";
 import type { FakeUpstream } from "../fake-upstream/fake-upstream";
 import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
 import { expectServerErrors, newDataDir, startApp } from "../support/app-server";
 import { setUpLiveApp } from "../support/live-app";
 import { makePortrait, toDataUrl } from "../support/portraits";
+import { withBucket } from "../support/s3-bucket";
 import { startS3Server, type S3Server } from "../support/s3-server";
 
 const API_KEY = "vtx-s3-media-secret-5b7e";
@@ -36,31 +36,14 @@ function s3Env(overrides: Record<string, string> = {}): Record<string, string> {
 /** An app for this test only (stopped after it). */
 const start = live.startApp;
 
-/** Reads the bucket with the SDK, as any other client would. */
-async function withBucket<T>(work: (client: S3Client) => Promise<T>): Promise<T> {
-  const client = createS3Client({
-    bucket: s3.bucket,
-    region: "us-east-1",
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    prefix: "",
-  });
-  try {
-    return await work(client);
-  } finally {
-    client.destroy();
-  }
-}
-
 const bucketKeys = () =>
-  withBucket(async (client) => {
+  withBucket(s3, async (client) => {
     const listing = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
     return (listing.Contents ?? []).map((item) => item.Key ?? "").sort();
   });
 
 const objectBytes = (key: string) =>
-  withBucket(async (client) => {
+  withBucket(s3, async (client) => {
     const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
     return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
   });
