@@ -1,6 +1,6 @@
 import { generationViewSchema, isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
-import { isShareLinkLive } from "@/lib/share/share-link-state";
+import { isShareLinkLive } from "./share-link-state";
 import type { GenerationRecord } from "./generation-record";
 
 export interface ViewContext {

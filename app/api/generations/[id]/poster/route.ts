@@ -1,7 +1,7 @@
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { serveMedia } from "@/lib/http/serve-media";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 /** The cropped portrait as sent upstream (upright, metadata stripped). */

@@ -1,6 +1,7 @@
 import { handle } from "@/lib/http/respond";
 import { serveMedia } from "@/lib/http/serve-media";
-import { sharedGenerationFrom, type TokenParams } from "@/lib/http/find-shared-generation";
+import type { TokenParams } from "@/lib/http/route-params";
+import { sharedGenerationFrom } from "@/lib/server/shared-videos";
 import { services } from "@/lib/server/services";
 
 /** Public: the poster behind a live share link. */
