@@ -1,7 +1,7 @@
 import { RecentStripLazy } from "@/components/studio/recent-strip-lazy";
 import { Studio } from "@/components/studio/studio";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
-import { requireOwnerPage } from "@/lib/security/access";
+import { requireOwnerPage } from "@/lib/server/owner";
 
 export default async function StudioPage() {
   await requireOwnerPage("/");

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { safeReturnPath } from "@/lib/contracts/login";
 import { env } from "@/lib/env";
-import { hasOwnerSession } from "@/lib/security/session";
+import { hasOwnerSession } from "@/lib/server/owner";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in · Portrait Live", robots: { index: false } };

@@ -2,7 +2,7 @@
 
 import { MAX_TAKES } from "@/lib/contracts/take-limits";
 import { PROMPT_MAX_CODE_POINTS, promptLength } from "@/lib/contracts/prompt";
-import { buildVariations } from "@/lib/takes/variations";
+import { buildVariations } from "@/lib/client/take-variations";
 
 export interface TakesSettings {
   count: number;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { quoteTakes, type TakeQuote } from "@/lib/takes/take-quote";
+import { quoteTakes, type TakeQuote } from "@/lib/client/take-quote";
 import { loadTakesApi } from "@/lib/client/load-apis";
 
 /** What `count` takes would cost and whether the queue and budget take them all; null until known. */

@@ -14,7 +14,7 @@ import { InvalidCursorError, type GenerationPage, type GenerationRepository, typ
 import { newCallbackSecret, newGenerationId, newShareToken } from "./ids";
 import { tallySpend } from "./tally-spend";
 import { shareExpiresAt, type ShareExpiry } from "@/lib/contracts/share";
-import { isShareLinkLive } from "@/lib/share/share-link-state";
+import { isShareLinkLive } from "./share-link-state";
 
 export interface GenerationServiceDeps {
   repository: GenerationRepository;

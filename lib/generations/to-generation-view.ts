@@ -1,6 +1,6 @@
 import { generationViewSchema, isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
-import { isShareLinkLive } from "@/lib/share/share-link-state";
+import { isShareLinkLive } from "./share-link-state";
 import type { GenerationRecord } from "./generation-record";
 
 export interface ViewContext {
@@ -11,10 +11,9 @@ export interface ViewContext {
 }
 
 export const videoPath = (id: string) => `/api/generations/${id}/video`;
-const posterPath = (id: string) => `/api/generations/${id}/poster`;
+const posterPath = (id: string) => `/api/generations/${id}/input`;
 export const sharePath = (token: string) => `/s/${token}`;
 export const sharedVideoPath = (token: string) => `/api/share/${token}/video`;
-export const sharedPosterPath = (token: string) => `/api/share/${token}/poster`;
 
 /** Fields the API shows exactly as the record keeps them; every other field is computed below. */
 const PASSED_THROUGH = ["id", "status", "progress", "prompt", "createdAt", "updatedAt", "completedAt", "hidePrompt", "mode"] as const;

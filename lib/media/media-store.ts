@@ -52,5 +52,5 @@ export function assertMediaKey(key: string): void {
   if (!isMediaKey(key)) throw new Error(`invalid media key: ${JSON.stringify(key)}`);
 }
 
-export const inputKeyFor = (generationId: string) => `inputs/${generationId}.jpg`;
+export const inputKeyFor = (uploadId: string) => `inputs/${uploadId}.jpg`;
 export const videoKeyFor = (generationId: string) => `videos/${generationId}.mp4`;

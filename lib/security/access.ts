@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { ApiError } from "@/lib/errors";
 import { env } from "@/lib/env";
-import { hasOwnerSession, liveSessionId } from "./session";
+import { hasOwnerSession, liveSessionId, type SessionStore } from "./session";
 import { assertSameOrigin } from "./same-origin";
 
 /**
@@ -11,17 +11,17 @@ import { assertSameOrigin } from "./same-origin";
  * request that slips past the proxy still gets nothing. Answers the open session's id
  * (undefined when the install has no password), for answers that outlive the request.
  */
-export async function requireOwner(request: Request, options: { mutation?: boolean } = {}): Promise<string | undefined> {
+export async function requireOwner(sessions: SessionStore, request: Request, options: { mutation?: boolean } = {}): Promise<string | undefined> {
   if (options.mutation) assertSameOrigin(request);
   if (!env().APP_PASSWORD) return undefined;
-  const sessionId = await liveSessionId();
+  const sessionId = await liveSessionId(sessions);
   if (!sessionId) throw new ApiError("unauthorized", "Sign in to use Portrait Live on this server.");
   return sessionId;
 }
 
 /** For pages: send visitors without a session to the login page. */
-export async function requireOwnerPage(returnTo: string): Promise<void> {
+export async function requireOwnerPage(sessions: SessionStore, returnTo: string): Promise<void> {
   // Decided per request, never at build time (and each page gets its own CSP nonce).
   await connection();
-  if (!(await hasOwnerSession())) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
+  if (!(await hasOwnerSession(sessions))) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
 }

@@ -2,11 +2,20 @@ import "server-only";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { forgetBefore, newSessionRecord, SESSION_LIFETIME_SECONDS } from "@/lib/sessions/session-policy";
-import { services } from "@/lib/server/services";
+import type { Coordination } from "@/lib/coordination/coordination";
+import type { LoginLimiters } from "@/lib/limits/login-limiters";
+import type { SessionRepository } from "@/lib/sessions/session-record";
 import { passwordMatches, passwordVersion } from "./password";
 import { liveSessionId, ownerSession } from "./session";
 
 const ALL_CLIENTS = "all-clients";
+
+/** What signing in and out needs: the session records, the sign-in limits and the bus that tells other instances. */
+export interface LoginDeps {
+  sessions: SessionRepository;
+  loginLimiters: LoginLimiters;
+  coordination: Pick<Coordination, "publish">;
+}
 
 /**
  * Checks the password and starts a session. Every attempt takes its place in the limits
@@ -16,10 +25,10 @@ const ALL_CLIENTS = "all-clients";
  *   for every address nobody signed in from during the last session lifetime, while the
  *   owner's known addresses keep their own allowance. A right password gives its places back.
  */
-export async function logIn(request: Request, password: string, client: string): Promise<void> {
+export async function logIn(deps: LoginDeps, request: Request, password: string, client: string): Promise<void> {
   const expected = env().APP_PASSWORD;
   if (!expected) throw new ApiError("not_found", "This server has no password; there is nothing to sign in to.");
-  const { loginLimiters, sessions } = await services();
+  const { loginLimiters, sessions } = deps;
   const { perClient, global } = loginLimiters;
   const now = new Date();
 
@@ -40,7 +49,7 @@ export async function logIn(request: Request, password: string, client: string):
   const record = newSessionRecord(client, now);
   await sessions.insert(record);
   await sessions.deleteExpired(forgetBefore(now));
-  const session = await ownerSession(request);
+  const session = await ownerSession(sessions, request);
   session.passwordVersion = passwordVersion(expected);
   session.sessionId = record.id;
   await session.save();
@@ -50,10 +59,10 @@ export async function logIn(request: Request, password: string, client: string):
  * Signs this session out: its record is revoked, so a kept copy of the cookie is worthless,
  * and every instance closes the event streams it opened.
  */
-export async function logOut(request: Request): Promise<void> {
-  const session = await ownerSession(request);
+export async function logOut(deps: LoginDeps, request: Request): Promise<void> {
+  const { sessions, coordination } = deps;
+  const session = await ownerSession(sessions, request);
   if (session.sessionId) {
-    const { sessions, coordination } = await services();
     await sessions.revoke(session.sessionId, new Date().toISOString());
     // After the revoke, so an instance that re-reads the session on hearing this sees it ended.
     coordination.publish({ type: "session_ended", id: session.sessionId });
@@ -62,13 +71,13 @@ export async function logOut(request: Request): Promise<void> {
 }
 
 /** Ends every open session (all browsers and devices), this one included, and their event streams. */
-export async function logOutEverywhere(request: Request): Promise<void> {
+export async function logOutEverywhere(deps: LoginDeps, request: Request): Promise<void> {
+  const { sessions, coordination } = deps;
   if (!env().APP_PASSWORD) throw new ApiError("not_found", "This server has no password; there are no sessions to end.");
-  if (!(await liveSessionId())) throw new ApiError("unauthorized", "Sign in to use Portrait Live on this server.");
-  const { sessions, coordination } = await services();
+  if (!(await liveSessionId(sessions))) throw new ApiError("unauthorized", "Sign in to use Portrait Live on this server.");
   await sessions.revokeAll(new Date().toISOString());
   coordination.publish({ type: "sessions_ended" });
-  (await ownerSession(request)).destroy();
+  (await ownerSession(sessions, request)).destroy();
 }
 
 const inMinutes = (retryAfterMs: number) => {

@@ -4,7 +4,7 @@ import { getIronSession, type SessionOptions } from "iron-session";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
 import { isLive, SESSION_LIFETIME_SECONDS } from "@/lib/sessions/session-policy";
-import { services } from "@/lib/server/services";
+import type { SessionRepository } from "@/lib/sessions/session-record";
 import { passwordVersion } from "./password";
 
 /** What the sealed cookie carries: which password it was opened with, and its record on the server. */
@@ -12,6 +12,9 @@ export interface OwnerSession {
   passwordVersion?: string;
   sessionId?: string;
 }
+
+/** What checking a session needs of the store: the sealing key and the session records. */
+export type SessionStore = Pick<SessionRepository, "sealingKey" | "find">;
 
 const SESSION_COOKIE = "portrait_live_session";
 
@@ -21,14 +24,14 @@ let sealingKey: string | undefined;
  * The key that seals session cookies: made once and kept in the store, so every instance
  * sharing the database accepts the same cookies.
  */
-async function sessionSecret(): Promise<string> {
-  sealingKey ??= await (await services()).sessions.sealingKey(randomBytes(32).toString("base64url"));
+async function sessionSecret(sessions: SessionStore): Promise<string> {
+  sealingKey ??= await sessions.sealingKey(randomBytes(32).toString("base64url"));
   return sealingKey;
 }
 
-async function sessionOptions(secure: boolean): Promise<SessionOptions> {
+async function sessionOptions(sessions: SessionStore, secure: boolean): Promise<SessionOptions> {
   return {
-    password: await sessionSecret(),
+    password: await sessionSecret(sessions),
     cookieName: SESSION_COOKIE,
     // The seal expires with the record; iron-session has the browser drop the cookie 60 s earlier.
     ttl: SESSION_LIFETIME_SECONDS,
@@ -41,25 +44,25 @@ const isHttps = (request?: Request) =>
   request?.headers.get("x-forwarded-proto") === "https" ||
   (request ? new URL(request.url).protocol === "https:" : false);
 
-export async function ownerSession(request?: Request) {
-  return getIronSession<OwnerSession>(await cookies(), await sessionOptions(isHttps(request)));
+export async function ownerSession(sessions: SessionStore, request?: Request) {
+  return getIronSession<OwnerSession>(await cookies(), await sessionOptions(sessions, isHttps(request)));
 }
 
 /**
  * The id of the request's session if it is open: sealed for the current password, and its
  * record on the server neither signed out nor expired.
  */
-export async function liveSessionId(): Promise<string | undefined> {
+export async function liveSessionId(sessions: SessionStore): Promise<string | undefined> {
   const password = env().APP_PASSWORD;
   if (!password) return undefined;
-  const session = await ownerSession();
+  const session = await ownerSession(sessions);
   if (session.passwordVersion !== passwordVersion(password) || !session.sessionId) return undefined;
-  const record = await (await services()).sessions.find(session.sessionId);
+  const record = await sessions.find(session.sessionId);
   return record && isLive(record, new Date()) ? record.id : undefined;
 }
 
 /** True when no password is configured, or the request carries an open session. */
-export async function hasOwnerSession(): Promise<boolean> {
+export async function hasOwnerSession(sessions: SessionStore): Promise<boolean> {
   if (!env().APP_PASSWORD) return true;
-  return (await liveSessionId()) !== undefined;
+  return (await liveSessionId(sessions)) !== undefined;
 }

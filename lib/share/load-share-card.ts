@@ -3,9 +3,8 @@ import type { GenerationRecord } from "@/lib/generations/generation-record";
 import { sharedVideoPath } from "@/lib/generations/to-generation-view";
 import type { DerivativeRecord } from "@/lib/media/derivatives/derivative-record";
 import { derivedMediaOf, videoSizeFor, type DerivedMediaView } from "@/lib/media/derivatives/video-dimensions";
-import { publicOrigin } from "@/lib/server/public-origin";
-import { services } from "@/lib/server/services";
-import { resolveShare } from "./resolve-share";
+import type { DerivativeService } from "@/lib/media/derivatives/derivative-service";
+import { resolveShare, type SharedGenerations } from "./resolve-share";
 import { shareCard, type ShareCard } from "./share-card";
 
 export interface SharedVideo {
@@ -20,11 +19,15 @@ export function sharedVideoFrom(record: GenerationRecord, token: string, origin:
   return { record, card: shareCard(record, token, origin, videoSizeFor(record, jobs)), derived: derivedMediaOf(jobs, sharedVideoPath(token)) };
 }
 
-/** The generation behind a live link, its preview and player, or undefined for any dead or malformed token. One read of its derived media. */
-export async function loadShareCard(token: string): Promise<SharedVideo | undefined> {
-  const record = await resolveShare(token);
+/** Where a shared video's card is read from: the live link's generation and its derived media. */
+export interface ShareCardSources {
+  generations: SharedGenerations;
+  derivatives: Pick<DerivativeService, "listFor">;
+}
+
+/** The generation behind a live link, its preview and player on `origin`, or undefined for any dead or malformed token. One read of its derived media. */
+export async function loadShareCard(sources: ShareCardSources, token: string, origin: string): Promise<SharedVideo | undefined> {
+  const record = await resolveShare(sources.generations, token);
   if (!record) return undefined;
-  const { derivatives } = await services();
-  const [origin, jobs] = await Promise.all([publicOrigin(), derivatives.listFor(record.id)]);
-  return sharedVideoFrom(record, token, origin, jobs);
+  return sharedVideoFrom(record, token, origin, await sources.derivatives.listFor(record.id));
 }

@@ -3,7 +3,7 @@ import { sql, type Kysely } from "kysely";
 import { UNFINISHED_STATUSES } from "@/lib/contracts/generation";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import { InvalidCursorError, type GenerationRepository, type ListQuery } from "@/lib/generations/generation-repository";
-import { fieldsWritten, preconditionOf, reportedCost } from "@/lib/generations/transition-effects";
+import { fieldsWritten, preconditionOf, reportedCost } from "@/lib/generations/transition-rules";
 import { isPostgres, lockSubmitGate, queueTurn } from "@/lib/queue/queue-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";

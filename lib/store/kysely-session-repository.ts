@@ -1,7 +1,7 @@
 import "server-only";
 import type { Kysely } from "kysely";
 import type { SessionRecord, SessionRepository } from "@/lib/sessions/session-record";
-import type { Database } from "./schema";
+import type { Database, SessionRow } from "./schema";
 
 const SEALING_KEY = "session-sealing-key";
 
@@ -57,6 +57,6 @@ export function createKyselySessionRepository(db: Kysely<Database>): SessionRepo
   };
 }
 
-function fromRow(row: Database["sessions"]): SessionRecord {
+function fromRow(row: SessionRow): SessionRecord {
   return { id: row.id, client: row.client, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: row.revoked_at };
 }

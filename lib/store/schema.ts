@@ -1,5 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
+import type { SessionRecord } from "@/lib/sessions/session-record";
+import type { UploadRecord } from "@/lib/uploads/upload-record";
 
 /** `costUsd` → `cost_usd`. */
 export type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
@@ -21,18 +23,13 @@ export interface GenerationsTable extends Omit<RowOf<GenerationRecord>, "hide_pr
   claimed_by: string | null;
   claim_expires_at: string | null;
 }
+export type GenerationRow = Selectable<GenerationsTable>;
+export type NewGenerationRow = Insertable<GenerationsTable>;
+export type GenerationRowUpdate = Updateable<GenerationsTable>;
 
 /** A stored input portrait; kept while a generation uses it, swept after expires_at otherwise. */
-export interface UploadsTable {
-  id: string;
-  media_key: string;
-  width: number;
-  height: number;
-  /** Null for inputs stored before uploads were a table of their own. */
-  bytes: number | null;
-  created_at: string;
-  expires_at: string;
-}
+export type UploadsTable = RowOf<UploadRecord>;
+export type UploadRow = Selectable<UploadsTable>;
 
 export interface UsageLedgerTable {
   generation_id: string;
@@ -43,14 +40,8 @@ export interface UsageLedgerTable {
 }
 
 /** A sign-in: the sealed cookie carries its id; revoking the row ends it everywhere. */
-export interface SessionsTable {
-  id: string;
-  /** The client key it was opened from (lets that address past a paused sign-in). */
-  client: string;
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-}
+export type SessionsTable = RowOf<SessionRecord>;
+export type SessionRow = Selectable<SessionsTable>;
 
 /** Keys the app makes for itself once and shares between instances (e.g. the cookie-sealing key). */
 export interface AppSecretsTable {
@@ -117,8 +108,3 @@ export interface Database {
   take_sets: TakeSetsTable;
   take_set_members: TakeSetMembersTable;
 }
-
-export type GenerationRow = Selectable<GenerationsTable>;
-export type NewGenerationRow = Insertable<GenerationsTable>;
-export type GenerationRowUpdate = Updateable<GenerationsTable>;
-export type UploadRow = Selectable<UploadsTable>;

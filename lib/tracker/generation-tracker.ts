@@ -7,10 +7,10 @@ import type { GenerationProvider } from "@/lib/upstream/provider";
 import type { QueueHooks } from "@/lib/queue/queue-hooks";
 import { createQueueWaker } from "@/lib/queue/queue-waker";
 import { createClaims } from "./claims";
-import { createEffects } from "./effects";
+import { createActionRunner } from "./action-runner";
 import { createResultStore } from "./result-store";
 import { createScheduler } from "./scheduler";
-import { afterStepError, decide, freshMemory, type Action, type Context, type Input, type Memory } from "./transitions";
+import { afterStepError, decide, freshMemory, type Action, type Context, type Input, type Memory } from "./decide";
 
 export interface TrackerOptions {
   repository: GenerationRepository;
@@ -69,7 +69,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
   const { repository, provider, log, instanceId } = options;
   const now = options.now ?? Date.now;
   const results = createResultStore({ media: options.media, provider, maxResultBytes: options.maxResultBytes });
-  const effects = createEffects({
+  const actions = createActionRunner({
     repository,
     media: options.media,
     provider,
@@ -152,7 +152,7 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
       if (next.kind === "wait") return scheduler.runAfter(id, next.delayMs);
       if (next.kind === "continue") input = next.input;
       else {
-        ({ record, input, details = {} } = await effects.run(record, next, followed.declared));
+        ({ record, input, details = {} } = await actions.run(record, next, followed.declared));
         // Its create has left, so the next in line may go now if a slot is still free.
         if (input.kind === "submit_created") queueWaker?.wake();
       }

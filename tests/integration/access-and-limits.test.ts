@@ -52,7 +52,7 @@ describe("password mode", () => {
         ["DELETE", `/api/generations/${id}`],
         ["PATCH", `/api/generations/${id}`],
         ["GET", `/api/generations/${id}/video`],
-        ["GET", `/api/generations/${id}/poster`],
+        ["GET", `/api/generations/${id}/input`],
         ["POST", `/api/generations/${id}/share`],
         ["DELETE", `/api/generations/${id}/share`],
         ["POST", `/api/generations/${id}/rerun`],

@@ -105,7 +105,7 @@ describe("POST /api/generations refuses bad input with a specific error and chan
 
   it("an unknown id answers 404 on every route", async () => {
     const id = "A".repeat(21);
-    for (const suffix of ["", "/video", "/poster"]) {
+    for (const suffix of ["", "/video", "/input"]) {
       const response = await fetch(`${app.url}/api/generations/${id}${suffix}`);
       await expectRefused(response, { status: 404, code: "not_found" });
     }

@@ -65,7 +65,7 @@ describe("requests for a host name the app is not configured for", () => {
       "/api/generations",
       `/api/generations/${done.id}`,
       `/api/generations/${done.id}/video`,
-      `/api/share/${token}/poster`,
+      `/api/share/${token}/input`,
       "/_next/static/chunks/none.js",
       "/favicon.ico",
       "/no-such-page",

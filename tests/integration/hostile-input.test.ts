@@ -72,7 +72,7 @@ describe("hostile requests across routes get a clear 4xx and change nothing", ()
   });
 
   it.each(["A".repeat(23), "..%2F..%2F.env", "%00"])("share routes treat the token %s as unknown", async (token) => {
-    for (const route of [`/s/${token}`, `/api/share/${token}/video`, `/api/share/${token}/poster`]) {
+    for (const route of [`/s/${token}`, `/api/share/${token}/video`, `/api/share/${token}/input`]) {
       expect((await fetch(`${app.url}${route}`)).status).toBe(404);
     }
   });

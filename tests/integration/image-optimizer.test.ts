@@ -22,18 +22,18 @@ describe("the image optimizer", () => {
   it("serves no shared poster, before or after the link is revoked, and no private one", async () => {
     const done = await waitForFinal(app.url, (await createGeneration(app.url, { image })).id);
     const token = done.shareUrl?.split("/s/")[1] ?? "";
-    expect((await fetch(`${app.url}/api/share/${token}/poster`)).status).toBe(200);
+    expect((await fetch(`${app.url}/api/share/${token}/input`)).status).toBe(200);
 
-    const shared = await optimized(`/api/share/${token}/poster`);
+    const shared = await optimized(`/api/share/${token}/input`);
     expect(shared.status).not.toBe(200);
     expect(shared.headers.get("content-type") ?? "").not.toMatch(/^image\//);
-    const own = await optimized(`/api/generations/${done.id}/poster`);
+    const own = await optimized(`/api/generations/${done.id}/input`);
     expect(own.status).not.toBe(200);
     expect(own.headers.get("content-type") ?? "").not.toMatch(/^image\//);
 
     expect((await fetch(`${app.url}/api/generations/${done.id}/share`, { method: "DELETE" })).ok).toBe(true);
-    expect((await fetch(`${app.url}/api/share/${token}/poster`)).status).toBe(404);
-    const revoked = await optimized(`/api/share/${token}/poster`);
+    expect((await fetch(`${app.url}/api/share/${token}/input`)).status).toBe(404);
+    const revoked = await optimized(`/api/share/${token}/input`);
     expect(revoked.status).not.toBe(200);
     expect(revoked.headers.get("content-type") ?? "").not.toMatch(/^image\//);
   });

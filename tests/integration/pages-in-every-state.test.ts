@@ -134,7 +134,7 @@ describe("owner pages, rendered on the server", () => {
         "Making your video",
         "Waiting for the provider to start",
         inHtml("queued & waiting"),
-        `src="/api/generations/${created.id}/poster"`,
+        `src="/api/generations/${created.id}/input"`,
       );
     } finally {
       upstream.resetFaults();

@@ -139,7 +139,7 @@ const publicRoutes = (token: string) => [
   `/s/${token}/embed`,
   `/api/oembed?url=${encodeURIComponent(`${PUBLIC_BASE}/s/${token}`)}&format=json`,
   `/api/share/${token}/video`,
-  `/api/share/${token}/poster`,
+  `/api/share/${token}/input`,
   `/api/share/${token}/frame`,
   `/api/share/${token}/loops`,
 ];

@@ -71,7 +71,20 @@ describe("share links", () => {
         .toString("latin1"),
     ).toBe("ftyp");
     expect(video.headers.get("etag")).toBeTruthy();
-    expect((await fetch(`${app.url}/api/share/${token}/poster`)).headers.get("content-type")).toBe("image/jpeg");
+    expect((await fetch(`${app.url}/api/share/${token}/input`)).headers.get("content-type")).toBe("image/jpeg");
+  });
+
+  it("redirect the portrait's old `poster` addresses to `input`, query kept, for one release", async () => {
+    const done = await finished();
+    const token = tokenOf(done.shareUrl);
+    for (const base of [`/api/generations/${done.id}`, `/api/share/${token}`]) {
+      const moved = await fetch(`${app.url}${base}/poster?v=2`, { redirect: "manual" });
+      expect(moved.status).toBe(308);
+      expect(moved.headers.get("location")).toBe(`${base}/input?v=2`);
+    }
+    const followed = await fetch(`${app.url}/api/share/${token}/poster`);
+    expect(followed.status).toBe(200);
+    expect(followed.headers.get("content-type")).toBe("image/jpeg");
   });
 
   it("die at once when revoked, answer like unknown ones, and a new link works", async () => {
@@ -84,7 +97,7 @@ describe("share links", () => {
       const page = await fetch(`${app.url}/s/${token}`);
       expect(page.status).toBe(404);
       expect((await fetch(`${app.url}/api/share/${token}/video`)).status).toBe(404);
-      expect((await fetch(`${app.url}/api/share/${token}/poster`)).status).toBe(404);
+      expect((await fetch(`${app.url}/api/share/${token}/input`)).status).toBe(404);
     }
     const revokedBody = await (await fetch(`${app.url}/api/share/${oldToken}/video`)).text();
     const unknownBody = await (await fetch(`${app.url}/api/share/${unknownToken}/video`)).text();

@@ -228,7 +228,7 @@ describe("an upload", () => {
 
     expect((await fetch(`${app.url}/api/generations/${first.id}`, { method: "DELETE" })).status).toBe(204);
     expect(storedInputs(app.dataDir)).toContain(file);
-    const poster = await fetch(`${app.url}/api/generations/${second.id}/poster`);
+    const poster = await fetch(`${app.url}/api/generations/${second.id}/input`);
     expect(poster.status).toBe(200);
     expect(Buffer.from(await poster.arrayBuffer())).toEqual(readFileSync(path.join(app.dataDir, "media", "inputs", file)));
     // Still in use, so still usable for another take.

@@ -8,7 +8,7 @@ import { oembedQuerySchema } from "@/lib/contracts/oembed";
 import { newShareLinkBodySchema, shareExpiresAt, shareExpiryBodySchema } from "@/lib/contracts/share";
 import { createFfmpegRunner } from "@/lib/media/derivatives/ffmpeg-runner";
 import { embedIframe, fitWithin } from "@/lib/share/share-card";
-import { isShareLinkLive } from "@/lib/share/share-link-state";
+import { isShareLinkLive } from "@/lib/generations/share-link-state";
 import { shareSnippets } from "@/lib/share/share-snippets";
 import { shareTokenFromUrl } from "@/lib/share/oembed";
 

@@ -3,8 +3,8 @@ import { createTakesBodySchema } from "@/lib/contracts/takes";
 import { MOTION_PRESETS } from "@/lib/client/motion-presets";
 import { queueRefusal } from "@/lib/queue/queue-admission";
 import { queuePlaces, typicalDurationMs } from "@/lib/queue/queue-estimate";
-import { quoteTakes } from "@/lib/takes/take-quote";
-import { buildVariations } from "@/lib/takes/variations";
+import { quoteTakes } from "@/lib/client/take-quote";
+import { buildVariations } from "@/lib/client/take-variations";
 
 const uploadId = "U".repeat(21);
 

@@ -4,7 +4,7 @@ import { HistoryView } from "@/components/history/history-view";
 import { HISTORY_PAGE_SIZE } from "@/components/history/page-size";
 import type { GenerationList } from "@/lib/contracts/generation";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
-import { requireOwnerPage } from "@/lib/security/access";
+import { requireOwnerPage } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 import { annotateViews } from "@/lib/takes/annotate-views";
 

@@ -1,5 +1,5 @@
 import { handle } from "@/lib/http/respond";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 /** What a new set would start and cost: running and waiting counts, caps, per-take price, budget left. */

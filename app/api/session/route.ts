@@ -3,7 +3,7 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { clientKey } from "@/lib/security/client-key";
-import { logIn, logOut } from "@/lib/security/login";
+import { logIn, logOut } from "@/lib/server/owner";
 import { assertSameOrigin } from "@/lib/security/same-origin";
 
 /** Sign in with APP_PASSWORD. */

@@ -1,5 +1,5 @@
 import { handle } from "@/lib/http/respond";
-import { logOutEverywhere } from "@/lib/security/login";
+import { logOutEverywhere } from "@/lib/server/owner";
 import { assertSameOrigin } from "@/lib/security/same-origin";
 
 /** Sign out everywhere: every open session ends, on every browser and device. */

@@ -5,7 +5,7 @@ import { MAX_CREATE_BODY_BYTES } from "@/lib/http/limits";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { clientKey } from "@/lib/security/client-key";
 import { services } from "@/lib/server/services";
 import { toTakeSetView } from "@/lib/takes/take-service";

@@ -1,6 +1,6 @@
 import { readUploadBody } from "@/lib/http/read-upload-body";
 import { handle } from "@/lib/http/respond";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { clientKey } from "@/lib/security/client-key";
 import { services } from "@/lib/server/services";
 import { toUploadView } from "@/lib/uploads/upload-view";

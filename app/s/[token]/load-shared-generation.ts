@@ -1,6 +1,6 @@
 import "server-only";
 import { cache } from "react";
-import { loadShareCard } from "@/lib/share/load-share-card";
+import { sharedVideoFor } from "@/lib/server/shared-videos";
 
 /** One store read per request, shared by the page and its metadata. */
-export const loadSharedVideo = cache(loadShareCard);
+export const loadSharedVideo = cache(sharedVideoFor);

@@ -2,7 +2,7 @@ import { UNFINISHED_STATUSES } from "@/lib/contracts/generation";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import { InvalidCursorError, type GenerationPage, type GenerationRepository, type ListQuery, type SpendEntry } from "@/lib/generations/generation-repository";
 import { decodeCursor, encodeCursor } from "@/lib/store/cursor";
-import { fieldsWritten, preconditionHolds, preconditionOf, reportedCost } from "@/lib/generations/transition-effects";
+import { fieldsWritten, preconditionHolds, preconditionOf, reportedCost } from "@/lib/generations/transition-rules";
 
 interface LedgerEntry extends SpendEntry {
   generationId: string;

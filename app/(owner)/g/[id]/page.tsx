@@ -5,7 +5,7 @@ import { generationIdSchema } from "@/lib/contracts/generation";
 import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { inlinePoster } from "@/lib/media/derivatives/inline-poster";
 import { smallFramePath } from "@/lib/media/derivatives/media-paths";
-import { ownerPageId } from "@/lib/security/owner-page-id";
+import { ownerPageId } from "@/lib/server/owner-page-id";
 import { services } from "@/lib/server/services";
 
 export const metadata: Metadata = { title: "Your video · Portrait Live" };

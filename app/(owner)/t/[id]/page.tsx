@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { TakesView } from "@/components/takes/takes-view";
 import { takeSetIdSchema } from "@/lib/contracts/takes";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
-import { ownerPageId } from "@/lib/security/owner-page-id";
+import { ownerPageId } from "@/lib/server/owner-page-id";
 import { services } from "@/lib/server/services";
 import { toTakeSetView } from "@/lib/takes/take-service";
 

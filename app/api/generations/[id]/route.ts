@@ -4,7 +4,7 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 /** Reads the store only: however many browsers watch, the provider is polled by the tracker alone. */

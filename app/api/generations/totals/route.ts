@@ -1,7 +1,7 @@
 import { totalsQuerySchema } from "@/lib/contracts/generation";
 import { parseOrThrow } from "@/lib/http/parse";
 import { handle } from "@/lib/http/respond";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 /** Number of generations and money spent today, this month and all time. */

@@ -2,7 +2,7 @@ import { idempotencyKeySchema } from "@/lib/contracts/idempotency-key";
 import { findCreatedByKey } from "@/lib/generations/created-by-key";
 import { parseOrThrow } from "@/lib/http/parse";
 import { handle } from "@/lib/http/respond";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 type KeyParams = { params: Promise<{ key: string }> };

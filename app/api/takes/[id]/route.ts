@@ -3,10 +3,9 @@ import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
-import type { IdParams } from "@/lib/http/route-params";
-import { requireOwner } from "@/lib/security/access";
+import { takeSetIdFrom, type IdParams } from "@/lib/http/route-params";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
-import { takeSetIdFrom } from "@/lib/takes/take-params";
 import { toTakeSetView, type TakeSetWithRecords } from "@/lib/takes/take-service";
 
 async function answer(taken: TakeSetWithRecords): Promise<Response> {

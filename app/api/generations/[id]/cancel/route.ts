@@ -1,7 +1,7 @@
 import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 /** A generation still waiting in the queue leaves it (failed as cancelled; nothing charged). */

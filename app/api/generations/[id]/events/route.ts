@@ -2,7 +2,7 @@ import { isFinalStatus } from "@/lib/contracts/generation";
 import { generationViews } from "@/lib/generations/generation-view-for";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 const HEARTBEAT_MS = 15_000;

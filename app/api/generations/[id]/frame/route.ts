@@ -4,7 +4,7 @@ import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { serveMedia } from "@/lib/http/serve-media";
 import { cacheFor, posterImage } from "@/lib/media/derivatives/derived-media";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 /** The player's poster: the video's first frame at its size once made (the cropped portrait until then); `?size=small` the preview. */

@@ -5,7 +5,7 @@ import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { loopsPath } from "@/lib/media/derivatives/media-paths";
 import { listLoops, requestLoop } from "@/lib/media/derivatives/loop-requests";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 /** Every loop asked for so far, with its state and progress, and whether the share page offers them. */

@@ -1,14 +1,4 @@
-import { handle } from "@/lib/http/respond";
-import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
-import { serveMedia } from "@/lib/http/serve-media";
-import { requireOwner } from "@/lib/security/access";
-import { services } from "@/lib/server/services";
+import { movedRoute } from "@/lib/http/moved-route";
 
-/** The cropped portrait as sent upstream (upright, metadata stripped). */
-export const GET = handle(async (request: Request, context: IdParams) => {
-  await requireOwner(request);
-  const id = await generationIdFrom(context);
-  const { generations, media } = await services();
-  const record = await generations.get(id);
-  return serveMedia(request, { media, key: record.inputKey, contentType: "image/jpeg" });
-});
+/** Renamed to `input` (the cropped portrait, not a video frame); kept as a redirect for one release. */
+export const GET = movedRoute("poster", "input");

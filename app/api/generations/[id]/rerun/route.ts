@@ -2,7 +2,7 @@ import { generationViewFor } from "@/lib/generations/generation-view-for";
 import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { clientKey } from "@/lib/security/client-key";
 import { services } from "@/lib/server/services";
 

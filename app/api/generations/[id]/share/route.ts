@@ -4,7 +4,7 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody, readOptionalJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 const MAX_BODY_BYTES = 1024;

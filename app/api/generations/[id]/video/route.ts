@@ -5,7 +5,7 @@ import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { serveMedia } from "@/lib/http/serve-media";
 import { cacheFor, playableVideo } from "@/lib/media/derivatives/derived-media";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 /** Plays the index-first remux (or `?rendition=light`); `?download=1` is the provider's file, byte for byte. */

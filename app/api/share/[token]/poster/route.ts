@@ -1,11 +1,4 @@
-import { handle } from "@/lib/http/respond";
-import { serveMedia } from "@/lib/http/serve-media";
-import { sharedGenerationFrom, type TokenParams } from "@/lib/http/find-shared-generation";
-import { services } from "@/lib/server/services";
+import { movedRoute } from "@/lib/http/moved-route";
 
-/** Public: the poster behind a live share link. */
-export const GET = handle(async (request: Request, context: TokenParams) => {
-  const record = await sharedGenerationFrom(context);
-  const { media } = await services();
-  return serveMedia(request, { media, key: record.inputKey, contentType: "image/jpeg", cacheControl: "public, no-cache" });
-});
+/** Renamed to `input` (the cropped portrait, not a video frame); kept as a redirect for one release. */
+export const GET = movedRoute("poster", "input");

@@ -2,7 +2,8 @@ import { renditionSchema } from "@/lib/contracts/derived-media";
 import { parseOrThrow } from "@/lib/http/parse";
 import { handle } from "@/lib/http/respond";
 import { serveMedia } from "@/lib/http/serve-media";
-import { sharedGenerationFrom, type TokenParams } from "@/lib/http/find-shared-generation";
+import type { TokenParams } from "@/lib/http/route-params";
+import { sharedGenerationFrom } from "@/lib/server/shared-videos";
 import { cacheFor, playableVideo } from "@/lib/media/derivatives/derived-media";
 import { services } from "@/lib/server/services";
 

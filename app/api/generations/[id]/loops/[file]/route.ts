@@ -1,7 +1,7 @@
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom } from "@/lib/http/route-params";
 import { serveLoop } from "@/lib/media/derivatives/loop-requests";
-import { requireOwner } from "@/lib/security/access";
+import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
 type Params = { params: Promise<{ id: string; file: string }> };

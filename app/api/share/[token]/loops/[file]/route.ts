@@ -1,5 +1,5 @@
 import { handle } from "@/lib/http/respond";
-import { sharedGenerationFrom } from "@/lib/http/find-shared-generation";
+import { sharedGenerationFrom } from "@/lib/server/shared-videos";
 import { requireSharedLoops, serveLoop } from "@/lib/media/derivatives/loop-requests";
 import { services } from "@/lib/server/services";
 

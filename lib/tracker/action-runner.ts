@@ -7,18 +7,18 @@ import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib
 import type { QueueHooks } from "@/lib/queue/queue-hooks";
 import type { ResultStore } from "./result-store";
 import { submitTask } from "./submit-task";
-import type { Action, CallFailure, Input } from "./transitions";
+import type { Action, CallFailure, Input } from "./decide";
 
 /** What the state machine asks for besides writes and waits. */
-export type Effect = Exclude<Action, { kind: "finish" | "wait" | "continue" }>;
+export type IoAction = Exclude<Action, { kind: "finish" | "wait" | "continue" }>;
 
-/** What happened, as the next input; `record` as the effect left it; `details` for the next log line. */
+/** What happened, as the next input; `record` as the action left it; `details` for the next log line. */
 export type Outcome = { record: GenerationRecord; input: Input; details?: Record<string, unknown> };
 
 type Read = { ok: true; snapshot: TaskSnapshot } | { ok: false; failure: CallFailure; error: unknown; details: Record<string, unknown> };
 
 /** Runs the I/O the state machine asks for and turns its result into the state machine's next input. */
-export function createEffects(deps: {
+export function createActionRunner(deps: {
   repository: GenerationRepository;
   media: MediaStore;
   provider: GenerationProvider;
@@ -27,7 +27,7 @@ export function createEffects(deps: {
   results: ResultStore;
   queue?: QueueHooks;
 }) {
-  async function run(record: GenerationRecord, action: Effect, declared: { bytes: number }): Promise<Outcome> {
+  async function run(record: GenerationRecord, action: IoAction, declared: { bytes: number }): Promise<Outcome> {
     switch (action.kind) {
       case "submit":
         return submit(record);

@@ -4,7 +4,7 @@ import { generationStatusSchema, isFinalStatus, type GenerationStatus } from "@/
 import { type GenerationRecord } from "@/lib/generations/generation-record";
 import { STATUS_CHANGES, TARGET_STATUS, canChangeStatus, type GenerationTransition } from "@/lib/generations/generation-repository";
 import { TRACKER_MESSAGES, UPSTREAM_FAILURE_CODES, failure } from "@/lib/tracker/failure-messages";
-import { RESULT_GRACE_MS, afterStepError, decide, freshMemory, type Context, type Input, type Memory } from "@/lib/tracker/transitions";
+import { RESULT_GRACE_MS, afterStepError, decide, freshMemory, type Context, type Input, type Memory } from "@/lib/tracker/decide";
 import type { TaskSnapshot, UpstreamFailureKind } from "@/lib/upstream/provider";
 
 const CREATED = Date.parse("2026-11-30T10:00:00.000Z");

@@ -1,4 +1,4 @@
-import { appendMotion, MOTION_PRESETS } from "@/lib/client/motion-presets";
+import { appendMotion, MOTION_PRESETS } from "./motion-presets";
 
 /**
  * Prompts for `count` takes: the first is the user's own (or, when empty, the first motion

@@ -10,7 +10,7 @@ import type { ResultFailure } from "./result-failure";
  * The tracker's state machine, as one pure function: given a generation, what this
  * instance remembers about it and what just happened, it says what to write and what to
  * do next. No timers, no I/O, no clock (time comes in `context.now`); the tracker runs
- * the effects (generation-tracker.ts).
+ * the actions it asks for (action-runner.ts, composed in generation-tracker.ts).
  */
 
 /** What the following instance remembers between steps (lost on restart, by design). */
