@@ -151,11 +151,10 @@ export function createTakeService(deps: TakeServiceDeps) {
 
 export type TakeService = ReturnType<typeof createTakeService>;
 
-export function toTakeSetView(taken: TakeSetWithRecords, toView: (record: GenerationRecord) => GenerationView): TakeSetView {
-  return {
-    id: taken.set.id,
-    createdAt: taken.set.createdAt,
-    favouriteId: taken.set.favouriteId,
-    generations: taken.records.map((record) => ({ ...toView(record), takeSetId: taken.set.id, favourite: record.id === taken.set.favouriteId })),
-  };
+/** A set as the API and its page show it; `present` is the generation presenter's (lib/generations/present-generations.ts). */
+export async function toTakeSetView(
+  taken: TakeSetWithRecords,
+  present: (records: readonly GenerationRecord[]) => Promise<GenerationView[]>,
+): Promise<TakeSetView> {
+  return { id: taken.set.id, createdAt: taken.set.createdAt, favouriteId: taken.set.favouriteId, generations: await present(taken.records) };
 }

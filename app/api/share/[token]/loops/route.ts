@@ -1,7 +1,7 @@
 import { assertSameOrigin } from "@/lib/security/same-origin";
 import { handle } from "@/lib/http/respond";
 import { sharedGenerationFrom, type TokenParams } from "@/lib/http/find-shared-generation";
-import { sharedLoopsPath } from "@/lib/media/derivatives/media-paths";
+import { sharedLoopsPath } from "@/lib/contracts/paths";
 import { listLoops, requestLoop, requireSharedLoops } from "@/lib/media/derivatives/loop-requests";
 import { services } from "@/lib/server/services";
 
