@@ -138,7 +138,7 @@ export function createTakeService(deps: TakeServiceDeps) {
       await deps.store.delete(id);
     },
 
-    /** Marks which views belong to a set (and which is its favourite), for history. */
+    /** Marks which views belong to a set (and which is its favourite): one read for any number (the presenter's). */
     async withSets<T extends GenerationView>(views: T[]): Promise<T[]> {
       const sets = await deps.store.setsOf(views.map((view) => view.id));
       return views.map((view) => {
