@@ -14,7 +14,7 @@ import { EndedState } from "@/components/ui/ended-state";
 import { useGeneration } from "./use-generation";
 import { NotifyButton } from "@/components/takes/notify-button";
 import { useDoneNotifications } from "@/components/takes/use-done-notifications";
-import { loopsPath } from "@/lib/media/derivatives/media-paths";
+import { loopsPath, takeSetPagePath } from "@/lib/contracts/paths";
 
 const HEADING: Record<Generation["status"], string> = {
   queued: "Making your video",
@@ -60,7 +60,7 @@ export function GenerationDetail({ id, initial, inlinePoster }: { id: string; in
         {running ? <NotifyButton className={secondaryButton} /> : null}
         {generation.takeSetId ? (
           <Link
-            href={`/t/${generation.takeSetId}`}
+            href={takeSetPagePath(generation.takeSetId)}
             className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
             data-testid="compare-link"
           >

@@ -1,5 +1,5 @@
 import type { GenerationView } from "@/lib/contracts/generation";
-import { smallFramePath } from "@/lib/media/derivatives/media-paths";
+import { smallFramePath } from "@/lib/contracts/paths";
 
 /** Narrow screens get the light rendition; Chromium honours `media` on `<source>` again since 120. */
 export const LIGHT_MEDIA = "(max-width: 600px)";

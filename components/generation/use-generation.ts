@@ -6,6 +6,7 @@ import { usePageEnd } from "@/components/ui/use-page-end";
 import { generationsApi } from "@/lib/client/generations-api";
 import { mayPass } from "@/lib/client/page-end";
 import { generationViewSchema, isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
+import { eventsPath } from "@/lib/contracts/paths";
 
 const POLL_MS = 2000;
 /** With a live event stream, polling is only a safety net. */
@@ -44,7 +45,7 @@ export function useGeneration(id: string, initial?: GenerationView) {
   const final = query.data ? isFinalStatus(query.data.status) : false;
   useEffect(() => {
     if (final || ended || typeof EventSource === "undefined") return;
-    const source = new EventSource(`/api/generations/${id}/events`);
+    const source = new EventSource(eventsPath(id));
     source.onopen = () => setStreaming(true);
     source.onerror = () => {
       setStreaming(false);

@@ -8,6 +8,7 @@ import { useRepeatIntent } from "@/components/ui/use-paid-intent";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { absoluteUrl, generationsApi } from "@/lib/client/generations-api";
 import { newIdempotencyKey } from "@/lib/client/idempotency-key";
+import { generationPagePath } from "@/lib/contracts/paths";
 
 /**
  * Starts a generation again with the same photo and options, then opens it. One key for as
@@ -22,7 +23,7 @@ export function useRerun(generationId: string, purpose: "rerun" | "retry" = "rer
     newKey: () => newIdempotencyKey(purpose),
     onCreated: (created) => {
       void queryClient.invalidateQueries({ queryKey: ["generations"] });
-      router.push(`/g/${created.id}`);
+      router.push(generationPagePath(created.id));
     },
   });
 }

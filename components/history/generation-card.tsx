@@ -10,7 +10,7 @@ import { LoopDownloads } from "@/components/share/loop-downloads";
 import { cardAction, ErrorAlert } from "@/components/ui/card";
 import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
 import { formatAge, formatUsd, STATUS_LABEL } from "./format";
-import { loopsPath } from "@/lib/media/derivatives/media-paths";
+import { generationPagePath, loopsPath } from "@/lib/contracts/paths";
 
 const STATUS_STYLE = {
   queued: "bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-100",
@@ -39,7 +39,7 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
       data-generation-id={generation.id}
     >
       <Link
-        href={`/g/${generation.id}`}
+        href={generationPagePath(generation.id)}
         className="group relative block aspect-[3/4] bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-neutral-800"
       >
         {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster, already sized */}
@@ -69,7 +69,7 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
           {generation.cost ? <span data-testid="history-cost"> · {formatUsd(generation.cost)}</span> : null}
         </p>
         <div className="mt-auto flex flex-wrap gap-1">
-          <Link href={`/g/${generation.id}`} className={cardAction}>
+          <Link href={generationPagePath(generation.id)} className={cardAction}>
             Open
           </Link>
           <VideoActions generation={generation} rerun={rerun} />

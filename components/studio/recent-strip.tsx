@@ -5,6 +5,7 @@ import Link from "next/link";
 import { formatAge, STATUS_LABEL } from "@/components/history/format";
 import { generationsApi } from "@/lib/client/generations-api";
 import { isFinalStatus } from "@/lib/contracts/generation";
+import { generationPagePath } from "@/lib/contracts/paths";
 
 /** The latest few generations, each a link back to its page. */
 export function RecentStrip() {
@@ -29,7 +30,7 @@ export function RecentStrip() {
         {items.map((item) => (
           <li key={item.id} className="shrink-0">
             <Link
-              href={`/g/${item.id}`}
+              href={generationPagePath(item.id)}
               className="flex w-28 flex-col gap-1 rounded-xl focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
             >
               {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster */}

@@ -7,6 +7,7 @@ import type { CropUploader } from "@/lib/client/crop-uploader";
 import { newIdempotencyKey } from "@/lib/client/idempotency-key";
 import { loadCreatedByKeyApi, loadGenerationsApi, loadTakesApi } from "@/lib/client/load-apis";
 import type { UploadView } from "@/lib/contracts/upload";
+import { generationPagePath, takeSetPagePath } from "@/lib/contracts/paths";
 
 /** Called when a portrait is accepted: Generate is likely to follow, so its clients are fetched now. */
 export function prepareToStart() {
@@ -39,12 +40,12 @@ async function send({ intent, upload }: Prepared, key: string): Promise<string> 
     const set = await (
       await loadTakesApi()
     ).takesApi.create({ uploadId: upload.id, takes: prompts.map((prompt) => ({ prompt, promptOptimizer, watermark })) }, key);
-    return `/t/${set.id}`;
+    return takeSetPagePath(set.id);
   }
   const generation = await (
     await loadGenerationsApi()
   ).generationsApi.create({ uploadId: upload.id, prompt: prompts[0] ?? "", promptOptimizer, watermark }, key);
-  return `/g/${generation.id}`;
+  return generationPagePath(generation.id);
 }
 
 /**
@@ -69,7 +70,7 @@ export function useStartFromStudio(uploader: CropUploader) {
     },
     lookup: async (key) => {
       const created = await (await loadCreatedByKeyApi()).createdByKey(key);
-      return created === null ? null : `${created.kind === "takes" ? "/t/" : "/g/"}${created.id}`;
+      return created === null ? null : (created.kind === "takes" ? takeSetPagePath : generationPagePath)(created.id);
     },
     onCreated: (path) => router.push(path),
   });

@@ -8,6 +8,7 @@ import { formatAge, STATUS_LABEL } from "@/components/history/format";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { takesApi } from "@/lib/client/takes-api";
 import { cardAction, ErrorAlert } from "@/components/ui/card";
+import { generationPagePath, takeSetPagePath } from "@/lib/contracts/paths";
 
 /** A set of takes in history: one card, its favourite first, the others as thumbnails. */
 export function TakeSetCard({ setId, takes }: { setId: string; takes: GenerationView[] }) {
@@ -32,7 +33,7 @@ export function TakeSetCard({ setId, takes }: { setId: string; takes: Generation
       data-take-set-id={setId}
     >
       <Link
-        href={`/t/${setId}`}
+        href={takeSetPagePath(setId)}
         className="group relative block aspect-[3/4] bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-neutral-800"
       >
         {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster */}
@@ -48,7 +49,7 @@ export function TakeSetCard({ setId, takes }: { setId: string; takes: Generation
         <ol className="flex flex-col gap-1 text-sm text-neutral-800 dark:text-neutral-100" aria-label="Takes">
           {[lead, ...others].map((take) => (
             <li key={take.id} className="flex items-baseline justify-between gap-2" data-testid="history-set-take" data-generation-id={take.id}>
-              <Link href={`/g/${take.id}`} className="line-clamp-1 hover:underline" title={take.prompt}>
+              <Link href={generationPagePath(take.id)} className="line-clamp-1 hover:underline" title={take.prompt}>
                 {take.favourite ? "★ " : ""}
                 {take.prompt || "No prompt"}
               </Link>
@@ -65,7 +66,7 @@ export function TakeSetCard({ setId, takes }: { setId: string; takes: Generation
           </time>
         </p>
         <div className="mt-auto flex flex-wrap gap-1">
-          <Link href={`/t/${setId}`} className={cardAction}>
+          <Link href={takeSetPagePath(setId)} className={cardAction}>
             Compare
           </Link>
           <button type="button" className={`${cardAction} text-red-700 dark:text-red-400`} onClick={() => setConfirming(true)}>

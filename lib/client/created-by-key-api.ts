@@ -1,4 +1,5 @@
 import { createdByKeySchema, type CreatedByKey } from "@/lib/contracts/idempotency-key";
+import { idempotencyKeyPath } from "@/lib/contracts/paths";
 import { ApiRequestError } from "./api-request-error";
 import { requestJson } from "./request-json";
 
@@ -8,7 +9,7 @@ import { requestJson } from "./request-json";
  */
 export async function createdByKey(key: string): Promise<CreatedByKey | null> {
   try {
-    return await requestJson(createdByKeySchema, `/api/idempotency-keys/${encodeURIComponent(key)}`);
+    return await requestJson(createdByKeySchema, idempotencyKeyPath(key));
   } catch (error) {
     if (error instanceof ApiRequestError && error.status === 404) return null;
     throw error;

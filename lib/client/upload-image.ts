@@ -1,4 +1,5 @@
 import { apiErrorBodySchema } from "@/lib/contracts/api-error";
+import { uploadsPath } from "@/lib/contracts/paths";
 import { uploadViewSchema, type UploadView } from "@/lib/contracts/upload";
 import { ApiRequestError } from "./api-request-error";
 
@@ -23,7 +24,7 @@ export function uploadImage(image: Blob, options: { signal?: AbortSignal; onProg
     const onAbort = () => xhr.abort();
     const done = () => signal?.removeEventListener("abort", onAbort);
     signal?.addEventListener("abort", onAbort, { once: true });
-    xhr.open("POST", "/api/uploads");
+    xhr.open("POST", uploadsPath);
     xhr.setRequestHeader("Content-Type", image.type || "image/jpeg");
     xhr.setRequestHeader("Accept", "application/json");
     xhr.responseType = "text";

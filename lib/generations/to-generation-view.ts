@@ -1,4 +1,5 @@
 import { generationViewSchema, isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
+import { downloadPath, inputPath, sharePath, videoPath } from "@/lib/contracts/paths";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import { isShareLinkLive } from "./share-link-state";
 import type { GenerationRecord } from "./generation-record";
@@ -10,11 +11,6 @@ export interface ViewContext {
   now?: () => Date;
 }
 
-export const videoPath = (id: string) => `/api/generations/${id}/video`;
-const posterPath = (id: string) => `/api/generations/${id}/input`;
-export const sharePath = (token: string) => `/s/${token}`;
-export const sharedVideoPath = (token: string) => `/api/share/${token}/video`;
-
 /** Fields the API shows exactly as the record keeps them; every other field is computed below. */
 const PASSED_THROUGH = ["id", "status", "progress", "prompt", "createdAt", "updatedAt", "completedAt", "hidePrompt", "mode"] as const;
 
@@ -23,7 +19,7 @@ const VIEW_FIELDS = Object.keys(generationViewSchema.shape) as (keyof Generation
 
 type Computed = Omit<GenerationView, (typeof PASSED_THROUGH)[number]>;
 
-/** The public shape of a generation: no secrets, no provider links, only our own URLs. */
+/** The public shape of a generation from its record alone (what other sources add: present-generations.ts). */
 export function toGenerationView(record: GenerationRecord, context: ViewContext): GenerationView {
   const playable = record.status === "succeeded" && record.resultKey !== null;
   const shareLive = playable && isShareLinkLive(record, context.now?.() ?? new Date());
@@ -35,15 +31,19 @@ export function toGenerationView(record: GenerationRecord, context: ViewContext)
       resolution: VIDEO_SPEC.resolution,
     },
     videoUrl: playable ? videoPath(record.id) : null,
-    downloadUrl: playable ? `${videoPath(record.id)}?download=1` : null,
-    posterUrl: posterPath(record.id),
+    downloadUrl: playable ? downloadPath(record.id) : null,
+    posterUrl: inputPath(record.id),
     shareUrl: shareLive && record.shareToken ? `${context.publicBaseUrl ?? ""}${sharePath(record.shareToken)}` : null,
     shareExpiresAt: shareLive ? record.shareExpiresAt : null,
     cost: record.costUsd,
     error: record.status === "failed" ? { code: record.errorCode ?? "unknown", message: record.errorMessage ?? "The generation failed." } : null,
     notice: !isFinalStatus(record.status) && record.errorCode ? { code: record.errorCode, message: record.errorMessage ?? "" } : null,
   };
-  const view: GenerationView = { ...pick(record, PASSED_THROUGH), ...computed };
+  return inContractOrder({ ...pick(record, PASSED_THROUGH), ...computed });
+}
+
+/** The view's fields in the contract's order, so every answer has one stable shape. */
+export function inContractOrder(view: GenerationView): GenerationView {
   return Object.fromEntries(VIEW_FIELDS.map((field) => [field, view[field]])) as GenerationView;
 }
 

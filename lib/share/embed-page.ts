@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { sharedVideoPath, sharePath } from "@/lib/generations/to-generation-view";
-import { sharedSmallFramePath } from "@/lib/media/derivatives/media-paths";
+import { renditionPath, sharedSmallFramePath, sharedVideoPath, sharePath } from "@/lib/contracts/paths";
 import type { VideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 import { PROVIDER_NAME, SHARE_TITLE } from "./share-card";
 
@@ -39,7 +38,7 @@ const page = (title: string, body: string) =>
 export function embedHtml(token: string, size: VideoDimensions): string {
   return page(
     `${SHARE_TITLE} · ${PROVIDER_NAME}`,
-    `<video src="${sharedVideoPath(token)}?rendition=web" poster="${sharedSmallFramePath(token)}" width="${size.width}" height="${size.height}" ` +
+    `<video src="${renditionPath(sharedVideoPath(token), "web")}" poster="${sharedSmallFramePath(token)}" width="${size.width}" height="${size.height}" ` +
       `autoplay muted loop playsinline preload="auto" aria-label="${SHARE_TITLE}"></video>` +
       `<a href="${sharePath(token)}" target="_blank" rel="noopener">${PROVIDER_NAME} ↗</a>`,
   );

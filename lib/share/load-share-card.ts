@@ -1,6 +1,6 @@
 import "server-only";
+import { sharedVideoPath } from "@/lib/contracts/paths";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
-import { sharedVideoPath } from "@/lib/generations/to-generation-view";
 import type { DerivativeRecord } from "@/lib/media/derivatives/derivative-record";
 import { derivedMediaOf, videoSizeFor, type DerivedMediaView } from "@/lib/media/derivatives/video-dimensions";
 import type { DerivativeService } from "@/lib/media/derivatives/derivative-service";

@@ -1,14 +1,11 @@
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
-import { sharedVideoPath, sharePath } from "@/lib/generations/to-generation-view";
-import { sharedFramePath } from "@/lib/media/derivatives/media-paths";
+import { oembedPath, renditionPath, shareEmbedPath, sharedFramePath, sharedVideoPath, sharePath } from "@/lib/contracts/paths";
 import type { VideoDimensions } from "@/lib/media/derivatives/video-dimensions";
 
 export const SHARE_TITLE = "A portrait, brought to life";
 export const PROVIDER_NAME = "Portrait Live";
 const HIDDEN_PROMPT_DESCRIPTION = `A ${VIDEO_SPEC.durationSeconds}-second video made with Portrait Live.`;
-
-export const shareEmbedPath = (token: string) => `${sharePath(token)}/embed`;
 
 /** Everything a preview of a shared video shows, with absolute URLs on `origin`. */
 export interface ShareCard {
@@ -33,10 +30,10 @@ export function shareCard(record: GenerationRecord, token: string, origin: strin
     pageUrl,
     embedUrl: `${origin}${shareEmbedPath(token)}`,
     // The remux with its index first (unfurlers and seeking need it); the original until it is made.
-    videoUrl: `${origin}${sharedVideoPath(token)}?rendition=web`,
+    videoUrl: `${origin}${renditionPath(sharedVideoPath(token), "web")}`,
     // A real frame of the video, at its size; the portrait it starts from until that is made.
     posterUrl: `${origin}${sharedFramePath(token)}`,
-    oembedUrl: `${origin}/api/oembed?${new URLSearchParams({ url: pageUrl, format: "json" }).toString()}`,
+    oembedUrl: `${origin}${oembedPath(pageUrl)}`,
     width: size.width,
     height: size.height,
     secure: origin.startsWith("https://"),

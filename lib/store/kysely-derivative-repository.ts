@@ -76,6 +76,18 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
       return rows.map(fromRow);
     },
 
+    async listForMany(generationIds) {
+      const found = new Map<string, DerivativeRecord[]>();
+      if (generationIds.length === 0) return found;
+      const rows = await db
+        .selectFrom("media_derivatives")
+        .selectAll()
+        .where("generation_id", "in", [...generationIds])
+        .execute();
+      for (const job of rows.map(fromRow)) found.set(job.generationId, [...(found.get(job.generationId) ?? []), job]);
+      return found;
+    },
+
     async claimNext(owner, now, leaseUntil) {
       // A few candidates in order; the conditional update decides who gets each.
       const candidates = await db

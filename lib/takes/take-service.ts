@@ -138,7 +138,7 @@ export function createTakeService(deps: TakeServiceDeps) {
       await deps.store.delete(id);
     },
 
-    /** Marks which views belong to a set (and which is its favourite), for history. */
+    /** Marks which views belong to a set (and which is its favourite): one read for any number (the presenter's). */
     async withSets<T extends GenerationView>(views: T[]): Promise<T[]> {
       const sets = await deps.store.setsOf(views.map((view) => view.id));
       return views.map((view) => {
@@ -151,11 +151,10 @@ export function createTakeService(deps: TakeServiceDeps) {
 
 export type TakeService = ReturnType<typeof createTakeService>;
 
-export function toTakeSetView(taken: TakeSetWithRecords, toView: (record: GenerationRecord) => GenerationView): TakeSetView {
-  return {
-    id: taken.set.id,
-    createdAt: taken.set.createdAt,
-    favouriteId: taken.set.favouriteId,
-    generations: taken.records.map((record) => ({ ...toView(record), takeSetId: taken.set.id, favourite: record.id === taken.set.favouriteId })),
-  };
+/** A set as the API and its page show it; `present` is the generation presenter's (lib/generations/present-generations.ts). */
+export async function toTakeSetView(
+  taken: TakeSetWithRecords,
+  present: (records: readonly GenerationRecord[]) => Promise<GenerationView[]>,
+): Promise<TakeSetView> {
+  return { id: taken.set.id, createdAt: taken.set.createdAt, favouriteId: taken.set.favouriteId, generations: await present(taken.records) };
 }

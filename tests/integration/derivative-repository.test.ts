@@ -118,4 +118,17 @@ describe.each(Object.keys(stores))("the derived-media job table on a %s", (kind)
     await jobs.setShareLoops(id, true);
     expect(await jobs.shareLoops(id)).toBe(true);
   });
+
+  it("lists the jobs of several generations in one read, each under its own, as one list per generation would", async () => {
+    const [first, second, bare] = [await generation(), await generation(), await generation()];
+    for (const kind of ["poster", "web"] as const) await jobs.request({ generationId: first, kind, pingPong: false }, 0, at(1));
+    await jobs.request({ generationId: second, kind: "gif", pingPong: true }, 0, at(1));
+    const found = await jobs.listForMany([first, second, bare]);
+    expect([...found.keys()].sort()).toEqual([first, second].sort());
+    const byKind = (list: readonly { kind: string }[] | undefined) => [...(list ?? [])].sort((a, b) => a.kind.localeCompare(b.kind));
+    expect(byKind(found.get(first))).toEqual(byKind(await jobs.listFor(first)));
+    expect(found.get(second)).toEqual(await jobs.listFor(second));
+    expect(found.get(second)).toMatchObject([{ generationId: second, kind: "gif", pingPong: true }]);
+    expect(await jobs.listForMany([])).toEqual(new Map());
+  });
 });

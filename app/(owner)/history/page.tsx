@@ -3,23 +3,18 @@ import Link from "next/link";
 import { HistoryView } from "@/components/history/history-view";
 import { HISTORY_PAGE_SIZE } from "@/components/history/page-size";
 import type { GenerationList } from "@/lib/contracts/generation";
-import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { generationPresenter } from "@/lib/generations/present-generations";
 import { requireOwnerPage } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
-import { annotateViews } from "@/lib/takes/annotate-views";
 
 export const metadata: Metadata = { title: "History · Portrait Live" };
 
 export default async function HistoryPage() {
   await requireOwnerPage("/history");
   // The newest videos come with the page, so it shows them before any script runs.
-  const { generations, viewContext, takes, queue } = await services();
-  const first = await generations.list({ limit: HISTORY_PAGE_SIZE });
-  const items = await annotateViews(
-    first.items.map((record) => toGenerationView(record, viewContext)),
-    { takes, queue },
-  );
-  const initial: GenerationList = { items, nextCursor: first.nextCursor };
+  const sources = await services();
+  const first = await sources.generations.list({ limit: HISTORY_PAGE_SIZE });
+  const initial: GenerationList = { items: await generationPresenter(sources).present(first.items), nextCursor: first.nextCursor };
   return (
     <main className="mx-auto flex w-full max-w-6xl flex-col gap-6 px-4 py-8">
       <div className="flex items-center justify-between gap-4">

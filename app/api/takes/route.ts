@@ -1,5 +1,5 @@
 import { createTakesBodySchema } from "@/lib/contracts/takes";
-import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { generationPresenter } from "@/lib/generations/present-generations";
 import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { MAX_CREATE_BODY_BYTES } from "@/lib/http/limits";
 import { parseOrThrow } from "@/lib/http/parse";
@@ -15,8 +15,7 @@ export const POST = handle(async (request: Request) => {
   await requireOwner(request, { mutation: true });
   const idempotencyKey = idempotencyKeyFrom(request);
   const body = parseOrThrow(createTakesBodySchema, await readJsonBody(request, MAX_CREATE_BODY_BYTES));
-  const { takes, queue, viewContext } = await services();
-  const { taken, created } = await takes.create(body, { idempotencyKey, clientKey: clientKey(request) });
-  const view = toTakeSetView(taken, (record) => toGenerationView(record, viewContext));
-  return Response.json({ ...view, generations: await queue.withPlaces(view.generations) }, { status: created ? 201 : 200 });
+  const sources = await services();
+  const { taken, created } = await sources.takes.create(body, { idempotencyKey, clientKey: clientKey(request) });
+  return Response.json(await toTakeSetView(taken, generationPresenter(sources).present), { status: created ? 201 : 200 });
 });

@@ -29,6 +29,8 @@ export interface DerivativeRepository {
   request(ref: DerivativeRef, priority: number, now: string): Promise<DerivativeRecord>;
   find(ref: DerivativeRef): Promise<DerivativeRecord | undefined>;
   listFor(generationId: string): Promise<DerivativeRecord[]>;
+  /** The jobs of several generations in one read, by generation (one with none is absent). */
+  listForMany(generationIds: readonly string[]): Promise<Map<string, DerivativeRecord[]>>;
   /**
    * Takes the next job that is queued, or running under a lease that ran out; one
    * conditional update, so one worker wins each job. Counts the run.

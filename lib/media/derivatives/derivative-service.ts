@@ -58,6 +58,8 @@ export interface DerivativeService {
   requestLoop(generationId: string, format: LoopFormat, pingPong: boolean): Promise<DerivativeRecord>;
   find(ref: DerivativeRef): Promise<DerivativeRecord | undefined>;
   listFor(generationId: string): Promise<DerivativeRecord[]>;
+  /** The jobs of several generations in one read (one without any is absent). */
+  listForMany(generationIds: readonly string[]): Promise<Map<string, DerivativeRecord[]>>;
   /**
    * The key of a ready derivative, or null. When the result has no derivatives yet (stored
    * before they existed) they are queued now.
@@ -239,6 +241,7 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
     kick,
     find: (ref) => repository.find(ref),
     listFor: (generationId) => repository.listFor(generationId),
+    listForMany: (generationIds) => repository.listForMany(generationIds),
     shareLoops: (generationId) => repository.shareLoops(generationId),
     setShareLoops: (generationId, allowed) => repository.setShareLoops(generationId, allowed),
 

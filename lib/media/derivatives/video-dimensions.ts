@@ -1,3 +1,4 @@
+import { renditionPath } from "@/lib/contracts/paths";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import { outputSize } from "@/lib/upstream/output-size";
 import type { DerivativeRecord } from "./derivative-record";
@@ -36,7 +37,7 @@ export function derivedMediaOf(jobs: readonly DerivativeRecord[], videoBase: str
   return {
     videoWidth: size?.width ?? null,
     videoHeight: size?.height ?? null,
-    webVideoUrl: ready("web") ? `${videoBase}?rendition=web` : null,
-    lightVideoUrl: ready("light") ? `${videoBase}?rendition=light` : null,
+    webVideoUrl: ready("web") ? renditionPath(videoBase, "web") : null,
+    lightVideoUrl: ready("light") ? renditionPath(videoBase, "light") : null,
   };
 }

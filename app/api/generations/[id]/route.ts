@@ -1,5 +1,5 @@
 import { updateGenerationBodySchema } from "@/lib/contracts/generation";
-import { generationViewFor } from "@/lib/generations/generation-view-for";
+import { generationPresenter } from "@/lib/generations/present-generations";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
@@ -12,7 +12,7 @@ export const GET = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request);
   const id = await generationIdFrom(context);
   const sources = await services();
-  return Response.json(await generationViewFor(await sources.generations.get(id), sources), { headers: { "Cache-Control": "no-store" } });
+  return Response.json(await generationPresenter(sources).presentOne(await sources.generations.get(id)), { headers: { "Cache-Control": "no-store" } });
 });
 
 /** The generation and everything made from it; a take leaves its set (the other takes and the shared portrait stay). */
@@ -29,5 +29,5 @@ export const PATCH = handle(async (request: Request, context: IdParams) => {
   const id = await generationIdFrom(context);
   const body = parseOrThrow(updateGenerationBodySchema, await readJsonBody(request, 4 * 1024));
   const sources = await services();
-  return Response.json(await generationViewFor(await sources.generations.setHidePrompt(id, body.hidePrompt), sources));
+  return Response.json(await generationPresenter(sources).presentOne(await sources.generations.setHidePrompt(id, body.hidePrompt)));
 });

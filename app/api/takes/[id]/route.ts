@@ -1,5 +1,5 @@
 import { updateTakeSetBodySchema } from "@/lib/contracts/takes";
-import { toGenerationView } from "@/lib/generations/to-generation-view";
+import { generationPresenter } from "@/lib/generations/present-generations";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
@@ -9,9 +9,8 @@ import { services } from "@/lib/server/services";
 import { toTakeSetView, type TakeSetWithRecords } from "@/lib/takes/take-service";
 
 async function answer(taken: TakeSetWithRecords): Promise<Response> {
-  const { queue, viewContext } = await services();
-  const view = toTakeSetView(taken, (record) => toGenerationView(record, viewContext));
-  return Response.json({ ...view, generations: await queue.withPlaces(view.generations) }, { headers: { "Cache-Control": "no-store" } });
+  const view = await toTakeSetView(taken, generationPresenter(await services()).present);
+  return Response.json(view, { headers: { "Cache-Control": "no-store" } });
 }
 
 export const GET = handle(async (request: Request, context: IdParams) => {

@@ -1,4 +1,4 @@
-import { generationViewFor } from "@/lib/generations/generation-view-for";
+import { generationPresenter } from "@/lib/generations/present-generations";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/server/owner";
@@ -10,5 +10,5 @@ export const POST = handle(async (request: Request, context: IdParams) => {
   const id = await generationIdFrom(context);
   const sources = await services();
   await sources.queue.cancel(id);
-  return Response.json(await generationViewFor(await sources.generations.get(id), sources));
+  return Response.json(await generationPresenter(sources).presentOne(await sources.generations.get(id)));
 });

@@ -1,5 +1,5 @@
 import { isFinalStatus } from "@/lib/contracts/generation";
-import { generationViews } from "@/lib/generations/generation-view-for";
+import { streamPresenter } from "@/lib/generations/present-generations";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/server/owner";
@@ -18,8 +18,8 @@ export const GET = handle(async (request: Request, context: IdParams) => {
   const sources = await services();
   const { generations, events, sessionWatch } = sources;
   await generations.get(id);
-  // One composer per stream: it skips lookups a change cannot have altered.
-  const viewOf = generationViews(sources);
+  // One presenter per stream: it skips lookups a change cannot have altered.
+  const presenter = streamPresenter(sources);
 
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -46,7 +46,7 @@ export const GET = handle(async (request: Request, context: IdParams) => {
         const record = await generations.get(id).catch(() => undefined);
         if (closed) return;
         if (!record) return close();
-        const view = await viewOf(record);
+        const view = await presenter.presentOne(record);
         if (!mayWrite()) return;
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(view)}\n\n`));
         if (isFinalStatus(view.status)) close();

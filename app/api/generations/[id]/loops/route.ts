@@ -3,7 +3,7 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
-import { loopsPath } from "@/lib/media/derivatives/media-paths";
+import { loopsPath } from "@/lib/contracts/paths";
 import { listLoops, requestLoop } from "@/lib/media/derivatives/loop-requests";
 import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";

@@ -1,4 +1,4 @@
-import { generationViewFor } from "@/lib/generations/generation-view-for";
+import { generationPresenter } from "@/lib/generations/present-generations";
 import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
@@ -13,5 +13,5 @@ export const POST = handle(async (request: Request, context: IdParams) => {
   const idempotencyKey = idempotencyKeyFrom(request);
   const sources = await services();
   const { record, created } = await sources.generations.rerun(id, { idempotencyKey, clientKey: clientKey(request) });
-  return Response.json(await generationViewFor(record, sources), { status: created ? 201 : 200 });
+  return Response.json(await generationPresenter(sources).presentOne(record), { status: created ? 201 : 200 });
 });

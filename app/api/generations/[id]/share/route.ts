@@ -1,5 +1,5 @@
 import { newShareLinkBodySchema, shareExpiryBodySchema } from "@/lib/contracts/share";
-import { generationViewFor } from "@/lib/generations/generation-view-for";
+import { generationPresenter } from "@/lib/generations/present-generations";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody, readOptionalJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
@@ -18,7 +18,7 @@ export const POST = handle(async (request: Request, context: IdParams) => {
   const id = await generationIdFrom(context);
   const body = parseOrThrow(newShareLinkBodySchema, await readOptionalJsonBody(request, MAX_BODY_BYTES));
   const sources = await services();
-  return Response.json(await generationViewFor(await sources.generations.renewShareLink(id, body.expiresIn), sources));
+  return Response.json(await generationPresenter(sources).presentOne(await sources.generations.renewShareLink(id, body.expiresIn)));
 });
 
 /** A new lifetime for the current link (`{ expiresIn }`, counted from now); the link stays the same. */
@@ -27,7 +27,7 @@ export const PATCH = handle(async (request: Request, context: IdParams) => {
   const id = await generationIdFrom(context);
   const body = parseOrThrow(shareExpiryBodySchema, await readJsonBody(request, MAX_BODY_BYTES));
   const sources = await services();
-  return Response.json(await generationViewFor(await sources.generations.setShareExpiry(id, body.expiresIn), sources));
+  return Response.json(await generationPresenter(sources).presentOne(await sources.generations.setShareExpiry(id, body.expiresIn)));
 });
 
 /** Revokes the share link. */
@@ -35,5 +35,5 @@ export const DELETE = handle(async (request: Request, context: IdParams) => {
   await requireOwner(request, { mutation: true });
   const id = await generationIdFrom(context);
   const sources = await services();
-  return Response.json(await generationViewFor(await sources.generations.revokeShareLink(id), sources));
+  return Response.json(await generationPresenter(sources).presentOne(await sources.generations.revokeShareLink(id)));
 });

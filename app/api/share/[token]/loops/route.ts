@@ -2,7 +2,7 @@ import { assertSameOrigin } from "@/lib/security/same-origin";
 import { handle } from "@/lib/http/respond";
 import type { TokenParams } from "@/lib/http/route-params";
 import { sharedGenerationFrom } from "@/lib/server/shared-videos";
-import { sharedLoopsPath } from "@/lib/media/derivatives/media-paths";
+import { sharedLoopsPath } from "@/lib/contracts/paths";
 import { listLoops, requestLoop, requireSharedLoops } from "@/lib/media/derivatives/loop-requests";
 import { services } from "@/lib/server/services";
 

@@ -8,7 +8,7 @@ import { createInMemoryMediaStore } from "../support/fakes/in-memory-media-store
 import { sendCreate } from "../support/fakes/generation-steps";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
-import { generationViewFor, generationViews, type ViewSources } from "@/lib/generations/generation-view-for";
+import { generationPresenter, streamPresenter, type ViewSources } from "@/lib/generations/present-generations";
 import { createDerivativeService } from "@/lib/media/derivatives/derivative-service";
 import type { DerivativeRecord } from "@/lib/media/derivatives/derivative-record";
 import type { DerivativeRunner } from "@/lib/media/derivatives/derivative-runner";
@@ -55,6 +55,7 @@ describe("a generation's view", () => {
     generations = createKyselyGenerationRepository(db);
     calls = [];
     memberships = new Map();
+    const startedAt = new Date();
     const takeStore = {
       setsOf: async (ids: readonly string[]) => new Map(ids.flatMap((id) => (memberships.has(id) ? [[id, memberships.get(id)!] as const] : []))),
     };
@@ -76,6 +77,8 @@ describe("a generation's view", () => {
       maxQueued: 10,
       costEstimateUsd: "0.30",
       typicalDurationMs: 90_000,
+      // One moment for every view, so estimates compare equal.
+      now: () => startedAt,
     });
     const runner: DerivativeRunner = { probe: never, remux: never, poster: never, preview: never, light: never, loop: never };
     const derivativeRepository = createKyselyDerivativeRepository(db);
@@ -130,21 +133,48 @@ describe("a generation's view", () => {
 
   it("of a finished generation costs one read of its set and one of its derived media (was: one and two)", async () => {
     const record = await succeededAndDerived();
-    const view = await generationViewFor(record, sources);
+    const view = await generationPresenter(sources).presentOne(record);
     expect(view).toMatchObject({ videoWidth: 720, videoHeight: 960, webVideoUrl: `/api/generations/${record.id}/video?rendition=web`, lightVideoUrl: null });
-    expect(calls.sort()).toEqual(["derivatives.listFor", "takes.setsOf"]);
+    expect(calls.sort()).toEqual(["derivatives.listForMany", "takes.setsOf"]);
+  });
+
+  it("of many generations costs one read per source, and each view is the one it gets alone", async () => {
+    const finished = [await succeededAndDerived(), await succeededAndDerived()];
+    // A millisecond apart, so the queue's order is theirs.
+    const waiting = [0, 1].map((offset) => aGeneration({ createdAt: new Date(Date.now() + offset).toISOString() }));
+    for (const record of waiting) await generations.insert(record);
+    memberships.set(finished[0]!.id, { setId: "set-1", favouriteId: finished[0]!.id });
+    memberships.set(waiting[1]!.id, { setId: "set-1", favouriteId: finished[0]!.id });
+    const records = [finished[0]!, waiting[0]!, finished[1]!, waiting[1]!];
+    const views = await generationPresenter(sources).present(records);
+    expect(calls.sort()).toEqual(["derivatives.listForMany", "queue.snapshot", "takes.setsOf"]);
+    expect(views.map((view) => view.id)).toEqual(records.map((record) => record.id));
+    expect(views.map((view) => [view.takeSetId, view.favourite, view.queuePosition, view.videoWidth])).toEqual([
+      ["set-1", true, undefined, 720],
+      [undefined, undefined, 1, undefined],
+      [undefined, undefined, undefined, 720],
+      ["set-1", false, 2, undefined],
+    ]);
+    const alone = await Promise.all(records.map((record) => generationPresenter(sources).presentOne(record)));
+    expect(views).toEqual(alone);
+    expect(JSON.stringify(views)).toBe(JSON.stringify(alone));
+  });
+
+  it("of no generation reads nothing", async () => {
+    expect(await generationPresenter(sources).present([])).toEqual([]);
+    expect(calls).toEqual([]);
   });
 
   it("of a waiting generation reads its set and the queue, and no derived media", async () => {
     const record = aGeneration();
     await generations.insert(record);
-    const view = await generationViewFor(record, sources);
+    const view = await generationPresenter(sources).presentOne(record);
     expect(view.queuePosition).toBe(1);
     expect(calls.sort()).toEqual(["queue.snapshot", "takes.setsOf"]);
   });
 
   it("in an event stream does not repeat lookups a change cannot alter: 3 reads for 6 changes (was: 9)", async () => {
-    const viewOf = generationViews(sources);
+    const viewOf = streamPresenter(sources).presentOne;
     const record = aGeneration({ inputWidth: 800, inputHeight: 1200 });
     await generations.insert(record);
     const seen = [await viewOf(record)];
@@ -160,14 +190,14 @@ describe("a generation's view", () => {
     expect(seen.map((view) => view.status)).toEqual(["queued", "processing", "processing", "processing", "processing", "succeeded"]);
     expect(seen.at(-1)).toMatchObject({ videoWidth: 720, videoHeight: 960 });
     // The set once (a generation in none never joins one), the queue while it waits, derived media once it has succeeded.
-    expect(calls).toEqual(["takes.setsOf", "queue.snapshot", "derivatives.listFor"]);
+    expect(calls).toEqual(["takes.setsOf", "queue.snapshot", "derivatives.listForMany"]);
   });
 
   it("of a take keeps reading its set, whose favourite may change, and shows the change", async () => {
     const record = aGeneration();
     await generations.insert(record);
     memberships.set(record.id, { setId: "set-1", favouriteId: null });
-    const viewOf = generationViews(sources);
+    const viewOf = streamPresenter(sources).presentOne;
     expect(await viewOf(record)).toMatchObject({ takeSetId: "set-1", favourite: false });
     memberships.set(record.id, { setId: "set-1", favouriteId: record.id });
     expect(await viewOf(record)).toMatchObject({ takeSetId: "set-1", favourite: true });
@@ -176,8 +206,8 @@ describe("a generation's view", () => {
 
   it("shows the same size as the share card built from the same derived media; before it is measured the card falls back to the size asked for", async () => {
     const record = await succeededAndDerived();
-    const jobs: DerivativeRecord[] = await sources.derivatives.listFor(record.id);
-    const view = await generationViewFor(record, sources);
+    const jobs: DerivativeRecord[] = (await sources.derivatives.listForMany([record.id])).get(record.id) ?? [];
+    const view = await generationPresenter(sources).presentOne(record);
     const { card } = sharedVideoFrom(record, "token", "https://clips.example", jobs);
     expect({ width: card.width, height: card.height }).toEqual({ width: view.videoWidth, height: view.videoHeight });
     const unmeasured = sharedVideoFrom(record, "token", "https://clips.example", []);
