@@ -11,10 +11,9 @@ import type { QueueStore } from "./kysely-queue-store";
 
 export interface QueueServiceDeps {
   store: QueueStore;
-  repository: Pick<GenerationRepository, "findById" | "listSpend">;
+  /** Observed (lib/store/observed-repository.ts): a cancel written here reaches watchers by itself. */
+  repository: Pick<GenerationRepository, "findById" | "listSpend" | "update">;
   tracker: Pick<GenerationTracker, "forget">;
-  /** Tells watchers (server-sent events) that a generation changed. */
-  changed: (id: string) => void;
   maxInFlight: number;
   maxQueued: number;
   costEstimateUsd: string;
@@ -74,9 +73,8 @@ export function createQueueService(deps: QueueServiceDeps) {
 
     /** A waiting generation leaves the queue as failed ("cancelled"); nothing was spent on it. */
     async cancel(id: string): Promise<void> {
-      if (await deps.store.cancel(id, CANCELLED_MESSAGE)) {
+      if (await deps.repository.update(id, { kind: "cancelled", message: CANCELLED_MESSAGE, completedAt: now().toISOString() })) {
         deps.tracker.forget(id);
-        deps.changed(id);
         return;
       }
       if (!(await deps.repository.findById(id))) throw notFound();

@@ -200,7 +200,6 @@ async function createServices(): Promise<Services> {
     store: queueStore,
     repository,
     tracker,
-    changed: events.emit,
     maxInFlight: config.MAX_IN_FLIGHT,
     maxQueued: config.MAX_QUEUED,
     costEstimateUsd: config.COST_ESTIMATE_USD,

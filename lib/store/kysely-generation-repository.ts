@@ -25,24 +25,45 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
           .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
           .returningAll()
           .executeTakeFirst();
-        if (row) {
-          await trx
-            .insertInto("usage_ledger")
-            .values({
-              generation_id: row.id,
-              created_at: row.created_at,
-              cost_usd: row.cost_usd,
-              // A live generation is about to be sent: it may cost money from now on.
-              awaiting_cost: flag(row.mode === "live" && row.cost_usd === null),
-            })
-            .execute();
-        }
+        if (row) await openLedgerEntries(trx, [record]);
         return row;
       });
       if (inserted) return { record: fromRow(inserted), created: true };
       const existing = record.idempotencyKey ? await repository.findByIdempotencyKey(record.idempotencyKey) : undefined;
       if (!existing) throw new Error("insert did nothing and no record holds its idempotency key");
       return { record: existing, created: false };
+    },
+
+    async insertSet(set, records) {
+      const created = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto("take_sets")
+          .values({ id: set.id, upload_id: set.uploadId, favourite_id: null, idempotency_key: set.idempotencyKey, created_at: set.createdAt })
+          .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
+          .returning("id")
+          .executeTakeFirst();
+        if (!row) return false;
+        await trx.insertInto("generations").values(records.map(toRow)).execute();
+        await openLedgerEntries(trx, records);
+        await trx
+          .insertInto("take_set_members")
+          .values(records.map((record, position) => ({ generation_id: record.id, set_id: set.id, position })))
+          .execute();
+        return true;
+      });
+      if (created) return { setId: set.id, records, created };
+      const existing = set.idempotencyKey
+        ? await db.selectFrom("take_sets").select("id").where("idempotency_key", "=", set.idempotencyKey).executeTakeFirst()
+        : undefined;
+      if (!existing) throw new Error("take set insert did nothing and no set holds its idempotency key");
+      const members = await db
+        .selectFrom("take_set_members")
+        .innerJoin("generations", "generations.id", "take_set_members.generation_id")
+        .selectAll("generations")
+        .where("take_set_members.set_id", "=", existing.id)
+        .orderBy("take_set_members.position")
+        .execute();
+      return { setId: existing.id, records: members.map(fromRow), created: false };
     },
 
     findById: (id) => findBy("id", id),
@@ -63,13 +84,14 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
         if (precondition.statuses) query = query.where("status", "in", precondition.statuses);
         if (precondition.submitting) query = query.where("submit_state", "=", "submitting");
         if (precondition.noTaskId) query = query.where("upstream_task_id", "is", null);
+        if (precondition.pending) query = query.where("submit_state", "=", "pending");
         const updated = await query.returningAll().executeTakeFirst();
         const cost = reportedCost(transition);
         if (updated && cost !== undefined) {
           // The provider's last word on the bill settles the entry.
           await trx.updateTable("usage_ledger").set({ cost_usd: cost, awaiting_cost: 0 }).where("generation_id", "=", id).execute();
         } else if (updated?.status === "failed" && updated.submit_state === "pending") {
-          // Failed before any create reached the provider: nothing to pay.
+          // Failed (or cancelled) before any create reached the provider: nothing to pay.
           await trx.updateTable("usage_ledger").set({ awaiting_cost: 0 }).where("generation_id", "=", id).execute();
         }
         return updated;
@@ -174,6 +196,22 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
+/** Each new generation's entry in the spending ledger, which outlives it. */
+async function openLedgerEntries(trx: Kysely<Database>, records: readonly GenerationRecord[]): Promise<void> {
+  await trx
+    .insertInto("usage_ledger")
+    .values(
+      records.map((record) => ({
+        generation_id: record.id,
+        created_at: record.createdAt,
+        cost_usd: record.costUsd,
+        // A live generation is about to be sent: it may cost money from now on (its estimate is reserved).
+        awaiting_cost: flag(record.mode === "live" && record.costUsd === null),
+      })),
+    )
+    .execute();
+}
+
 /** How each field is stored: its column is its name in snake_case; flags are 0/1, numbers may come back as strings (Postgres). */
 const FIELDS = {
   id: "text",
@@ -223,8 +261,7 @@ function toColumns(fields: Partial<GenerationRecord>): GenerationRowUpdate {
   return row as GenerationRowUpdate;
 }
 
-/** Also used by the take store, which inserts a set's generations in one transaction. */
-export function toRow(record: GenerationRecord): GenerationRow {
+function toRow(record: GenerationRecord): GenerationRow {
   const row: Record<string, unknown> = { claimed_by: null, claim_expires_at: null };
   for (const { field, column, kind } of FIELD_LIST) {
     const value = record[field as keyof GenerationRecord];

@@ -15,7 +15,7 @@ import type { TakeSetRecord, TakeStore } from "./kysely-take-store";
 
 export interface TakeServiceDeps {
   store: TakeStore;
-  repository: Pick<GenerationRepository, "findById">;
+  repository: Pick<GenerationRepository, "findById" | "insertSet">;
   /** Deletes generations as a deletion of each one would (lib/generations/remove-generations.ts). */
   removeGenerations(ids: readonly string[]): Promise<unknown>;
   uploads: Pick<UploadService, "store" | "usable" | "release">;
@@ -70,7 +70,7 @@ export function createTakeService(deps: TakeServiceDeps) {
     const records = recordsFor(upload, input, createdAt);
     let result: { created: boolean; setId: string };
     try {
-      result = await deps.store.insert(
+      result = await deps.repository.insertSet(
         { id: newGenerationId(), uploadId: upload.id, idempotencyKey: idempotencyKey ?? null, createdAt: createdAt.toISOString() },
         records,
       );

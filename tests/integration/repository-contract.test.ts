@@ -418,7 +418,10 @@ describe.each(Object.keys(stores))("the take store on a %s", (kind) => {
 
   async function setOf(count: number) {
     const members = Array.from({ length: count }, () => record());
-    const { setId } = await takes.insert({ id: newGenerationId(), uploadId: null, idempotencyKey: null, createdAt: new Date().toISOString() }, members);
+    const { setId } = await generations.insertSet(
+      { id: newGenerationId(), uploadId: null, idempotencyKey: null, createdAt: new Date().toISOString() },
+      members,
+    );
     return { setId, ids: members.map((member) => member.id) };
   }
 
@@ -433,6 +436,24 @@ describe.each(Object.keys(stores))("the take store on a %s", (kind) => {
     expect(await takes.findById(setId)).toBeUndefined();
     // A generation in no set: nothing to do.
     await takes.forgetMember(first);
+  });
+
+  it("stores a set with its generations and their ledger entries all or nothing; the same key returns the first set", async () => {
+    const key = `set-key-${newGenerationId()}`;
+    const first = Array.from({ length: 2 }, () => record());
+    const stored = await generations.insertSet({ id: newGenerationId(), uploadId: null, idempotencyKey: key, createdAt: new Date().toISOString() }, first);
+    expect(stored).toMatchObject({ created: true, records: first });
+    const spendBefore = (await generations.listSpend()).length;
+    const again = await generations.insertSet({ id: newGenerationId(), uploadId: null, idempotencyKey: key, createdAt: new Date().toISOString() }, [record()]);
+    expect(again).toEqual({ setId: stored.setId, records: first, created: false });
+    expect(await takes.findById(stored.setId)).toMatchObject({ generationIds: first.map((member) => member.id) });
+    // A member the table refuses (an id already taken) leaves no set, no generation and no ledger entry.
+    const clash = [record(), first[0]!];
+    await expect(
+      generations.insertSet({ id: newGenerationId(), uploadId: null, idempotencyKey: null, createdAt: new Date().toISOString() }, clash),
+    ).rejects.toThrow();
+    expect(await generations.findById(clash[0]!.id)).toBeUndefined();
+    expect((await generations.listSpend()).length).toBe(spendBefore);
   });
 
   it("goes when its last two takes leave at once", async () => {
