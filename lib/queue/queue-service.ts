@@ -4,21 +4,19 @@ import type { QueueStatus } from "@/lib/contracts/takes";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { ApiError, notFound } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
-import { sumCosts, tallySpend } from "@/lib/generations/tally-spend";
+import { sumCosts } from "@/lib/generations/tally-spend";
+import { budgetLeft, type BudgetCaps } from "@/lib/limits/budget-windows";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { queuePlaces, type QueuePlace } from "./queue-estimate";
 import type { QueueStore } from "./kysely-queue-store";
 
-export interface QueueServiceDeps {
+export interface QueueServiceDeps extends BudgetCaps {
   store: QueueStore;
   /** Observed (lib/store/observed-repository.ts): a cancel written here reaches watchers by itself. */
   repository: Pick<GenerationRepository, "findById" | "listSpend" | "update">;
   tracker: Pick<GenerationTracker, "forget">;
   maxInFlight: number;
   maxQueued: number;
-  costEstimateUsd: string;
-  maxSpendUsdDay?: string;
-  maxSpendUsdMonth?: string;
   /** How long a generation runs when none has finished lately. */
   typicalDurationMs: number;
   now?: () => Date;
@@ -66,7 +64,7 @@ export function createQueueService(deps: QueueServiceDeps) {
         waiting: snapshot.waiting.length,
         costPerTakeUsd,
         costIsEstimate: reported.length === 0,
-        budgetRemainingUsd: budgetRemaining(spend),
+        budgetRemainingUsd: budgetLeft(spend, now(), deps),
         costEstimateUsd: deps.costEstimateUsd,
       };
     },
@@ -81,22 +79,6 @@ export function createQueueService(deps: QueueServiceDeps) {
       throw new ApiError("not_ready", "Only a generation still waiting in the queue can be cancelled; this one has started or finished.");
     },
   };
-
-  function budgetRemaining(spend: Awaited<ReturnType<QueueServiceDeps["repository"]["listSpend"]>>): string | null {
-    const today = now();
-    const windows = [
-      { cap: deps.maxSpendUsdDay, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) },
-      { cap: deps.maxSpendUsdMonth, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1) },
-    ];
-    let remaining: Big | null = null;
-    for (const { cap, since } of windows) {
-      if (!cap) continue;
-      const { costUsd, estimatedUsd } = tallySpend(spend, since, deps.costEstimateUsd);
-      const left = new Big(cap).minus(costUsd).minus(estimatedUsd);
-      if (remaining === null || left.lt(remaining)) remaining = left;
-    }
-    return remaining === null ? null : (remaining.lt(0) ? new Big(0) : remaining).toFixed();
-  }
 }
 
 export type QueueService = ReturnType<typeof createQueueService>;
