@@ -7,6 +7,7 @@ import { fieldsWritten, preconditionOf, reportedCost } from "@/lib/generations/t
 import { isPostgres, lockSubmitGate, queueTurn } from "@/lib/queue/queue-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
+import { takeSetMembers } from "./take-set-members";
 
 /** GenerationRepository over Kysely: the same code serves SQLite and Postgres. */
 export function createKyselyGenerationRepository(db: Kysely<Database>): GenerationRepository {
@@ -56,13 +57,7 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
         ? await db.selectFrom("take_sets").select("id").where("idempotency_key", "=", set.idempotencyKey).executeTakeFirst()
         : undefined;
       if (!existing) throw new Error("take set insert did nothing and no set holds its idempotency key");
-      const members = await db
-        .selectFrom("take_set_members")
-        .innerJoin("generations", "generations.id", "take_set_members.generation_id")
-        .selectAll("generations")
-        .where("take_set_members.set_id", "=", existing.id)
-        .orderBy("take_set_members.position")
-        .execute();
+      const members = await takeSetMembers(db, existing.id).selectAll("generations").execute();
       return { setId: existing.id, records: members.map(fromRow), created: false };
     },
 

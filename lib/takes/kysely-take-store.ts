@@ -1,6 +1,7 @@
 import "server-only";
 import type { Kysely } from "kysely";
 import type { Database } from "@/lib/store/schema";
+import { takeSetMembers } from "@/lib/store/take-set-members";
 
 export interface TakeSetRecord {
   id: string;
@@ -17,13 +18,7 @@ export function createKyselyTakeStore(db: Kysely<Database>) {
   async function find(column: "id" | "idempotency_key", value: string): Promise<TakeSetRecord | undefined> {
     const set = await db.selectFrom("take_sets").selectAll().where(column, "=", value).executeTakeFirst();
     if (!set) return undefined;
-    const members = await db
-      .selectFrom("take_set_members")
-      .innerJoin("generations", "generations.id", "take_set_members.generation_id")
-      .select("take_set_members.generation_id")
-      .where("take_set_members.set_id", "=", set.id)
-      .orderBy("take_set_members.position")
-      .execute();
+    const members = await takeSetMembers(db, set.id).select("take_set_members.generation_id").execute();
     return {
       id: set.id,
       uploadId: set.upload_id,

@@ -60,7 +60,7 @@ describe("a generation's view", () => {
     };
     const takes = createTakeService({
       store: counted(takeStore as unknown as TakeStore, "takes", calls),
-      repository: { findById: never, insertSet: never },
+      repository: { findById: never, insert: never, insertSet: never },
       removeGenerations: never,
       uploads: { store: never, usable: never, release: never },
       tracker: { kick: never },
