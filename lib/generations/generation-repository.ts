@@ -66,6 +66,16 @@ export interface SpendEntry {
    * flight, or its create unconfirmed): budgets and totals count it at the estimate.
    */
   awaitingCost: boolean;
+  /** When its create last passed the submit gate; null (or absent) while it has not been sent. */
+  sentAt?: string | null;
+}
+
+/** What the submit gate checks besides the claim (beginSubmit). */
+export interface SubmitGate {
+  /** Queue: at most this many creates running at once, and no older generation still waiting. */
+  maxInFlight?: number;
+  /** Budgets: given the whole ledger, whether sending this one now still fits. */
+  mayCharge?: (spend: SpendEntry[]) => boolean;
 }
 
 export interface TrackerClaim {
@@ -138,11 +148,12 @@ export interface GenerationRepository {
   renewClaims(owner: string, until: string): Promise<string[]>;
   /**
    * pending → submitting, only for the claim's owner and only once: the one gate in front
-   * of a paid create, so two instances can never both send it. With `slots` (queue) it also
-   * waits its turn: only while fewer than `maxInFlight` creates are running and no older
-   * generation is still waiting.
+   * of a paid create, so two instances can never both send it. With `maxInFlight` (queue) it
+   * also waits its turn: only while fewer than `maxInFlight` creates are running and no older
+   * generation is still waiting; with `mayCharge` (budgets) only while sending it fits. A
+   * generation that passes has its ledger entry marked sent now.
    */
-  beginSubmit(id: string, owner: string, slots?: { maxInFlight: number }): Promise<GenerationRecord | undefined>;
+  beginSubmit(id: string, owner: string, gate?: SubmitGate): Promise<GenerationRecord | undefined>;
   /** Every generation ever started (deleted ones too) with its reported cost, for totals and budgets. */
   listSpend(): Promise<SpendEntry[]>;
   delete(id: string): Promise<boolean>;

@@ -5,7 +5,7 @@ import { perMinuteLimit } from "@/lib/limits/per-minute-limit";
 import { ApiError } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { queueRefusal } from "@/lib/queue/queue-admission";
-import { budgetTallies, budgetWindows, type BudgetCaps } from "./budget-windows";
+import { budgetTallies, hasBudget, type BudgetCaps } from "./budget-windows";
 
 export interface AdmissionLimits extends BudgetCaps {
   perClientPerMinute: number;
@@ -42,15 +42,14 @@ export function createAdmissionGuard(
     // Queue: beyond the running cap, up to maxQueued more may wait their turn.
     const queueProblem = queueRefusal(inFlight, count, limits.maxInFlight, limits.maxQueued ?? 0);
     if (queueProblem) throw new ApiError("rate_limited", queueProblem);
-    const at = now();
-    if (budgetWindows(at, limits).length === 0) return;
+    if (!hasBudget(limits)) return;
     const spend = await repository.listSpend();
-    for (const { cap, label, tally, left } of budgetTallies(spend, at, limits)) {
-      // What the provider billed, the estimate for every generation it may still bill
-      // (in flight, or a create whose answer never came), and the estimate for this one.
-      const reserved = new Big(limits.costEstimateUsd).times(count);
+    for (const { cap, label, tally, reservation, left } of budgetTallies(spend, now(), limits)) {
+      // What the provider billed, the reservation for every generation it may still bill
+      // (waiting, in flight, or a create whose answer never came), and for these.
+      const reserved = new Big(reservation).times(count);
       if (reserved.gt(left)) {
-        const these = count === 1 ? `$${limits.costEstimateUsd} for this one` : `$${reserved.toFixed()} for these ${count}`;
+        const these = count === 1 ? `$${reservation} for this one` : `$${reserved.toFixed()} for these ${count}`;
         throw new ApiError(
           "budget_exceeded",
           `${count === 1 ? "This generation" : "These generations"} would go over ${label} spending limit of $${cap} ($${tally.costUsd} spent, plus about $${tally.estimatedUsd} for generations not yet billed and ${these}).`,

@@ -131,6 +131,7 @@ async function createServices(): Promise<Services> {
       nudge: (id) => coordination.publish({ type: "nudge", id }),
       oldestWaiting: queueStore.oldestWaiting,
     },
+    budget: { maxSpendUsdDay: config.MAX_SPEND_USD_DAY, maxSpendUsdMonth: config.MAX_SPEND_USD_MONTH, costEstimateUsd: config.COST_ESTIMATE_USD },
     repository,
     media,
     provider,

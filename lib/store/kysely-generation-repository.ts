@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type Kysely } from "kysely";
 import { UNFINISHED_STATUSES } from "@/lib/contracts/generation";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
-import { InvalidCursorError, type GenerationRepository, type ListQuery } from "@/lib/generations/generation-repository";
+import { InvalidCursorError, type GenerationRepository, type ListQuery, type SpendEntry } from "@/lib/generations/generation-repository";
 import { fieldsWritten, preconditionOf, reportedCost } from "@/lib/generations/transition-effects";
 import { isPostgres, lockSubmitGate, queueTurn } from "@/lib/queue/queue-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -10,7 +10,7 @@ import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
 import { takeSetMembers } from "./take-set-members";
 
 /** GenerationRepository over Kysely: the same code serves SQLite and Postgres. */
-export function createKyselyGenerationRepository(db: Kysely<Database>): GenerationRepository {
+export function createKyselyGenerationRepository(db: Kysely<Database>, now: () => Date = () => new Date()): GenerationRepository {
   const selectAll = () => db.selectFrom("generations").selectAll();
   const findBy = async (column: "id" | "idempotency_key" | "share_token" | "callback_secret", value: string) => {
     const row = await selectAll().where(column, "=", value).executeTakeFirst();
@@ -73,7 +73,7 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       const row = await db.transaction().execute(async (trx) => {
         let query = trx
           .updateTable("generations")
-          .set({ ...toColumns(fieldsWritten(transition)), updated_at: new Date().toISOString() })
+          .set({ ...toColumns(fieldsWritten(transition)), updated_at: now().toISOString() })
           .where("id", "=", id);
         const precondition = preconditionOf(transition);
         if (precondition.statuses) query = query.where("status", "in", precondition.statuses);
@@ -139,10 +139,10 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       return rows.map((row) => row.id);
     },
 
-    async beginSubmit(id, owner, slots) {
-      const at = new Date().toISOString();
+    async beginSubmit(id, owner, gate = {}) {
+      const at = now().toISOString();
       // Queue (takes-and-queue): the turn and the free slot are part of the one conditional update.
-      const gate = (trx: Kysely<Database>) => {
+      const update = (trx: Kysely<Database>) => {
         let query = trx
           .updateTable("generations")
           // The first start counts: a create refused and retried keeps its deadline.
@@ -151,18 +151,22 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
           .where("submit_state", "=", "pending")
           .where("claimed_by", "=", owner)
           .where("status", "in", UNFINISHED_STATUSES);
-        if (slots) query = query.where(queueTurn(slots.maxInFlight));
+        if (gate.maxInFlight !== undefined) query = query.where(queueTurn(gate.maxInFlight));
         return query.returningAll().executeTakeFirst();
       };
-      // Postgres' read-committed statements could each count the same free slot: one advisory lock serialises the gate.
-      const row = slots && isPostgres(db) ? await db.transaction().execute(async (trx) => (await lockSubmitGate(trx), gate(trx))) : await gate(db);
+      const row = await db.transaction().execute(async (trx) => {
+        // Postgres' read-committed statements could each count the same free slot or budget: one advisory lock serialises the gate.
+        if ((gate.maxInFlight !== undefined || gate.mayCharge) && isPostgres(db)) await lockSubmitGate(trx);
+        if (gate.mayCharge && !gate.mayCharge(await readSpend(trx))) return undefined;
+        const passed = await update(trx);
+        // Spend counts on the day the provider task is made (the last send, should a refused create go again).
+        if (passed) await trx.updateTable("usage_ledger").set({ sent_at: at }).where("generation_id", "=", id).execute();
+        return passed;
+      });
       return row && fromRow(row);
     },
 
-    async listSpend() {
-      const rows = await db.selectFrom("usage_ledger").select(["created_at", "cost_usd", "awaiting_cost"]).execute();
-      return rows.map((row) => ({ createdAt: row.created_at, costUsd: row.cost_usd, awaitingCost: Boolean(row.awaiting_cost) }));
-    },
+    listSpend: () => readSpend(db),
 
     async delete(id) {
       return db.transaction().execute(async (trx) => {
@@ -190,6 +194,11 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
 }
 
 const flag = (value: boolean) => (value ? 1 : 0);
+
+async function readSpend(db: Kysely<Database>): Promise<SpendEntry[]> {
+  const rows = await db.selectFrom("usage_ledger").select(["created_at", "cost_usd", "awaiting_cost", "sent_at"]).execute();
+  return rows.map((row) => ({ createdAt: row.created_at, costUsd: row.cost_usd, awaitingCost: Boolean(row.awaiting_cost), sentAt: row.sent_at }));
+}
 
 /** Each new generation's entry in the spending ledger, which outlives it. */
 async function openLedgerEntries(trx: Kysely<Database>, records: readonly GenerationRecord[]): Promise<void> {

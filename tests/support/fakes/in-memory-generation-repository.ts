@@ -102,15 +102,19 @@ export function createInMemoryGenerationRepository(options: { now?: () => Date }
       return renewed.map((record) => record.id);
     },
 
-    async beginSubmit(id, owner) {
+    async beginSubmit(id, owner, gate = {}) {
       const stored = records.get(id);
       if (!stored || stored.submitState !== "pending" || stored.claimedBy !== owner || !unfinished(stored)) return undefined;
-      Object.assign(stored, { submitState: "submitting", updatedAt: now().toISOString() });
+      if (gate.mayCharge && !gate.mayCharge(await repository.listSpend())) return undefined;
+      const at = now().toISOString();
+      Object.assign(stored, { submitState: "submitting", updatedAt: at });
+      const entry = ledger.find((candidate) => candidate.generationId === id);
+      if (entry) entry.sentAt = at;
       return out(stored);
     },
 
     async listSpend() {
-      return ledger.map(({ createdAt, costUsd, awaitingCost }) => ({ createdAt, costUsd, awaitingCost }));
+      return ledger.map(({ createdAt, costUsd, awaitingCost, sentAt }) => ({ createdAt, costUsd, awaitingCost, sentAt: sentAt ?? null }));
     },
 
     async delete(id) {
