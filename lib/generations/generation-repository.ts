@@ -38,6 +38,8 @@ export type GenerationTransition =
   /** The video is in our media store: succeeded, any notice cleared. */
   | { kind: "stored"; resultKey: string; resultBytes: number; completedAt: string }
   | { kind: "failed"; code: string; message: string; completedAt: string; costUsd?: string | null }
+  /** The owner cancelled it while it waited in the queue (its create never left): failed as `cancelled`, nothing to pay. */
+  | { kind: "cancelled"; message: string; completedAt: string }
   /** Why an unfinished generation waits (storage full, download retried); cleared once it succeeds. */
   | { kind: "notice"; code: string; message: string }
   /** A new share link (a token, working until shareExpiresAt or for good when null), or none (revoked). */
@@ -51,6 +53,7 @@ export const TARGET_STATUS: { readonly [K in GenerationTransition["kind"]]?: Gen
   result_ready: "processing",
   stored: "succeeded",
   failed: "failed",
+  cancelled: "failed",
 };
 
 /** One generation's entry in the spending ledger (kept after the generation is deleted). */
@@ -63,6 +66,16 @@ export interface SpendEntry {
    * flight, or its create unconfirmed): budgets and totals count it at the estimate.
    */
   awaitingCost: boolean;
+  /** When its create last passed the submit gate; null (or absent) while it has not been sent. */
+  sentAt?: string | null;
+}
+
+/** What the submit gate checks besides the claim (beginSubmit). */
+export interface SubmitGate {
+  /** Queue: at most this many creates running at once, and no older generation still waiting. */
+  maxInFlight?: number;
+  /** Budgets: given the whole ledger, whether sending this one now still fits. */
+  mayCharge?: (spend: SpendEntry[]) => boolean;
 }
 
 export interface TrackerClaim {
@@ -93,14 +106,28 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** A set of takes as it starts: its generations come beside it (insertSet). */
+export interface NewTakeSet {
+  id: string;
+  uploadId: string | null;
+  idempotencyKey: string | null;
+  createdAt: string;
+}
+
 /**
- * Storage of generation records. One implementation (Kysely) serves both SQLite and
- * Postgres; tests run it on real SQLite files and a real Postgres server, and wrap it
- * (observeWrites) rather than fake it.
+ * Storage of generation records, and the only way to write one (so observeWrites hears
+ * every write). One implementation (Kysely) serves both SQLite and Postgres; the contract
+ * tests run it on real SQLite files and a real Postgres server. Unit tests may use the
+ * in-memory twin (tests/support/fakes), which keeps the same promises.
  */
 export interface GenerationRepository {
   /** Inserts; if the idempotency key is taken, returns the existing record instead. */
   insert(record: GenerationRecord): Promise<{ record: GenerationRecord; created: boolean }>;
+  /**
+   * Inserts a set of takes with its generations (in the order given) all or nothing. A set
+   * already holding the idempotency key wins: `created` false, with that set's id and generations.
+   */
+  insertSet(set: NewTakeSet, records: GenerationRecord[]): Promise<{ setId: string; records: GenerationRecord[]; created: boolean }>;
   findById(id: string): Promise<GenerationRecord | undefined>;
   findByIdempotencyKey(key: string): Promise<GenerationRecord | undefined>;
   findByShareToken(token: string): Promise<GenerationRecord | undefined>;
@@ -121,11 +148,12 @@ export interface GenerationRepository {
   renewClaims(owner: string, until: string): Promise<string[]>;
   /**
    * pending → submitting, only for the claim's owner and only once: the one gate in front
-   * of a paid create, so two instances can never both send it. With `slots` (queue) it also
-   * waits its turn: only while fewer than `maxInFlight` creates are running and no older
-   * generation is still waiting.
+   * of a paid create, so two instances can never both send it. With `maxInFlight` (queue) it
+   * also waits its turn: only while fewer than `maxInFlight` creates are running and no older
+   * generation is still waiting; with `mayCharge` (budgets) only while sending it fits. A
+   * generation that passes has its ledger entry marked sent now.
    */
-  beginSubmit(id: string, owner: string, slots?: { maxInFlight: number }): Promise<GenerationRecord | undefined>;
+  beginSubmit(id: string, owner: string, gate?: SubmitGate): Promise<GenerationRecord | undefined>;
   /** Every generation ever started (deleted ones too) with its reported cost, for totals and budgets. */
   listSpend(): Promise<SpendEntry[]>;
   delete(id: string): Promise<boolean>;

@@ -1,17 +1,15 @@
 import "server-only";
 import { isFinalStatus, type CreateGenerationInput, type GenerationStatus, type Totals } from "@/lib/contracts/generation";
 import type { AppMode } from "@/lib/contracts/video-spec";
-import { ApiError, notFound, storageFull } from "@/lib/errors";
-import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
-import { isStorageFull } from "@/lib/media/storage-full";
+import { ApiError, notFound } from "@/lib/errors";
 import type { AdmissionGuard } from "@/lib/limits/admission-guard";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
-import type { UploadRecord } from "@/lib/uploads/upload-record";
 import type { UploadService } from "@/lib/uploads/upload-service";
 import type { GenerationProvider } from "@/lib/upstream/provider";
-import { newGenerationRecord, type GenerationRecord } from "./generation-record";
+import type { GenerationRecord } from "./generation-record";
 import { InvalidCursorError, type GenerationPage, type GenerationRepository, type GenerationTransition } from "./generation-repository";
-import { newCallbackSecret, newGenerationId, newShareToken } from "./ids";
+import { newShareToken } from "./ids";
+import { createGenerationStarter, portraitFrom, type Started } from "./start-generations";
 import { tallySpend } from "./tally-spend";
 import { shareExpiresAt, type ShareExpiry } from "@/lib/contracts/share";
 import { isShareLinkLive } from "./share-link-state";
@@ -31,48 +29,10 @@ export interface GenerationServiceDeps {
   now?: () => Date;
 }
 
-type GenerationOptions = { prompt: string; promptOptimizer: boolean; watermark: boolean };
-
 /** The generation use cases; route handlers call these and only shape the answers. */
 export function createGenerationService(deps: GenerationServiceDeps) {
   const { repository, tracker, uploads } = deps;
   const now = deps.now ?? (() => new Date());
-
-  /** Records a generation made from an upload (no copy: re-runs and takes share the file). */
-  async function insertGeneration(
-    upload: UploadRecord,
-    options: GenerationOptions,
-    idempotencyKey: string | undefined,
-  ): Promise<{ record: GenerationRecord; created: boolean }> {
-    const id = newGenerationId();
-    let result: { record: GenerationRecord; created: boolean };
-    try {
-      result = await repository.insert(
-        newGenerationRecord({
-          id,
-          shareToken: newShareToken(),
-          mode: deps.mode,
-          prompt: options.prompt,
-          promptOptimizer: options.promptOptimizer,
-          watermark: options.watermark,
-          inputKey: upload.mediaKey,
-          inputWidth: upload.width,
-          inputHeight: upload.height,
-          uploadId: upload.id,
-          callbackSecret: newCallbackSecret(),
-          idempotencyKey: idempotencyKey ?? null,
-          createdAt: now().toISOString(),
-        }),
-      );
-    } catch (error) {
-      if (isStorageFull(error)) throw storageFull();
-      // The upload was swept between our look and the insert: the foreign key refused the insert.
-      await uploads.usable(upload.id);
-      throw error;
-    }
-    if (result.created) tracker.kick(id);
-    return result;
-  }
 
   async function mustFind(id: string): Promise<GenerationRecord> {
     const found = await repository.findById(id);
@@ -86,7 +46,12 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     return updated;
   }
 
-  const replayOf = async (idempotencyKey: string | undefined) => (idempotencyKey ? repository.findByIdempotencyKey(idempotencyKey) : undefined);
+  const starter = createGenerationStarter(deps);
+  const replay = async (idempotencyKey: string): Promise<Started | undefined> => {
+    const record = await repository.findByIdempotencyKey(idempotencyKey);
+    return record && { setId: null, records: [record], created: false };
+  };
+  const single = (started: Started) => ({ record: started.records[0]!, created: started.created });
 
   return {
     /**
@@ -97,42 +62,21 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       input: CreateGenerationInput,
       request: { idempotencyKey?: string; clientKey: string },
     ): Promise<{ record: GenerationRecord; created: boolean }> {
-      const { idempotencyKey } = request;
-      // A replay (double click, retry after a dropped connection) skips the image work.
-      const existing = await replayOf(idempotencyKey);
-      if (existing) return { record: existing, created: false };
-      const options = { prompt: input.prompt, promptOptimizer: input.promptOptimizer, watermark: input.watermark };
-      if (input.uploadId !== undefined) {
-        const upload = await uploads.usable(input.uploadId);
-        return deps.guard.admit(request.clientKey, () => insertGeneration(upload, options, idempotencyKey));
-      }
-      if (input.image === undefined) throw new ApiError("invalid_body", "Send uploadId or image.", "uploadId");
-      // Scripts may still send a data URL: it becomes an upload like any other, stored only once admitted.
-      const image = await prepareUploadImage(decodeDataUrl(input.image));
-      return deps.guard.admit(request.clientKey, async () => {
-        const upload = await uploads.store(image);
-        // Not recorded (e.g. the database is full), or lost a race with the same idempotency key
-        // (the other request's generation stands): this request's upload is not needed.
-        const result = await insertGeneration(upload, options, idempotencyKey).catch(async (error: unknown) => {
-          await uploads.release(upload.id).catch(() => undefined);
-          throw error;
-        });
-        if (!result.created) await uploads.release(upload.id);
-        return result;
-      });
+      const portrait = portraitFrom(input);
+      const take = { prompt: input.prompt, promptOptimizer: input.promptOptimizer, watermark: input.watermark };
+      return single(await starter.start({ portrait, takes: [take], asSet: false, ...request, replay }));
     },
 
     /** Same portrait (the same upload, not a copy), prompt and options; a new provider task. */
     async rerun(id: string, request: { idempotencyKey?: string; clientKey: string }): Promise<{ record: GenerationRecord; created: boolean }> {
-      const { idempotencyKey } = request;
-      const existing = await replayOf(idempotencyKey);
-      if (existing) return { record: existing, created: false };
+      const replayed = request.idempotencyKey ? await replay(request.idempotencyKey) : undefined;
+      if (replayed) return single(replayed);
       const source = await mustFind(id);
       if (!source.uploadId) throw new ApiError("not_ready", "This generation's portrait is no longer stored; start a new generation.");
       // The source uses the upload, so it is usable whatever its age.
       const upload = await uploads.usable(source.uploadId);
-      const options = { prompt: source.prompt, promptOptimizer: source.promptOptimizer, watermark: source.watermark };
-      return deps.guard.admit(request.clientKey, () => insertGeneration(upload, options, idempotencyKey));
+      const take = { prompt: source.prompt, promptOptimizer: source.promptOptimizer, watermark: source.watermark };
+      return single(await starter.start({ portrait: { upload }, takes: [take], asSet: false, ...request, replay }));
     },
 
     get: mustFind,

@@ -10,6 +10,8 @@ export interface TransitionPrecondition {
   submitting?: boolean;
   /** Only while no task id is known. */
   noTaskId?: boolean;
+  /** Only while its create has not left (it waits in the queue). */
+  pending?: boolean;
 }
 
 /**
@@ -21,6 +23,7 @@ export function preconditionOf(transition: GenerationTransition): TransitionPrec
   const target = transition.kind === "progress" ? transition.status : TARGET_STATUS[transition.kind];
   const statuses = target ? statusesBefore(target) : UNFINISHED_STATUSES.filter((status) => canChangeStatus(status, status));
   if (transition.kind === "submitted" || transition.kind === "submit_refused") return { statuses, submitting: true };
+  if (transition.kind === "cancelled") return { statuses, pending: true };
   // Only a create still unconfirmed can have its task named.
   if (transition.kind === "task_reported" && transition.taskId !== null) return { statuses, submitting: true, noTaskId: true };
   return { statuses };
@@ -30,7 +33,8 @@ export function preconditionHolds(record: GenerationRecord, precondition: Transi
   return (
     (!precondition.statuses || precondition.statuses.includes(record.status)) &&
     (!precondition.submitting || record.submitState === "submitting") &&
-    (!precondition.noTaskId || record.upstreamTaskId === null)
+    (!precondition.noTaskId || record.upstreamTaskId === null) &&
+    (!precondition.pending || record.submitState === "pending")
   );
 }
 
@@ -65,6 +69,8 @@ export function fieldsWritten(transition: GenerationTransition): Partial<Generat
         completedAt: transition.completedAt,
         ...(transition.costUsd !== undefined ? { costUsd: transition.costUsd } : {}),
       };
+    case "cancelled":
+      return { status: "failed", errorCode: "cancelled", errorMessage: transition.message, completedAt: transition.completedAt };
     case "notice":
       return { errorCode: transition.code, errorMessage: transition.message };
     case "share":

@@ -4,18 +4,15 @@ import { createProcessCoordination } from "@/lib/coordination/process-coordinati
 import { perMinuteLimit } from "@/lib/limits/per-minute-limit";
 import { ApiError } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
-import { tallySpend } from "@/lib/generations/tally-spend";
 import { queueRefusal } from "@/lib/queue/queue-admission";
+import { budgetTallies, hasBudget, type BudgetCaps } from "./budget-windows";
 
-export interface AdmissionLimits {
+export interface AdmissionLimits extends BudgetCaps {
   perClientPerMinute: number;
   globalPerMinute: number;
   maxInFlight: number;
   /** Queue: generations that may wait for a slot beyond maxInFlight (0: refuse instead). */
   maxQueued?: number;
-  maxSpendUsdDay?: string;
-  maxSpendUsdMonth?: string;
-  costEstimateUsd: string;
 }
 
 /** Decides whether a new paid generation may start. */
@@ -45,24 +42,17 @@ export function createAdmissionGuard(
     // Queue: beyond the running cap, up to maxQueued more may wait their turn.
     const queueProblem = queueRefusal(inFlight, count, limits.maxInFlight, limits.maxQueued ?? 0);
     if (queueProblem) throw new ApiError("rate_limited", queueProblem);
-    if (!limits.maxSpendUsdDay && !limits.maxSpendUsdMonth) return;
+    if (!hasBudget(limits)) return;
     const spend = await repository.listSpend();
-    const today = now();
-    const budgets = [
-      { cap: limits.maxSpendUsdDay, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()), label: "today's" },
-      { cap: limits.maxSpendUsdMonth, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1), label: "this month's" },
-    ];
-    for (const { cap, since, label } of budgets) {
-      if (!cap) continue;
-      const { costUsd: spent, estimatedUsd } = tallySpend(spend, since, limits.costEstimateUsd);
-      // What the provider billed, the estimate for every generation it may still bill
-      // (in flight, or a create whose answer never came), and the estimate for this one.
-      const reserved = new Big(limits.costEstimateUsd).times(count);
-      if (new Big(spent).plus(estimatedUsd).plus(reserved).gt(cap)) {
-        const these = count === 1 ? `$${limits.costEstimateUsd} for this one` : `$${reserved.toFixed()} for these ${count}`;
+    for (const { cap, label, tally, reservation, left } of budgetTallies(spend, now(), limits)) {
+      // What the provider billed, the reservation for every generation it may still bill
+      // (waiting, in flight, or a create whose answer never came), and for these.
+      const reserved = new Big(reservation).times(count);
+      if (reserved.gt(left)) {
+        const these = count === 1 ? `$${reservation} for this one` : `$${reserved.toFixed()} for these ${count}`;
         throw new ApiError(
           "budget_exceeded",
-          `${count === 1 ? "This generation" : "These generations"} would go over ${label} spending limit of $${cap} ($${spent} spent, plus about $${estimatedUsd} for generations not yet billed and ${these}).`,
+          `${count === 1 ? "This generation" : "These generations"} would go over ${label} spending limit of $${cap} ($${tally.costUsd} spent, plus about $${tally.estimatedUsd} for generations not yet billed and ${these}).`,
         );
       }
     }

@@ -15,7 +15,7 @@ export interface QueueSnapshot {
 
 const RECENT = 10;
 
-/** The queue's reads and its one write (cancel), over the generations table. */
+/** The queue's reads over the generations table (it writes nothing: a cancel goes through the generation repository). */
 export function createKyselyQueueStore(db: Kysely<Database>, maxInFlight: number) {
   const waitingQuery = () =>
     db
@@ -57,28 +57,6 @@ export function createKyselyQueueStore(db: Kysely<Database>, maxInFlight: number
           .map((row) => Date.parse(row.completed_at ?? "") - Date.parse(row.started_at ?? row.created_at))
           .filter((ms) => Number.isFinite(ms) && ms > 0),
       };
-    },
-
-    /**
-     * Cancels a generation still waiting (its create never left): it fails as cancelled and
-     * its ledger entry stops counting. Undefined when it was not waiting (started, finished, gone).
-     */
-    async cancel(id: string, message: string): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
-        const at = new Date().toISOString();
-        const row = await trx
-          .updateTable("generations")
-          .set({ status: "failed", error_code: "cancelled", error_message: message, completed_at: at, updated_at: at })
-          .where("id", "=", id)
-          .where("submit_state", "=", "pending")
-          .where("status", "in", UNFINISHED_STATUSES)
-          .returning("id")
-          .executeTakeFirst();
-        if (!row) return false;
-        // Nothing was sent: nothing to pay.
-        await trx.updateTable("usage_ledger").set({ awaiting_cost: 0 }).where("generation_id", "=", id).execute();
-        return true;
-      });
     },
   };
 }

@@ -4,22 +4,19 @@ import type { QueueStatus } from "@/lib/contracts/takes";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { ApiError, notFound } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
-import { sumCosts, tallySpend } from "@/lib/generations/tally-spend";
+import { sumCosts } from "@/lib/generations/tally-spend";
+import { budgetLeft, type BudgetCaps } from "@/lib/limits/budget-windows";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { queuePlaces, type QueuePlace } from "./queue-estimate";
 import type { QueueStore } from "./kysely-queue-store";
 
-export interface QueueServiceDeps {
+export interface QueueServiceDeps extends BudgetCaps {
   store: QueueStore;
-  repository: Pick<GenerationRepository, "findById" | "listSpend">;
+  /** Observed (lib/store/observed-repository.ts): a cancel written here reaches watchers by itself. */
+  repository: Pick<GenerationRepository, "findById" | "listSpend" | "update">;
   tracker: Pick<GenerationTracker, "forget">;
-  /** Tells watchers (server-sent events) that a generation changed. */
-  changed: (id: string) => void;
   maxInFlight: number;
   maxQueued: number;
-  costEstimateUsd: string;
-  maxSpendUsdDay?: string;
-  maxSpendUsdMonth?: string;
   /** How long a generation runs when none has finished lately. */
   typicalDurationMs: number;
   now?: () => Date;
@@ -67,38 +64,21 @@ export function createQueueService(deps: QueueServiceDeps) {
         waiting: snapshot.waiting.length,
         costPerTakeUsd,
         costIsEstimate: reported.length === 0,
-        budgetRemainingUsd: budgetRemaining(spend),
+        budgetRemainingUsd: budgetLeft(spend, now(), deps),
         costEstimateUsd: deps.costEstimateUsd,
       };
     },
 
     /** A waiting generation leaves the queue as failed ("cancelled"); nothing was spent on it. */
     async cancel(id: string): Promise<void> {
-      if (await deps.store.cancel(id, CANCELLED_MESSAGE)) {
+      if (await deps.repository.update(id, { kind: "cancelled", message: CANCELLED_MESSAGE, completedAt: now().toISOString() })) {
         deps.tracker.forget(id);
-        deps.changed(id);
         return;
       }
       if (!(await deps.repository.findById(id))) throw notFound();
       throw new ApiError("not_ready", "Only a generation still waiting in the queue can be cancelled; this one has started or finished.");
     },
   };
-
-  function budgetRemaining(spend: Awaited<ReturnType<QueueServiceDeps["repository"]["listSpend"]>>): string | null {
-    const today = now();
-    const windows = [
-      { cap: deps.maxSpendUsdDay, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) },
-      { cap: deps.maxSpendUsdMonth, since: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1) },
-    ];
-    let remaining: Big | null = null;
-    for (const { cap, since } of windows) {
-      if (!cap) continue;
-      const { costUsd, estimatedUsd } = tallySpend(spend, since, deps.costEstimateUsd);
-      const left = new Big(cap).minus(costUsd).minus(estimatedUsd);
-      if (remaining === null || left.lt(remaining)) remaining = left;
-    }
-    return remaining === null ? null : (remaining.lt(0) ? new Big(0) : remaining).toFixed();
-  }
 }
 
 export type QueueService = ReturnType<typeof createQueueService>;

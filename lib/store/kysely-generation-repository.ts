@@ -2,14 +2,15 @@ import "server-only";
 import { sql, type Kysely } from "kysely";
 import { UNFINISHED_STATUSES } from "@/lib/contracts/generation";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
-import { InvalidCursorError, type GenerationRepository, type ListQuery } from "@/lib/generations/generation-repository";
+import { InvalidCursorError, type GenerationRepository, type ListQuery, type SpendEntry } from "@/lib/generations/generation-repository";
 import { fieldsWritten, preconditionOf, reportedCost } from "@/lib/generations/transition-rules";
 import { isPostgres, lockSubmitGate, queueTurn } from "@/lib/queue/queue-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Database, GenerationRow, GenerationRowUpdate } from "./schema";
+import { takeSetMembers } from "./take-set-members";
 
 /** GenerationRepository over Kysely: the same code serves SQLite and Postgres. */
-export function createKyselyGenerationRepository(db: Kysely<Database>): GenerationRepository {
+export function createKyselyGenerationRepository(db: Kysely<Database>, now: () => Date = () => new Date()): GenerationRepository {
   const selectAll = () => db.selectFrom("generations").selectAll();
   const findBy = async (column: "id" | "idempotency_key" | "share_token" | "callback_secret", value: string) => {
     const row = await selectAll().where(column, "=", value).executeTakeFirst();
@@ -25,24 +26,39 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
           .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
           .returningAll()
           .executeTakeFirst();
-        if (row) {
-          await trx
-            .insertInto("usage_ledger")
-            .values({
-              generation_id: row.id,
-              created_at: row.created_at,
-              cost_usd: row.cost_usd,
-              // A live generation is about to be sent: it may cost money from now on.
-              awaiting_cost: flag(row.mode === "live" && row.cost_usd === null),
-            })
-            .execute();
-        }
+        if (row) await openLedgerEntries(trx, [record]);
         return row;
       });
       if (inserted) return { record: fromRow(inserted), created: true };
       const existing = record.idempotencyKey ? await repository.findByIdempotencyKey(record.idempotencyKey) : undefined;
       if (!existing) throw new Error("insert did nothing and no record holds its idempotency key");
       return { record: existing, created: false };
+    },
+
+    async insertSet(set, records) {
+      const created = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto("take_sets")
+          .values({ id: set.id, upload_id: set.uploadId, favourite_id: null, idempotency_key: set.idempotencyKey, created_at: set.createdAt })
+          .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
+          .returning("id")
+          .executeTakeFirst();
+        if (!row) return false;
+        await trx.insertInto("generations").values(records.map(toRow)).execute();
+        await openLedgerEntries(trx, records);
+        await trx
+          .insertInto("take_set_members")
+          .values(records.map((record, position) => ({ generation_id: record.id, set_id: set.id, position })))
+          .execute();
+        return true;
+      });
+      if (created) return { setId: set.id, records, created };
+      const existing = set.idempotencyKey
+        ? await db.selectFrom("take_sets").select("id").where("idempotency_key", "=", set.idempotencyKey).executeTakeFirst()
+        : undefined;
+      if (!existing) throw new Error("take set insert did nothing and no set holds its idempotency key");
+      const members = await takeSetMembers(db, existing.id).selectAll("generations").execute();
+      return { setId: existing.id, records: members.map(fromRow), created: false };
     },
 
     findById: (id) => findBy("id", id),
@@ -57,19 +73,20 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       const row = await db.transaction().execute(async (trx) => {
         let query = trx
           .updateTable("generations")
-          .set({ ...toColumns(fieldsWritten(transition)), updated_at: new Date().toISOString() })
+          .set({ ...toColumns(fieldsWritten(transition)), updated_at: now().toISOString() })
           .where("id", "=", id);
         const precondition = preconditionOf(transition);
         if (precondition.statuses) query = query.where("status", "in", precondition.statuses);
         if (precondition.submitting) query = query.where("submit_state", "=", "submitting");
         if (precondition.noTaskId) query = query.where("upstream_task_id", "is", null);
+        if (precondition.pending) query = query.where("submit_state", "=", "pending");
         const updated = await query.returningAll().executeTakeFirst();
         const cost = reportedCost(transition);
         if (updated && cost !== undefined) {
           // The provider's last word on the bill settles the entry.
           await trx.updateTable("usage_ledger").set({ cost_usd: cost, awaiting_cost: 0 }).where("generation_id", "=", id).execute();
         } else if (updated?.status === "failed" && updated.submit_state === "pending") {
-          // Failed before any create reached the provider: nothing to pay.
+          // Failed (or cancelled) before any create reached the provider: nothing to pay.
           await trx.updateTable("usage_ledger").set({ awaiting_cost: 0 }).where("generation_id", "=", id).execute();
         }
         return updated;
@@ -122,10 +139,10 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
       return rows.map((row) => row.id);
     },
 
-    async beginSubmit(id, owner, slots) {
-      const at = new Date().toISOString();
+    async beginSubmit(id, owner, gate = {}) {
+      const at = now().toISOString();
       // Queue (takes-and-queue): the turn and the free slot are part of the one conditional update.
-      const gate = (trx: Kysely<Database>) => {
+      const update = (trx: Kysely<Database>) => {
         let query = trx
           .updateTable("generations")
           // The first start counts: a create refused and retried keeps its deadline.
@@ -134,18 +151,22 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
           .where("submit_state", "=", "pending")
           .where("claimed_by", "=", owner)
           .where("status", "in", UNFINISHED_STATUSES);
-        if (slots) query = query.where(queueTurn(slots.maxInFlight));
+        if (gate.maxInFlight !== undefined) query = query.where(queueTurn(gate.maxInFlight));
         return query.returningAll().executeTakeFirst();
       };
-      // Postgres' read-committed statements could each count the same free slot: one advisory lock serialises the gate.
-      const row = slots && isPostgres(db) ? await db.transaction().execute(async (trx) => (await lockSubmitGate(trx), gate(trx))) : await gate(db);
+      const row = await db.transaction().execute(async (trx) => {
+        // Postgres' read-committed statements could each count the same free slot or budget: one advisory lock serialises the gate.
+        if ((gate.maxInFlight !== undefined || gate.mayCharge) && isPostgres(db)) await lockSubmitGate(trx);
+        if (gate.mayCharge && !gate.mayCharge(await readSpend(trx))) return undefined;
+        const passed = await update(trx);
+        // Spend counts on the day the provider task is made (the last send, should a refused create go again).
+        if (passed) await trx.updateTable("usage_ledger").set({ sent_at: at }).where("generation_id", "=", id).execute();
+        return passed;
+      });
       return row && fromRow(row);
     },
 
-    async listSpend() {
-      const rows = await db.selectFrom("usage_ledger").select(["created_at", "cost_usd", "awaiting_cost"]).execute();
-      return rows.map((row) => ({ createdAt: row.created_at, costUsd: row.cost_usd, awaitingCost: Boolean(row.awaiting_cost) }));
-    },
+    listSpend: () => readSpend(db),
 
     async delete(id) {
       return db.transaction().execute(async (trx) => {
@@ -173,6 +194,27 @@ export function createKyselyGenerationRepository(db: Kysely<Database>): Generati
 }
 
 const flag = (value: boolean) => (value ? 1 : 0);
+
+async function readSpend(db: Kysely<Database>): Promise<SpendEntry[]> {
+  const rows = await db.selectFrom("usage_ledger").select(["created_at", "cost_usd", "awaiting_cost", "sent_at"]).execute();
+  return rows.map((row) => ({ createdAt: row.created_at, costUsd: row.cost_usd, awaitingCost: Boolean(row.awaiting_cost), sentAt: row.sent_at }));
+}
+
+/** Each new generation's entry in the spending ledger, which outlives it. */
+async function openLedgerEntries(trx: Kysely<Database>, records: readonly GenerationRecord[]): Promise<void> {
+  await trx
+    .insertInto("usage_ledger")
+    .values(
+      records.map((record) => ({
+        generation_id: record.id,
+        created_at: record.createdAt,
+        cost_usd: record.costUsd,
+        // A live generation is about to be sent: it may cost money from now on (its estimate is reserved).
+        awaiting_cost: flag(record.mode === "live" && record.costUsd === null),
+      })),
+    )
+    .execute();
+}
 
 /** How each field is stored: its column is its name in snake_case; flags are 0/1, numbers may come back as strings (Postgres). */
 const FIELDS = {
@@ -223,8 +265,7 @@ function toColumns(fields: Partial<GenerationRecord>): GenerationRowUpdate {
   return row as GenerationRowUpdate;
 }
 
-/** Also used by the take store, which inserts a set's generations in one transaction. */
-export function toRow(record: GenerationRecord): GenerationRow {
+function toRow(record: GenerationRecord): GenerationRow {
   const row: Record<string, unknown> = { claimed_by: null, claim_expires_at: null };
   for (const { field, column, kind } of FIELD_LIST) {
     const value = record[field as keyof GenerationRecord];

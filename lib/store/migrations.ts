@@ -224,6 +224,21 @@ export const migrations: Record<string, Migration> = {
       await sql`drop table media_derivatives`.execute(db);
     },
   },
+  "2026-12-07-013-spend-when-sent": {
+    // Budgets count a generation in the window its provider task was created in, not the
+    // one it was admitted in: a generation queued before midnight and sent after it is the
+    // new day's spend.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("usage_ledger").addColumn("sent_at", "text").execute();
+      // Entries whose create has left (or whose generation is gone) were sent about when they were made.
+      await sql`update usage_ledger set sent_at = created_at where generation_id not in (select id from generations where submit_state = 'pending')`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("usage_ledger").dropColumn("sent_at").execute();
+    },
+  },
   "2026-11-30-012-rate-limits": {
     // Counters every instance shares when the store is PostgreSQL (rate-limiter-flexible's
     // layout). Made here, not by the library at run time, so instances never race to create it.

@@ -2,8 +2,12 @@ import "server-only";
 import type { GenerationRepository, GenerationTransition } from "@/lib/generations/generation-repository";
 
 /**
- * Reports every write, whoever made it (tracker, routes), without them having to remember;
- * an applied update comes with its transition, so listeners need not read the record back.
+ * Reports every change watchers can see (inserts, a set's inserts, transitions such as a
+ * cancel, deletes), whoever made it (tracker, routes, queue), without them having to
+ * remember: the repository is the only way to write a generation. An applied update comes
+ * with its transition, so listeners need not read the record back. Claims and the submit
+ * gate are the tracker's own bookkeeping; the `submitted` transition right after the gate
+ * is what watchers hear.
  */
 export function observeWrites(repository: GenerationRepository, changed: (id: string, transition?: GenerationTransition) => void): GenerationRepository {
   return {
@@ -11,6 +15,11 @@ export function observeWrites(repository: GenerationRepository, changed: (id: st
     async insert(record) {
       const result = await repository.insert(record);
       if (result.created) changed(result.record.id);
+      return result;
+    },
+    async insertSet(set, records) {
+      const result = await repository.insertSet(set, records);
+      if (result.created) for (const record of result.records) changed(record.id);
       return result;
     },
     async update(id, transition) {

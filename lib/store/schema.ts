@@ -37,6 +37,8 @@ export interface UsageLedgerTable {
   cost_usd: string | null;
   /** 1 while the generation may cost money the provider has not reported: counted at the estimate. */
   awaiting_cost: Generated<number>;
+  /** When its create last passed the submit gate (the provider task's day); null while it has not. */
+  sent_at: string | null;
 }
 
 /** A sign-in: the sealed cookie carries its id; revoking the row ends it everywhere. */

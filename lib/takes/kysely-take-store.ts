@@ -1,8 +1,7 @@
 import "server-only";
 import type { Kysely } from "kysely";
-import type { GenerationRecord } from "@/lib/generations/generation-record";
-import { toRow } from "@/lib/store/kysely-generation-repository";
 import type { Database } from "@/lib/store/schema";
+import { takeSetMembers } from "@/lib/store/take-set-members";
 
 export interface TakeSetRecord {
   id: string;
@@ -14,18 +13,12 @@ export interface TakeSetRecord {
   generationIds: string[];
 }
 
-/** Take sets over Kysely (SQLite and Postgres alike). */
+/** Take sets over Kysely (SQLite and Postgres alike); a set and its generations are inserted by the generation repository (insertSet). */
 export function createKyselyTakeStore(db: Kysely<Database>) {
   async function find(column: "id" | "idempotency_key", value: string): Promise<TakeSetRecord | undefined> {
     const set = await db.selectFrom("take_sets").selectAll().where(column, "=", value).executeTakeFirst();
     if (!set) return undefined;
-    const members = await db
-      .selectFrom("take_set_members")
-      .innerJoin("generations", "generations.id", "take_set_members.generation_id")
-      .select("take_set_members.generation_id")
-      .where("take_set_members.set_id", "=", set.id)
-      .orderBy("take_set_members.position")
-      .execute();
+    const members = await takeSetMembers(db, set.id).select("take_set_members.generation_id").execute();
     return {
       id: set.id,
       uploadId: set.upload_id,
@@ -37,44 +30,6 @@ export function createKyselyTakeStore(db: Kysely<Database>) {
   }
 
   return {
-    /**
-     * The set and all its generations (with their ledger entries) in one transaction: all
-     * or nothing. A set with the same idempotency key already stored wins: `created` false.
-     */
-    async insert(set: Omit<TakeSetRecord, "generationIds" | "favouriteId">, generations: GenerationRecord[]): Promise<{ created: boolean; setId: string }> {
-      const created = await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto("take_sets")
-          .values({ id: set.id, upload_id: set.uploadId, favourite_id: null, idempotency_key: set.idempotencyKey, created_at: set.createdAt })
-          .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
-          .returning("id")
-          .executeTakeFirst();
-        if (!row) return false;
-        await trx.insertInto("generations").values(generations.map(toRow)).execute();
-        await trx
-          .insertInto("usage_ledger")
-          .values(
-            generations.map((record) => ({
-              generation_id: record.id,
-              created_at: record.createdAt,
-              cost_usd: null,
-              // As for a single create: a live generation may cost money from now on (its estimate is reserved).
-              awaiting_cost: record.mode === "live" ? 1 : 0,
-            })),
-          )
-          .execute();
-        await trx
-          .insertInto("take_set_members")
-          .values(generations.map((record, position) => ({ generation_id: record.id, set_id: set.id, position })))
-          .execute();
-        return true;
-      });
-      if (created) return { created, setId: set.id };
-      const existing = set.idempotencyKey ? await find("idempotency_key", set.idempotencyKey) : undefined;
-      if (!existing) throw new Error("take set insert did nothing and no set holds its idempotency key");
-      return { created: false, setId: existing.id };
-    },
-
     findById: (id: string) => find("id", id),
     findByIdempotencyKey: (key: string) => find("idempotency_key", key),
 

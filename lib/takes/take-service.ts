@@ -1,28 +1,18 @@
 import "server-only";
 import type { GenerationView } from "@/lib/contracts/generation";
 import type { CreateTakesInput, TakeSetView } from "@/lib/contracts/takes";
-import { ApiError, notFound, storageFull } from "@/lib/errors";
-import { newGenerationRecord, type GenerationRecord } from "@/lib/generations/generation-record";
+import { ApiError, notFound } from "@/lib/errors";
+import type { GenerationRecord } from "@/lib/generations/generation-record";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
-import { newCallbackSecret, newGenerationId, newShareToken } from "@/lib/generations/ids";
-import { decodeDataUrl, prepareUploadImage } from "@/lib/images/prepare-upload-image";
-import type { AdmissionGuard } from "@/lib/limits/admission-guard";
-import { isStorageFull } from "@/lib/media/storage-full";
-import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
-import type { UploadRecord } from "@/lib/uploads/upload-record";
-import type { UploadService } from "@/lib/uploads/upload-service";
+import { createGenerationStarter, portraitFrom, type Started, type StartDeps } from "@/lib/generations/start-generations";
 import type { TakeSetRecord, TakeStore } from "./kysely-take-store";
 
-export interface TakeServiceDeps {
+/** What starting a set needs (lib/generations/start-generations.ts), and the sets themselves. */
+export interface TakeServiceDeps extends StartDeps {
   store: TakeStore;
-  repository: Pick<GenerationRepository, "findById">;
+  repository: StartDeps["repository"] & Pick<GenerationRepository, "findById">;
   /** Deletes generations as a deletion of each one would (lib/generations/remove-generations.ts). */
   removeGenerations(ids: readonly string[]): Promise<unknown>;
-  uploads: Pick<UploadService, "store" | "usable" | "release">;
-  tracker: Pick<GenerationTracker, "kick">;
-  guard: AdmissionGuard;
-  mode: "live" | "demo";
-  now?: () => Date;
 }
 
 export interface TakeSetWithRecords {
@@ -32,8 +22,6 @@ export interface TakeSetWithRecords {
 
 /** Sets of takes: started together from one upload (admitted whole or not at all), compared, one picked. */
 export function createTakeService(deps: TakeServiceDeps) {
-  const now = deps.now ?? (() => new Date());
-
   async function load(set: TakeSetRecord | undefined): Promise<TakeSetWithRecords> {
     if (!set) throw notFound("take set");
     const records = (await Promise.all(set.generationIds.map((id) => deps.repository.findById(id)))).filter(
@@ -44,45 +32,11 @@ export function createTakeService(deps: TakeServiceDeps) {
     return { set: { ...set, favouriteId, generationIds: records.map((record) => record.id) }, records };
   }
 
-  /** One record per take, a millisecond apart so the queue starts them in the order asked. */
-  function recordsFor(upload: UploadRecord, input: CreateTakesInput, startedAt: Date): GenerationRecord[] {
-    return input.takes.map((take, index) =>
-      newGenerationRecord({
-        id: newGenerationId(),
-        shareToken: newShareToken(),
-        mode: deps.mode,
-        prompt: take.prompt,
-        promptOptimizer: take.promptOptimizer,
-        watermark: take.watermark,
-        inputKey: upload.mediaKey,
-        inputWidth: upload.width,
-        inputHeight: upload.height,
-        uploadId: upload.id,
-        callbackSecret: newCallbackSecret(),
-        idempotencyKey: null,
-        createdAt: new Date(startedAt.getTime() + index).toISOString(),
-      }),
-    );
-  }
-
-  async function insert(upload: UploadRecord, input: CreateTakesInput, idempotencyKey: string | undefined) {
-    const createdAt = now();
-    const records = recordsFor(upload, input, createdAt);
-    let result: { created: boolean; setId: string };
-    try {
-      result = await deps.store.insert(
-        { id: newGenerationId(), uploadId: upload.id, idempotencyKey: idempotencyKey ?? null, createdAt: createdAt.toISOString() },
-        records,
-      );
-    } catch (error) {
-      if (isStorageFull(error)) throw storageFull();
-      // The upload was swept between our look and the insert: the foreign key refused it.
-      await deps.uploads.usable(upload.id);
-      throw error;
-    }
-    if (result.created) for (const record of records) deps.tracker.kick(record.id);
-    return result;
-  }
+  const starter = createGenerationStarter(deps);
+  const replay = async (idempotencyKey: string): Promise<Started | undefined> => {
+    const set = await deps.store.findByIdempotencyKey(idempotencyKey);
+    return set && { setId: set.id, records: (await load(set)).records, created: false };
+  };
 
   return {
     /**
@@ -90,32 +44,9 @@ export function createTakeService(deps: TakeServiceDeps) {
      * budget reserved for all) or refused whole; the same idempotency key returns the same set.
      */
     async create(input: CreateTakesInput, request: { idempotencyKey?: string; clientKey: string }): Promise<{ taken: TakeSetWithRecords; created: boolean }> {
-      const { idempotencyKey } = request;
-      const replay = idempotencyKey ? await deps.store.findByIdempotencyKey(idempotencyKey) : undefined;
-      if (replay) return { taken: await load(replay), created: false };
-      const count = input.takes.length;
-      let result: { created: boolean; setId: string };
-      if (input.uploadId !== undefined) {
-        const upload = await deps.uploads.usable(input.uploadId);
-        result = await deps.guard.admit(request.clientKey, () => insert(upload, input, idempotencyKey), count);
-      } else {
-        if (input.image === undefined) throw new ApiError("invalid_body", "Send uploadId or image.", "uploadId");
-        const image = await prepareUploadImage(decodeDataUrl(input.image));
-        result = await deps.guard.admit(
-          request.clientKey,
-          async () => {
-            const upload = await deps.uploads.store(image);
-            const inserted = await insert(upload, input, idempotencyKey).catch(async (error: unknown) => {
-              await deps.uploads.release(upload.id).catch(() => undefined);
-              throw error;
-            });
-            if (!inserted.created) await deps.uploads.release(upload.id);
-            return inserted;
-          },
-          count,
-        );
-      }
-      return { taken: await load(await deps.store.findById(result.setId)), created: result.created };
+      const portrait = portraitFrom(input);
+      const started = await starter.start({ portrait, takes: input.takes, asSet: true, ...request, replay });
+      return { taken: await load(await deps.store.findById(started.setId ?? "")), created: started.created };
     },
 
     get: async (id: string) => load(await deps.store.findById(id)),

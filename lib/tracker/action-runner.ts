@@ -5,6 +5,7 @@ import type { MediaStore } from "@/lib/media/media-store";
 import { errorCodeOf } from "@/lib/media/storage-full";
 import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
 import type { QueueHooks } from "@/lib/queue/queue-hooks";
+import { hasBudget, sendVerdict, type BudgetCaps } from "@/lib/limits/budget-windows";
 import type { ResultStore } from "./result-store";
 import { submitTask } from "./submit-task";
 import type { Action, CallFailure, Input } from "./decide";
@@ -26,7 +27,13 @@ export function createActionRunner(deps: {
   callbackUrlFor?: (record: GenerationRecord) => string | undefined;
   results: ResultStore;
   queue?: QueueHooks;
+  /** Budgets re-checked when a waiting generation's turn comes (absent or without caps: none). */
+  budget?: BudgetCaps;
+  now?: () => Date;
 }) {
+  const now = deps.now ?? (() => new Date());
+  const budget = deps.budget && hasBudget(deps.budget) ? deps.budget : undefined;
+
   async function run(record: GenerationRecord, action: IoAction, declared: { bytes: number }): Promise<Outcome> {
     switch (action.kind) {
       case "submit":
@@ -53,7 +60,12 @@ export function createActionRunner(deps: {
   }
 
   async function submit(record: GenerationRecord): Promise<Outcome> {
-    // Queue: a cheap look first; the gate in submitTask decides for real.
+    // Budgets, then the queue: cheap looks first; the gate in submitTask decides for real.
+    if (budget) {
+      const verdict = sendVerdict(await deps.repository.listSpend(), now(), budget);
+      if (verdict.kind === "exhausted") return { record, input: { kind: "submit_over_budget", message: verdict.message } };
+      if (verdict.kind === "wait") return { record, input: { kind: "submit_waiting" } };
+    }
     if (deps.queue && !(await deps.queue.mayStart(record.id))) return { record, input: { kind: "submit_waiting" } };
     const callbackUrl = deps.callbackUrlFor?.(record);
     const outcome = await submitTask(record, {
@@ -63,6 +75,7 @@ export function createActionRunner(deps: {
       instanceId: deps.instanceId,
       callbackUrl,
       maxInFlight: deps.queue?.maxInFlight,
+      mayCharge: budget && ((spend) => sendVerdict(spend, now(), budget).kind === "fits"),
     });
     switch (outcome.kind) {
       case "waiting":

@@ -62,8 +62,10 @@ export type Input =
   | { kind: "submit_created"; snapshot: TaskSnapshot }
   /** Another tracker holds the create's gate. */
   | { kind: "submit_gate_closed" }
-  /** Queue: not its turn, or no free slot; nothing was sent and it is still pending. */
+  /** Queue: not its turn, or no free slot, or its budget may still free room; nothing was sent and it is still pending. */
   | { kind: "submit_waiting" }
+  /** Budgets: billed spend leaves no room for it in this window; nothing was sent. */
+  | { kind: "submit_over_budget"; message: string }
   /** Refused before anything started: the record is pending again. */
   | { kind: "submit_refused"; failure: CallFailure }
   /** The create left and its answer was lost: a task may exist. */
@@ -170,6 +172,9 @@ export function decide(record: GenerationRecord, memory: Memory, input: Input, c
 
     case "submit_waiting":
       return wait(context.queue?.recheckMs ?? context.pollIntervalMs);
+
+    case "submit_over_budget":
+      return fail({ code: "budget_exhausted", message: input.message }, { note: { level: "warn", message: "not sent: budget used up" } });
 
     case "submit_created":
       return {

@@ -5,6 +5,7 @@ import type { GenerationRepository, GenerationTransition } from "@/lib/generatio
 import type { MediaStore } from "@/lib/media/media-store";
 import type { GenerationProvider } from "@/lib/upstream/provider";
 import type { QueueHooks } from "@/lib/queue/queue-hooks";
+import type { BudgetCaps } from "@/lib/limits/budget-windows";
 import { createQueueWaker } from "@/lib/queue/queue-waker";
 import { createClaims } from "./claims";
 import { createActionRunner } from "./action-runner";
@@ -37,6 +38,8 @@ export interface TrackerOptions {
   resultRetry?: { maxAttempts?: number; maxDelayMs?: number };
   /** Queue: creates beyond `maxInFlight` wait their turn; without it every create is sent at once. */
   queue?: QueueHooks;
+  /** Budgets the submit gate re-checks when a waiting generation's turn comes (lib/limits/budget-windows.ts). */
+  budget?: BudgetCaps;
   now?: () => number;
 }
 
@@ -77,6 +80,8 @@ export function createGenerationTracker(options: TrackerOptions): GenerationTrac
     callbackUrlFor: options.callbackUrlFor,
     results,
     queue: options.queue,
+    budget: options.budget,
+    now: () => new Date(now()),
   });
   let stopped = false;
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
-import type { GenerationRepository } from "@/lib/generations/generation-repository";
+import type { GenerationRepository, SubmitGate } from "@/lib/generations/generation-repository";
 import type { MediaStore } from "@/lib/media/media-store";
 import { UpstreamError, type CreateTaskRequest, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
 
@@ -24,6 +24,8 @@ export interface SubmitDeps {
   callbackUrl: string | undefined;
   /** Queue: at most this many creates running at once (the gate checks it). */
   maxInFlight?: number;
+  /** Budgets: whether sending it now still fits, given the ledger (the gate checks it). */
+  mayCharge?: SubmitGate["mayCharge"];
 }
 
 /**
@@ -43,8 +45,8 @@ export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Pr
     watermark: record.watermark,
     callbackUrl: deps.callbackUrl,
     beforeSend: async () => {
-      const slots = deps.maxInFlight === undefined ? undefined : { maxInFlight: deps.maxInFlight };
-      gate = (await deps.repository.beginSubmit(record.id, deps.instanceId, slots)) ? "passed" : "closed";
+      const passed = await deps.repository.beginSubmit(record.id, deps.instanceId, { maxInFlight: deps.maxInFlight, mayCharge: deps.mayCharge });
+      gate = passed ? "passed" : "closed";
       if (gate === "closed") throw new GateClosed();
     },
   };
@@ -69,9 +71,9 @@ export async function submitTask(record: GenerationRecord, deps: SubmitDeps): Pr
   return { kind: "created", record: updated, snapshot };
 }
 
-/** Queue: the gate stayed shut only because it was not this generation's turn (still ours, still pending). */
+/** The gate stayed shut only because it was not this generation's turn, or its budget's (still ours, still pending). */
 async function stillWaiting(id: string, deps: SubmitDeps): Promise<boolean> {
-  if (deps.maxInFlight === undefined) return false;
+  if (deps.maxInFlight === undefined && !deps.mayCharge) return false;
   const now = await deps.repository.findById(id);
   return now?.submitState === "pending" && (now.status === "queued" || now.status === "processing");
 }

@@ -124,6 +124,35 @@ describe("the queue (MAX_IN_FLIGHT=2)", () => {
     upstream.completeTask(taskOf(0));
   });
 
+  it("re-checks the day's budget when a waiting take's turn comes, at the provider's real cost", async () => {
+    // The provider bills $0.50, not the $0.30 estimate the set was admitted at (4 × 0.30 = the $1.20 cap).
+    const dearer = await startFakeUpstream({ apiKey: API_KEY, timeline: HELD, cost: "0.50" });
+    try {
+      const app = await start({ MAX_IN_FLIGHT: "1", MAX_QUEUED: "10", MAX_SPEND_USD_DAY: "1.20", COST_ESTIMATE_USD: "0.30", VTRIX_BASE_URL: dearer.url });
+      const sent = () => dearer.stats().creates.requests.filter((request) => request.taskId);
+      const upload = await createUpload(app.url, portrait);
+      const set = await createTakes(app.url, { uploadId: upload.id, takes: [{ prompt: "one" }, { prompt: "two" }, { prompt: "three" }, { prompt: "four" }] });
+      await waitFor(async () => sent().length === 1);
+      dearer.completeTask(sent()[0]!.taskId!);
+      // $0.50 billed + $0.50 for the next fits under $1.20.
+      await waitFor(async () => sent().length === 2, 20_000);
+      dearer.completeTask(sent()[1]!.taskId!);
+      // $1.00 billed leaves no room for another $0.50 today: the last two fail without being sent.
+      for (const take of set.generations.slice(2)) {
+        const final = await waitForFinal(app.url, take.id);
+        expect(final).toMatchObject({
+          status: "failed",
+          error: { code: "budget_exhausted", message: expect.stringMatching(/today's spending limit of \$1\.20 is used up/) },
+        });
+      }
+      expect(sent()).toHaveLength(2);
+      // Nothing was sent for them, so nothing is reserved for them any more.
+      for (const take of set.generations.slice(2)) expect(awaitingCost(app.dataDir, take.id)).toBe(0);
+    } finally {
+      await dearer.close();
+    }
+  });
+
   it("survives a restart: waiting generations start on the new server as slots free", async () => {
     upstream.reset();
     const first = await start({ MAX_IN_FLIGHT: "1", MAX_QUEUED: "5" });

@@ -7,7 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aGeneration } from "../support/fakes/generation-record";
 import { type GenerationRecord } from "@/lib/generations/generation-record";
-import { InvalidCursorError, type GenerationRepository } from "@/lib/generations/generation-repository";
+import { InvalidCursorError, type GenerationRepository, type SpendEntry } from "@/lib/generations/generation-repository";
 import { newGenerationId, newShareToken } from "@/lib/generations/ids";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
@@ -231,7 +231,7 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     expect(await repository.delete(written.id)).toBe(true);
     expect(await repository.delete(written.id)).toBe(false);
     expect(await repository.findById(written.id)).toBeUndefined();
-    expect(await repository.listSpend()).toContainEqual({ createdAt: written.createdAt, costUsd: "0.28", awaitingCost: false });
+    expect(await repository.listSpend()).toContainEqual({ createdAt: written.createdAt, costUsd: "0.28", awaitingCost: false, sentAt: null });
   });
 
   it("counts a generation as possibly billed from its creation until the provider's last word, even after a delete", async () => {
@@ -240,13 +240,16 @@ describe.each(Object.keys(stores))("the generation store on a %s", (kind) => {
     // Sent, answered, billed.
     const billed = record();
     await repository.insert(billed);
-    expect(await entryOf(billed.createdAt)).toEqual({ createdAt: billed.createdAt, costUsd: null, awaitingCost: true });
+    expect(await entryOf(billed.createdAt)).toEqual({ createdAt: billed.createdAt, costUsd: null, awaitingCost: true, sentAt: null });
+    const beforeSend = new Date().toISOString();
     await claimAndBeginSubmit(billed.id);
+    // Budgets count it from when its create passed the gate.
+    expect(Date.parse((await entryOf(billed.createdAt))?.sentAt ?? "")).toBeGreaterThanOrEqual(Date.parse(beforeSend));
     await repository.update(billed.id, { kind: "submitted", upstreamTaskId: "task-b" });
     await repository.update(billed.id, { kind: "progress", status: "processing", progress: null });
     expect((await entryOf(billed.createdAt))?.awaitingCost).toBe(true);
     await repository.update(billed.id, { kind: "result_ready", costUsd: "0.28", resultUrl: "https://cdn/x.mp4" });
-    expect(await entryOf(billed.createdAt)).toEqual({ createdAt: billed.createdAt, costUsd: "0.28", awaitingCost: false });
+    expect(await entryOf(billed.createdAt)).toMatchObject({ createdAt: billed.createdAt, costUsd: "0.28", awaitingCost: false });
 
     // Sent, never answered, failed, then deleted: it may still have cost money.
     const unconfirmed = record();
@@ -381,6 +384,21 @@ describe.each(Object.keys(stores))("the queue's submit gate on a %s", (kind) => 
     }
     expect(passed).toEqual(ids.slice(0, 3));
   });
+
+  it("with a budget, lets through only what it allows however many ask at once, and marks each sent in the ledger", async () => {
+    const start = new Date().toISOString();
+    const ids = await waiting(6);
+    // A budget of three sends from now on, decided from the ledger the gate reads under its lock.
+    const mayCharge = (spend: SpendEntry[]) => spend.filter((entry) => entry.sentAt && entry.sentAt >= start).length < 3;
+    const attempts = await Promise.all(ids.map((id) => repository.beginSubmit(id, "instance-a", { mayCharge })));
+    expect(attempts.filter(Boolean)).toHaveLength(3);
+    const sent = (await repository.listSpend()).filter((entry) => entry.sentAt && entry.sentAt >= start);
+    expect(sent).toHaveLength(3);
+    for (const id of ids) {
+      const passed = attempts.some((attempt) => attempt?.id === id);
+      expect((await repository.findById(id))?.submitState).toBe(passed ? "submitting" : "pending");
+    }
+  });
 });
 
 function upload(overrides: Partial<UploadRecord> = {}): UploadRecord {
@@ -418,7 +436,10 @@ describe.each(Object.keys(stores))("the take store on a %s", (kind) => {
 
   async function setOf(count: number) {
     const members = Array.from({ length: count }, () => record());
-    const { setId } = await takes.insert({ id: newGenerationId(), uploadId: null, idempotencyKey: null, createdAt: new Date().toISOString() }, members);
+    const { setId } = await generations.insertSet(
+      { id: newGenerationId(), uploadId: null, idempotencyKey: null, createdAt: new Date().toISOString() },
+      members,
+    );
     return { setId, ids: members.map((member) => member.id) };
   }
 
@@ -433,6 +454,24 @@ describe.each(Object.keys(stores))("the take store on a %s", (kind) => {
     expect(await takes.findById(setId)).toBeUndefined();
     // A generation in no set: nothing to do.
     await takes.forgetMember(first);
+  });
+
+  it("stores a set with its generations and their ledger entries all or nothing; the same key returns the first set", async () => {
+    const key = `set-key-${newGenerationId()}`;
+    const first = Array.from({ length: 2 }, () => record());
+    const stored = await generations.insertSet({ id: newGenerationId(), uploadId: null, idempotencyKey: key, createdAt: new Date().toISOString() }, first);
+    expect(stored).toMatchObject({ created: true, records: first });
+    const spendBefore = (await generations.listSpend()).length;
+    const again = await generations.insertSet({ id: newGenerationId(), uploadId: null, idempotencyKey: key, createdAt: new Date().toISOString() }, [record()]);
+    expect(again).toEqual({ setId: stored.setId, records: first, created: false });
+    expect(await takes.findById(stored.setId)).toMatchObject({ generationIds: first.map((member) => member.id) });
+    // A member the table refuses (an id already taken) leaves no set, no generation and no ledger entry.
+    const clash = [record(), first[0]!];
+    await expect(
+      generations.insertSet({ id: newGenerationId(), uploadId: null, idempotencyKey: null, createdAt: new Date().toISOString() }, clash),
+    ).rejects.toThrow();
+    expect(await generations.findById(clash[0]!.id)).toBeUndefined();
+    expect((await generations.listSpend()).length).toBe(spendBefore);
   });
 
   it("goes when its last two takes leave at once", async () => {

@@ -16,8 +16,9 @@ function generation(overrides: Partial<GenerationRecord> = {}): GenerationRecord
   return aGeneration({ id, createdAt: NOW.toISOString() }, overrides);
 }
 
-function setup(limits: Partial<AdmissionLimits> = {}) {
-  const repository = createInMemoryGenerationRepository({ now: () => NOW });
+/** `clock.at` is when the repository sees things happen (a create sent, a cost reported); admission runs at NOW. */
+function setup(limits: Partial<AdmissionLimits> = {}, clock = { at: NOW }) {
+  const repository = createInMemoryGenerationRepository({ now: () => clock.at });
   const guard = createAdmissionGuard({ ...generous, ...limits }, repository, () => NOW);
   let created = 0;
   /** A create that records a generation, as the service's does. */
@@ -126,11 +127,12 @@ describe("the create guard: budgets", () => {
     await settle(repository, billed, "0.45");
     const unsent = await admit();
     await failUnsent(repository, unsent.id);
-    // 0.45 billed + 0.30 for this one = 0.75: admitted; then 0.45 + 0.30 awaiting + 0.30 = 1.05: refused.
+    // The provider billed more than the estimate: the rest of the day reserves its $0.45.
+    // 0.45 billed + 0.45 for this one = 0.90: admitted; then 0.45 + 0.45 awaiting + 0.45 = 1.35: refused.
     await admit();
     expect(await refusal(admit())).toMatchObject({
       code: "budget_exceeded",
-      message: expect.stringMatching(/\(\$0\.45 spent, plus about \$0\.30 for generations not yet billed/),
+      message: expect.stringMatching(/\(\$0\.45 spent, plus about \$0\.45 for generations not yet billed and \$0\.45 for this one\)/),
     });
   });
 
@@ -147,24 +149,44 @@ describe("the create guard: budgets", () => {
   });
 
   it("the day budget counts only today (UTC), the month budget the whole month", async () => {
-    const yesterday = new Date(NOW.getTime() - 24 * 3600_000).toISOString();
-    const lastMonth = "2026-10-31T23:59:59.000Z";
-    const day = setup({ maxSpendUsdDay: "0.50" });
-    await settle(day.repository, (await day.repository.insert(generation({ createdAt: yesterday }))).record, "5.00");
+    const yesterday = new Date(NOW.getTime() - 24 * 3600_000);
+    const lastMonth = new Date("2026-10-31T23:59:59.000Z");
+    /** Generations made and sent at `at`, each billed `costUsd`. */
+    const spent = async (repository: GenerationRepository, clock: { at: Date }, at: Date, costs: string[]) => {
+      clock.at = at;
+      for (const cost of costs) await settle(repository, (await repository.insert(generation({ createdAt: at.toISOString() }))).record, cost);
+      clock.at = NOW;
+    };
+    const dayClock = { at: NOW };
+    const day = setup({ maxSpendUsdDay: "0.50" }, dayClock);
+    await spent(day.repository, dayClock, yesterday, ["5.00"]);
     await day.admit();
     expect(await refusal(day.admit())).toMatchObject({ code: "budget_exceeded", message: expect.stringMatching(/today's spending limit of \$0\.50/) });
 
-    const month = setup({ maxSpendUsdMonth: "6.00" });
-    await settle(month.repository, (await month.repository.insert(generation({ createdAt: lastMonth }))).record, "50.00");
-    await settle(month.repository, (await month.repository.insert(generation({ createdAt: yesterday }))).record, "5.80");
+    const monthClock = { at: NOW };
+    const month = setup({ maxSpendUsdMonth: "6.00" }, monthClock);
+    await spent(month.repository, monthClock, lastMonth, ["50.00"]);
+    // 20 × $0.29 (under the estimate, which stays the reservation).
+    await spent(
+      month.repository,
+      monthClock,
+      yesterday,
+      Array.from({ length: 20 }, () => "0.29"),
+    );
     expect(await refusal(month.admit())).toMatchObject({
       code: "budget_exceeded",
       message: expect.stringMatching(
         /this month's spending limit of \$6\.00 \(\$5\.80 spent, plus about \$0\.00 for generations not yet billed and \$0\.30 for this one\)/,
       ),
     });
-    const roomier = setup({ maxSpendUsdMonth: "6.00" });
-    await settle(roomier.repository, (await roomier.repository.insert(generation({ createdAt: yesterday }))).record, "5.70");
+    const roomierClock = { at: NOW };
+    const roomier = setup({ maxSpendUsdMonth: "6.00" }, roomierClock);
+    await spent(
+      roomier.repository,
+      roomierClock,
+      yesterday,
+      Array.from({ length: 20 }, () => "0.285"),
+    );
     await roomier.admit();
   });
 

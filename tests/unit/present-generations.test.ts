@@ -61,7 +61,7 @@ describe("a generation's view", () => {
     };
     const takes = createTakeService({
       store: counted(takeStore as unknown as TakeStore, "takes", calls),
-      repository: { findById: never },
+      repository: { findById: never, insert: never, insertSet: never },
       removeGenerations: never,
       uploads: { store: never, usable: never, release: never },
       tracker: { kick: never },
@@ -70,9 +70,8 @@ describe("a generation's view", () => {
     });
     const queue = createQueueService({
       store: counted(createKyselyQueueStore(db, 2), "queue", calls),
-      repository: { findById: never, listSpend: never },
+      repository: { findById: never, listSpend: never, update: never },
       tracker: { forget: never },
-      changed: () => undefined,
       maxInFlight: 2,
       maxQueued: 10,
       costEstimateUsd: "0.30",

@@ -122,7 +122,7 @@ describe("a take set's removal", () => {
     };
     return createTakeService({
       store: store as unknown as TakeStore,
-      repository: { findById: never },
+      repository: { findById: never, insert: never, insertSet: never },
       removeGenerations: async (ids) => void calls.push(`remove ${ids.join(",")}`),
       uploads: { store: never, usable: never, release: never },
       tracker: { kick: never },

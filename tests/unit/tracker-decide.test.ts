@@ -45,6 +45,7 @@ const EVERY_INPUT: Record<Input["kind"], Input> = {
   submit_created: { kind: "submit_created", snapshot: snapshot("queued") },
   submit_gate_closed: { kind: "submit_gate_closed" },
   submit_waiting: { kind: "submit_waiting" },
+  submit_over_budget: { kind: "submit_over_budget", message: "Not sent: today's spending limit of $1 is used up." },
   submit_refused: { kind: "submit_refused", failure: call("forbidden") },
   submit_unconfirmed: { kind: "submit_unconfirmed", failure: call("timeout") },
   reported_task_checked: { kind: "reported_task_checked", taskId: "t1", snapshot: snapshot("processing") },
@@ -329,6 +330,13 @@ describe("decide", () => {
 
     it("looks again after the recheck interval while it is not its turn", () => {
       expect(decide(record(), freshMemory(), { kind: "submit_waiting" }, queued)).toEqual({ next: { kind: "wait", delayMs: 2_000 }, memory: freshMemory() });
+    });
+
+    it("fails with budget_exhausted, and its message, when billed spend leaves no room for it in the window", () => {
+      expect(decide(record(), freshMemory(), EVERY_INPUT.submit_over_budget, queued)).toMatchObject({
+        change: { kind: "failed", code: "budget_exhausted", message: "Not sent: today's spending limit of $1 is used up." },
+        next: { kind: "finish" },
+      });
     });
 
     it("has no deadline while it waits: it asks to be sent, however long it has waited", () => {

@@ -18,6 +18,8 @@ export function createInMemoryGenerationRepository(options: { now?: () => Date }
   const now = options.now ?? (() => new Date());
   const records = new Map<string, GenerationRecord & { claimedBy: string | null; claimExpiresAt: string | null }>();
   const ledger: LedgerEntry[] = [];
+  /** Take sets by idempotency key: their ids and generations' ids. */
+  const sets = new Map<string, { setId: string; ids: string[] }>();
   const out = (stored: GenerationRecord & { claimedBy?: unknown; claimExpiresAt?: unknown }): GenerationRecord => {
     const { claimedBy: _claimedBy, claimExpiresAt: _claimExpiresAt, ...record } = stored;
     return { ...record };
@@ -43,6 +45,13 @@ export function createInMemoryGenerationRepository(options: { now?: () => Date }
         awaitingCost: record.mode === "live" && record.costUsd === null,
       });
       return { record: { ...record }, created: true };
+    },
+    async insertSet(set, members) {
+      const existing = set.idempotencyKey ? sets.get(set.idempotencyKey) : undefined;
+      if (existing) return { setId: existing.setId, records: existing.ids.flatMap((id) => (records.has(id) ? [out(records.get(id)!)] : [])), created: false };
+      for (const record of members) await repository.insert(record);
+      if (set.idempotencyKey) sets.set(set.idempotencyKey, { setId: set.id, ids: members.map((record) => record.id) });
+      return { setId: set.id, records: members.map((record) => ({ ...record })), created: true };
     },
     findById: (id) => findBy((record) => record.id === id),
     findByIdempotencyKey: (key) => findBy((record) => record.idempotencyKey === key),
@@ -93,15 +102,19 @@ export function createInMemoryGenerationRepository(options: { now?: () => Date }
       return renewed.map((record) => record.id);
     },
 
-    async beginSubmit(id, owner) {
+    async beginSubmit(id, owner, gate = {}) {
       const stored = records.get(id);
       if (!stored || stored.submitState !== "pending" || stored.claimedBy !== owner || !unfinished(stored)) return undefined;
-      Object.assign(stored, { submitState: "submitting", updatedAt: now().toISOString() });
+      if (gate.mayCharge && !gate.mayCharge(await repository.listSpend())) return undefined;
+      const at = now().toISOString();
+      Object.assign(stored, { submitState: "submitting", updatedAt: at });
+      const entry = ledger.find((candidate) => candidate.generationId === id);
+      if (entry) entry.sentAt = at;
       return out(stored);
     },
 
     async listSpend() {
-      return ledger.map(({ createdAt, costUsd, awaitingCost }) => ({ createdAt, costUsd, awaitingCost }));
+      return ledger.map(({ createdAt, costUsd, awaitingCost, sentAt }) => ({ createdAt, costUsd, awaitingCost, sentAt: sentAt ?? null }));
     },
 
     async delete(id) {
