@@ -4,7 +4,7 @@ import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { loopsPath } from "@/lib/media/derivatives/media-paths";
-import { listLoops, requestLoop } from "@/lib/media/derivatives/loop-requests";
+import { listLoops, requestLoop } from "@/lib/http/loop-routes";
 import { requireOwner } from "@/lib/security/access";
 import { services } from "@/lib/server/services";
 

@@ -3,7 +3,8 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { handle } from "@/lib/http/respond";
 import { serveMedia } from "@/lib/http/serve-media";
 import { sharedGenerationFrom, type TokenParams } from "@/lib/http/find-shared-generation";
-import { cacheFor, posterImage } from "@/lib/media/derivatives/derived-media";
+import { cacheFor } from "@/lib/http/media-cache";
+import { posterImage } from "@/lib/media/derivatives/derived-media";
 import { services } from "@/lib/server/services";
 
 /** Public: the shared player's poster, the video's first frame once made (the portrait until then); `?size=small` the preview. */

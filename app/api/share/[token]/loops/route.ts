@@ -2,7 +2,7 @@ import { assertSameOrigin } from "@/lib/security/same-origin";
 import { handle } from "@/lib/http/respond";
 import { sharedGenerationFrom, type TokenParams } from "@/lib/http/find-shared-generation";
 import { sharedLoopsPath } from "@/lib/media/derivatives/media-paths";
-import { listLoops, requestLoop, requireSharedLoops } from "@/lib/media/derivatives/loop-requests";
+import { listLoops, requestLoop, requireSharedLoops } from "@/lib/http/loop-routes";
 import { services } from "@/lib/server/services";
 
 /** Public, while the owner allows it: the loops made from the shared video. */

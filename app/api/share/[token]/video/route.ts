@@ -3,7 +3,8 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { handle } from "@/lib/http/respond";
 import { serveMedia } from "@/lib/http/serve-media";
 import { sharedGenerationFrom, type TokenParams } from "@/lib/http/find-shared-generation";
-import { cacheFor, playableVideo } from "@/lib/media/derivatives/derived-media";
+import { cacheFor } from "@/lib/http/media-cache";
+import { playableVideo } from "@/lib/media/derivatives/derived-media";
 import { services } from "@/lib/server/services";
 
 /** Public: the video behind a live share link, from our storage (never the provider's expiring link). */
