@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import pino from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ffmpegBinary } from "../../bench/support/test-pattern-clip";
+import { waitFor } from "../support/api";
 import { aGeneration } from "../support/fakes/generation-record";
 import { systemFfprobe } from "../support/ffmpeg-runner";
 import { gifFrameCount } from "../support/media-files";
@@ -35,17 +36,6 @@ function encode(name: string, args: string[]): string {
 const pattern = (size: string, rate: number, seconds: number) => ["-f", "lavfi", "-t", String(seconds), "-i", `testsrc2=size=${size}:rate=${rate}`];
 const h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("timed out");
-    await sleep(50);
-  }
-}
-
 /** A real store, media folder and derived-media queue over `ffmpeg`, with one succeeded generation per stored result. */
 async function setup(options: { ffmpeg?: string; jobTimeoutMs?: number; leaseMs?: number } = {}) {
   const dir = mkdtempSync(path.join(scratch, "app-"));
@@ -73,7 +63,7 @@ async function setup(options: { ffmpeg?: string; jobTimeoutMs?: number; leaseMs?
     return record;
   }
   const settled = (id: string, kind: DerivativeKind, pingPong = false) =>
-    until<DerivativeRecord>(async () => {
+    waitFor<DerivativeRecord>(async () => {
       const job = await service.find({ generationId: id, kind, pingPong });
       return job && (job.state === "ready" || job.state === "failed") ? job : undefined;
     }, 90_000);
@@ -173,13 +163,13 @@ describe("a hung ffmpeg", () => {
     }, 50);
     try {
       await service.requestLoop(record.id, "gif", true);
-      await until(async () => (existsSync(path.dirname(hung.binary) + "/child.pid") ? true : undefined), 10_000);
+      await waitFor(async () => (existsSync(path.dirname(hung.binary) + "/child.pid") ? true : undefined), 10_000);
       const child = hung.childPid();
       const loop = await settled(record.id, "gif", true);
       expect(loop).toMatchObject({ state: "failed", runs: 1, error: "Making this file took too long and was stopped." });
       expect(Date.now() - started).toBeLessThan(jobTimeoutMs + 5_000);
       // The sleeping child went with its parent: the whole group was killed.
-      await until(async () => (alive(child) ? undefined : true), 2_000);
+      await waitFor(async () => (alive(child) ? undefined : true), 2_000);
       // No lease reached past the job's limit (plus the few seconds to record the failure).
       expect(latestLease).toBeGreaterThan(0);
       expect(latestLease).toBeLessThanOrEqual(started + jobTimeoutMs + 5_000 + 500);
