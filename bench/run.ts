@@ -3,6 +3,7 @@ import path from "node:path";
 import { printTable, saveReport, type Figure } from "./report";
 import { measureCompletionLatency } from "./scenarios/completion-latency";
 import { measureFirstLoad } from "./scenarios/first-load";
+import { measureHostileLoop } from "./scenarios/hostile-loop";
 import { measureMediaStreams } from "./scenarios/media-streams";
 import { measureSharePhone } from "./scenarios/share-phone";
 import { measureStatusPolling } from "./scenarios/status-polling";
@@ -21,6 +22,7 @@ const SCENARIOS: Array<{ name: string; ids: string[]; measure: () => Promise<Fig
   { name: "upload first", ids: ["P7", "P8", "P9", "P10"], measure: measureUploadFirst },
   { name: "take sets", ids: ["P11"], measure: measureTakeSets },
   { name: "share on a phone", ids: ["P12"], measure: measureSharePhone },
+  { name: "hostile loop", ids: ["P13"], measure: measureHostileLoop },
 ];
 
 /**

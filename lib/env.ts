@@ -165,6 +165,14 @@ export const envSchema = z
     TRUSTED_PROXIES: trustedProxies,
     /** Host names the app answers to besides PUBLIC_BASE_URL's (DNS-rebinding guard). */
     ALLOWED_HOSTS: hostNames,
+    /** An ffmpeg to use instead of the one found on PATH (or, without one, the bundled 2018 build). */
+    FFMPEG_PATH: optionalString,
+    /** The ffprobe beside it; unset: found on PATH. Without one, results are probed with `ffmpeg -i`. */
+    FFPROBE_PATH: optionalString,
+    /** Wall-clock limit of one derived-media job (every ffmpeg run in it); past it ffmpeg is killed. */
+    FFMPEG_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+    /** Address-space ceiling of each ffmpeg run (MB); a run that needs more fails instead of growing. */
+    FFMPEG_MEMORY_MB: z.coerce.number().int().min(256).max(65_536).default(1_024),
     /** Demo mode: how long the simulated generation takes. */
     DEMO_DURATION_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 

@@ -3,6 +3,8 @@
 #   chromium   (Debian package chromium)   the browser tests and benchmarks, at /usr/bin/chromium
 #   initdb, postgres (Debian package postgresql)   the PostgreSQL store tests start their own server
 #   nginx      (Debian package nginx)      the tests of several instances behind the reference proxy configuration
+#   ffmpeg, ffprobe (Debian package ffmpeg) the maintained ffmpeg the app prefers to its bundled 2018 build,
+#              and ffprobe, which checks every stored result (without it the tests cover the fallback only)
 # As root, missing packages are installed with apt-get. As another user nothing is installed
 # (no sudo): the script names the packages to install and fails.
 set -euo pipefail
@@ -11,9 +13,10 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "System packages: chromium, postgresql and nginx are installed."
+  echo "System packages: chromium, postgresql, nginx and ffmpeg are installed."
   exit 0
 fi
 

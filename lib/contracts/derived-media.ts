@@ -1,7 +1,19 @@
 import { z } from "zod";
 
 /** Loops (animated GIF / WebP) made on request from a finished video. */
-export const loopFormatSchema = z.enum(["gif", "webp"], { error: 'format must be "gif" or "webp".' });
+export const LOOP_FORMATS = ["gif", "webp"] as const;
+export type LoopFormat = (typeof LOOP_FORMATS)[number];
+/** Made for every stored result: the preview and full frame, the index-first remux, the light rendition. */
+export const BASE_DERIVATIVE_KINDS = ["preview", "poster", "web", "light"] as const;
+/** Every file made from a stored result; the loops' kinds are their formats. */
+export const DERIVATIVE_KINDS = [...BASE_DERIVATIVE_KINDS, ...LOOP_FORMATS] as const;
+export type DerivativeKind = (typeof DERIVATIVE_KINDS)[number];
+export const DERIVATIVE_STATES = ["queued", "running", "ready", "failed"] as const;
+export type DerivativeState = (typeof DERIVATIVE_STATES)[number];
+
+export const isLoopFormat = (kind: DerivativeKind): kind is LoopFormat => (LOOP_FORMATS as readonly string[]).includes(kind);
+
+export const loopFormatSchema = z.enum(LOOP_FORMATS, { error: `format must be ${LOOP_FORMATS.map((format) => `"${format}"`).join(" or ")}.` });
 
 export const loopRequestSchema = z.strictObject({
   format: loopFormatSchema,
@@ -12,7 +24,7 @@ export type LoopRequest = z.input<typeof loopRequestSchema>;
 export const loopStatusSchema = z.object({
   format: loopFormatSchema,
   pingPong: z.boolean(),
-  state: z.enum(["queued", "running", "ready", "failed"]),
+  state: z.enum(DERIVATIVE_STATES),
   /** 0..1 while it is being made. */
   progress: z.number().min(0).max(1).nullable(),
   /** Where to download it, once ready. */
@@ -35,15 +47,18 @@ export const loopSettingsSchema = z.strictObject({
   shareLoops: z.boolean({ error: "shareLoops must be true or false." }),
 });
 
+export const loopFileName = (format: LoopFormat, pingPong: boolean) => `loop${pingPong ? "-pingpong" : ""}.${format}`;
+
 /** `loop.gif`, `loop-pingpong.webp`, ...: the file names under …/loops/{file}. */
 export const loopFileSchema = z
   .string()
-  .regex(/^loop(-pingpong)?\.(gif|webp)$/, "Not a loop file name (loop.gif, loop.webp, loop-pingpong.gif, loop-pingpong.webp).");
+  .regex(
+    new RegExp(`^loop(-pingpong)?\\.(${LOOP_FORMATS.join("|")})$`),
+    `Not a loop file name (${[false, true].flatMap((pingPong) => LOOP_FORMATS.map((format) => loopFileName(format, pingPong))).join(", ")}).`,
+  );
 
-export const loopFileName = (format: "gif" | "webp", pingPong: boolean) => `loop${pingPong ? "-pingpong" : ""}.${format}`;
-
-export function parseLoopFile(file: string): { format: "gif" | "webp"; pingPong: boolean } {
-  return { format: file.endsWith(".gif") ? "gif" : "webp", pingPong: file.includes("-pingpong") };
+export function parseLoopFile(file: string): { format: LoopFormat; pingPong: boolean } {
+  return { format: LOOP_FORMATS.find((format) => file.endsWith(`.${format}`)) ?? LOOP_FORMATS[0], pingPong: file.includes("-pingpong") };
 }
 
 /** The frame routes: `small` is the preview pages show first (the full frame until it is made). */

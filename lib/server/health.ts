@@ -1,6 +1,7 @@
 import "server-only";
 import type { Health } from "@/lib/contracts/health";
 import { env } from "@/lib/env";
+import { describeFfmpeg } from "@/lib/media/derivatives/ffmpeg-in-use";
 import { mediaKindFor } from "@/lib/media/open-media-store";
 import { storeKindFor } from "@/lib/store/open-store";
 import { services } from "./services";
@@ -29,5 +30,6 @@ export async function checkHealth(): Promise<Health> {
     store: { ok: storeOk, kind: storeKindFor(config) },
     media: { ok: mediaOk, kind: mediaKindFor(config), ...(mediaOk ? {} : { problem: reachable ? "low_space" : "unreachable" }) },
     upstream: { configured: mode === "live", baseUrl: config.VTRIX_BASE_URL },
+    ffmpeg: await describeFfmpeg(config),
   };
 }

@@ -22,6 +22,7 @@ import { observeWrites } from "@/lib/store/observed-repository";
 import { openStore, storeKindFor } from "@/lib/store/open-store";
 import { createDerivativeService, type DerivativeService } from "@/lib/media/derivatives/derivative-service";
 import { createFfmpegRunner } from "@/lib/media/derivatives/ffmpeg-runner";
+import { ffmpegInUse, logFfmpegInUse } from "@/lib/media/derivatives/ffmpeg-in-use";
 import { createKyselyDerivativeRepository } from "@/lib/store/kysely-derivative-repository";
 import { createGenerationTracker, type GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { createDemoProvider } from "@/lib/upstream/demo/demo-provider";
@@ -90,7 +91,8 @@ async function createServices(): Promise<Services> {
   const derivatives = createDerivativeService({
     repository: createKyselyDerivativeRepository(db),
     media,
-    runner: createFfmpegRunner(),
+    runner: createFfmpegRunner({ binaries: ffmpegInUse(config), memoryMb: config.FFMPEG_MEMORY_MB }),
+    jobTimeoutMs: config.FFMPEG_TIMEOUT_MS,
     findGeneration: (id) => baseRepository.findById(id),
     instanceId,
     bus: coordination,
@@ -101,6 +103,7 @@ async function createServices(): Promise<Services> {
     events.emit(id);
     derivatives.noticeChange(id, transition);
   });
+  void logFfmpegInUse(config, log().child({ component: "ffmpeg" }));
   const swept = await media.sweep().catch((error: unknown) => {
     log().warn({ err: error }, "could not sweep unfinished media writes");
     return { removed: 0 };
@@ -118,7 +121,13 @@ async function createServices(): Promise<Services> {
             allowInsecure: config.ALLOW_INSECURE_RESULT_URLS,
           },
         })
-      : createDemoProvider({ workDir: path.join(dataDir, "demo"), durationMs: config.DEMO_DURATION_MS });
+      : createDemoProvider({
+          workDir: path.join(dataDir, "demo"),
+          durationMs: config.DEMO_DURATION_MS,
+          ffmpeg: { binary: ffmpegInUse(config).ffmpeg, timeoutMs: config.FFMPEG_TIMEOUT_MS, memoryMb: config.FFMPEG_MEMORY_MB },
+          // Past its deadline the tracker has failed the generation and released the task.
+          maxTaskAgeMs: config.GENERATION_DEADLINE_MS + 3_600_000,
+        });
 
   const publicBaseUrl = config.PUBLIC_BASE_URL;
   const pollIntervalMs = mode === "demo" ? Math.min(config.POLL_INTERVAL_MS, DEMO_POLL_INTERVAL_MS) : config.POLL_INTERVAL_MS;

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { DerivativeKind, DerivativeState } from "@/lib/contracts/derived-media";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import type { SessionRecord } from "@/lib/sessions/session-record";
 import type { UploadRecord } from "@/lib/uploads/upload-record";
@@ -73,9 +74,9 @@ export interface TakeSetMembersTable {
  */
 export interface MediaDerivativesTable {
   generation_id: string;
-  kind: "poster" | "preview" | "web" | "light" | "gif" | "webp";
+  kind: DerivativeKind;
   ping_pong: number;
-  state: "queued" | "running" | "ready" | "failed";
+  state: DerivativeState;
   /** Lower runs first: what a page shows at once before what a visitor asks for. */
   priority: number;
   progress: number | null;

@@ -17,6 +17,8 @@ describe("demo mode (no API key)", () => {
   it("says so in health", async () => {
     const health = healthSchema.parse(await (await fetch(`${app.url}/api/health`)).json());
     expect(health).toMatchObject({ ok: true, mode: "demo", upstream: { configured: false } });
+    // Which ffmpeg renders, and its version: a system one when there is one, the bundled 2018 build otherwise.
+    expect(health.ffmpeg.version).toMatch(/\S/);
   });
 
   it("walks the same lifecycle and produces a real 6-second H.264 MP4 from the portrait", async () => {

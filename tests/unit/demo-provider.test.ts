@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -56,6 +56,43 @@ describe("demo provider", () => {
     // Tried more than once (a render may fail for a passing reason), but not forever.
     expect(seen.filter((state) => state === "processing").length).toBeGreaterThan(1);
   }, 30_000);
+});
+
+/** An "ffmpeg" that never finishes. */
+function hungFfmpeg(): string {
+  const binary = path.join(tempDir("hung-ffmpeg"), "ffmpeg");
+  writeFileSync(binary, "#!/bin/sh\nsleep 600 &\nwait\n");
+  chmodSync(binary, 0o755);
+  return binary;
+}
+
+describe("demo renders", () => {
+  it("a render that hangs is stopped at the ffmpeg limit and fails the task with its message", async () => {
+    const workDir = tempDir("demo-hung");
+    const provider = createDemoProvider({ workDir, durationMs: 100, ffmpeg: { binary: hungFfmpeg(), timeoutMs: 1_000, memoryMb: 1_024 } });
+    const image = { bytes: await makePortrait({ width: 300, height: 400 }), type: "image/jpeg" as const };
+    const created = await provider.createTask({ image, prompt: "p", promptOptimizer: true, watermark: false });
+    const started = Date.now();
+    const failed = await until(async () => {
+      const snapshot = await provider.getTask(created.taskId);
+      return snapshot.state === "failed" ? snapshot : undefined;
+    }, 20_000);
+    expect(failed.error).toEqual({ code: "demo_render_failed", message: "The demo video could not be made from this portrait." });
+    // Three attempts of one second each, not forever.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
+
+  it("work files of tasks older than the app waits for are removed; a fresh task's are kept", async () => {
+    const workDir = tempDir("demo-old");
+    mkdirSync(workDir, { recursive: true });
+    const old = `demo-${(Date.now() - 2 * 3_600_000).toString(36)}-abcdefghijkl`;
+    for (const suffix of [".jpg", ".mp4", ".mp4.partial.mp4", ".failed"]) writeFileSync(path.join(workDir, `${old}${suffix}`), "left by a crash");
+    writeFileSync(path.join(workDir, "notes.txt"), "not a task's");
+    const provider = createDemoProvider({ workDir, durationMs: 60_000, maxTaskAgeMs: 3_600_000 });
+    const image = { bytes: await makePortrait({ width: 300, height: 400 }), type: "image/jpeg" as const };
+    const created = await provider.createTask({ image, prompt: "p", promptOptimizer: true, watermark: false });
+    expect(readdirSync(workDir).sort()).toEqual([`${created.taskId}.jpg`, "notes.txt"]);
+  });
 });
 
 describe("demo mode through the tracker", () => {

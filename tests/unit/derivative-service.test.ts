@@ -33,7 +33,7 @@ function fakeRunner(options: { failLoops?: boolean } = {}) {
     writeFileSync(output, file);
   };
   const runner: DerivativeRunner = {
-    probe: async () => ({ width: 720, height: 960, durationSeconds: 6 }),
+    probe: async () => ({ width: 720, height: 960, durationSeconds: 6, codec: "h264", videoStreams: 1 }),
     remux: (_input, output) => work(output),
     poster: (_input, output) => work(output),
     preview: async (_input, output) =>

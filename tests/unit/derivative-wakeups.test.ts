@@ -34,7 +34,7 @@ function recordingRunner(hold?: Promise<void>) {
       made.push(kind);
     };
   const runner: DerivativeRunner = {
-    probe: async () => ({ width: 720, height: 960, durationSeconds: 6 }),
+    probe: async () => ({ width: 720, height: 960, durationSeconds: 6, codec: "h264", videoStreams: 1 }),
     remux: work("web"),
     poster: work("poster"),
     preview: work("preview", () =>

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { encodeTestPattern, ffmpegBinary } from "../../bench/support/test-pattern-clip";
 import { oembedQuerySchema } from "@/lib/contracts/oembed";
 import { newShareLinkBodySchema, shareExpiresAt, shareExpiryBodySchema } from "@/lib/contracts/share";
-import { createFfmpegRunner } from "@/lib/media/derivatives/ffmpeg-runner";
+import { aMinuteFromNow, systemFfprobe, testRunner } from "../support/ffmpeg-runner";
 import { embedIframe, fitWithin } from "@/lib/share/share-card";
 import { isShareLinkLive } from "@/lib/generations/share-link-state";
 import { shareSnippets } from "@/lib/share/share-snippets";
@@ -21,10 +21,13 @@ function clip(name: string, size: string, extra: string[] = []): Buffer {
   return readFileSync(file);
 }
 
-/** The size every page and preview announces is the one ffmpeg measures once, when it makes the frame and the remux. */
-const probe = (name: string) => createFfmpegRunner({ binary: ffmpegBinary() }).probe(path.join(folder, name));
+/** Probed with ffprobe's JSON when the system has it, and with `ffmpeg -i` (the bundled build has no ffprobe). */
+const probers = [...(systemFfprobe() ? [["ffprobe", undefined] as const] : []), ["ffmpeg -i", null] as const];
 
-describe("the measured frame size", () => {
+/** The size every page and preview announces is the one ffmpeg measures once, when it makes the frame and the remux. */
+describe.each(probers)("the measured frame size (%s)", (_name, ffprobe) => {
+  const probe = (name: string) => testRunner({ ffprobe }).probe(path.join(folder, name), aMinuteFromNow());
+
   it("is read whether the movie box is at the start or the end of the file", async () => {
     clip("faststart.mp4", "720x960", ["-movflags", "+faststart"]);
     expect(await probe("faststart.mp4")).toMatchObject({ width: 720, height: 960 });

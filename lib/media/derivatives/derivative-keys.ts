@@ -1,3 +1,4 @@
+import { loopFileName } from "@/lib/contracts/derived-media";
 import type { DerivativeKind } from "./derivative-record";
 
 const FILE: Record<DerivativeKind, (pingPong: boolean) => string> = {
@@ -5,8 +6,8 @@ const FILE: Record<DerivativeKind, (pingPong: boolean) => string> = {
   preview: () => "preview.webp",
   web: () => "web.mp4",
   light: () => "light.mp4",
-  gif: (pingPong) => `loop${pingPong ? "-pingpong" : ""}.gif`,
-  webp: (pingPong) => `loop${pingPong ? "-pingpong" : ""}.webp`,
+  gif: (pingPong) => loopFileName("gif", pingPong),
+  webp: (pingPong) => loopFileName("webp", pingPong),
 };
 
 /** Media-store key of a derived file, under the generation's own folder. */

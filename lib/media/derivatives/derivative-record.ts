@@ -1,6 +1,8 @@
+import type { DerivativeKind, DerivativeState } from "@/lib/contracts/derived-media";
+
+export type { DerivativeKind, DerivativeState };
+
 /** A file made from a stored result; one per (generation, kind, pingPong), made once. */
-export type DerivativeKind = "poster" | "preview" | "web" | "light" | "gif" | "webp";
-export type DerivativeState = "queued" | "running" | "ready" | "failed";
 
 export interface DerivativeRef {
   generationId: string;

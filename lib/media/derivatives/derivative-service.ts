@@ -1,25 +1,12 @@
 import "server-only";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { imageSize } from "image-size";
+import { BASE_DERIVATIVE_KINDS, type LoopFormat } from "@/lib/contracts/derived-media";
 import type { Coordination } from "@/lib/coordination/coordination";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import type { GenerationTransition } from "@/lib/generations/generation-repository";
-import { mp4HeadProblem } from "@/lib/media/is-mp4";
 import type { MediaStore } from "@/lib/media/media-store";
-import type { DerivativeRunner, LoopFormat, VideoFacts } from "./derivative-runner";
+import { createDerivativeJob, type DerivativeLog } from "./derivative-job";
+import type { DerivativeRunner } from "./derivative-runner";
 import type { DerivativeKind, DerivativeRecord, DerivativeRef, DerivativeRepository } from "./derivative-record";
-import { derivativeKeyFor } from "./derivative-keys";
-import { lightSize } from "./derivative-sizes";
-
-interface Log {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-}
 
 export interface DerivativeServiceOptions {
   repository: DerivativeRepository;
@@ -27,9 +14,14 @@ export interface DerivativeServiceOptions {
   runner: DerivativeRunner;
   findGeneration(id: string): Promise<GenerationRecord | undefined>;
   instanceId: string;
-  log: Log;
+  log: DerivativeLog;
   /** How long a started job stays this instance's without a heartbeat. */
   leaseMs?: number;
+  /**
+   * Wall-clock limit of one job, every ffmpeg run in it (FFMPEG_TIMEOUT_MS): its ffmpeg is killed
+   * then, and its lease is never renewed past it, so a hung run holds the queue no longer.
+   */
+  jobTimeoutMs?: number;
   /**
    * Tells every instance's worker of newly queued work (and hears theirs), so none has to poll.
    * Without it only this instance's own requests and the sweep wake the worker.
@@ -48,8 +40,8 @@ export interface DerivativeServiceOptions {
 const PRIORITY: Record<DerivativeKind, number> = { preview: 0, poster: 1, gif: 2, webp: 2, web: 3, light: 4 };
 /** Results stored before derivatives existed wait behind everything new. */
 const BACKFILL = 10;
-const BASE_KINDS: DerivativeKind[] = ["preview", "poster", "web", "light"];
-const MAX_RUNS = 3;
+/** Time to kill a run at its limit and record the failure before another worker may take the job. */
+const LEASE_GRACE_MS = 5_000;
 
 export interface DerivativeService {
   /** Queues preview, poster, web remux and light rendition for a stored result (once; later calls do nothing). */
@@ -80,10 +72,12 @@ export interface DerivativeService {
 }
 
 export function createDerivativeService(options: DerivativeServiceOptions): DerivativeService {
-  const { repository, media, runner, log } = options;
+  const { repository, media, log } = options;
   const leaseMs = options.leaseMs ?? 60_000;
+  const jobTimeoutMs = options.jobTimeoutMs ?? 120_000;
   const now = () => (options.now ? options.now() : new Date());
   const iso = (offsetMs = 0) => new Date(now().getTime() + offsetMs).toISOString();
+  const job = createDerivativeJob({ ...options, iso: () => iso() });
   /** Generations whose base jobs are known to exist, so repeated writes cost no query. */
   const based = new Set<string>();
   let draining: Promise<void> | null = null;
@@ -101,7 +95,7 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
 
   async function ensureBase(generationId: string, opts: { backfill?: boolean } = {}) {
     if (based.has(generationId)) return;
-    for (const kind of BASE_KINDS) {
+    for (const kind of BASE_DERIVATIVE_KINDS) {
       await repository.request({ generationId, kind, pingPong: false }, PRIORITY[kind] + (opts.backfill ? BACKFILL : 0), iso());
     }
     based.add(generationId);
@@ -129,96 +123,21 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
   async function drain() {
     for (;;) {
       if (stopped) return;
-      const job = await repository.claimNext(options.instanceId, iso(), iso(leaseMs));
-      if (!job) return;
+      const until = Date.now() + jobTimeoutMs;
+      // The lease ends with the job's limit (and a grace to record the failure), whatever leaseMs says.
+      const leaseEnd = () => iso(Math.min(leaseMs, until - Date.now() + LEASE_GRACE_MS));
+      const claimed = await repository.claimNext(options.instanceId, iso(), leaseEnd());
+      if (!claimed) return;
       const heartbeat = setInterval(
         () => {
-          void repository.renew(options.instanceId, iso(leaseMs)).catch(() => undefined);
+          if (Date.now() < until) void repository.renew(options.instanceId, leaseEnd()).catch(() => undefined);
         },
         Math.max(1_000, leaseMs / 3),
       );
       try {
-        await runJob(job);
+        await job.run(claimed, until);
       } finally {
         clearInterval(heartbeat);
-      }
-    }
-  }
-
-  async function runJob(job: DerivativeRecord) {
-    const started = Date.now();
-    const dir = await mkdtemp(path.join(tmpdir(), "portrait-live-derive-"));
-    try {
-      const record = await options.findGeneration(job.generationId);
-      if (!record || record.status !== "succeeded" || !record.resultKey) {
-        await repository.finish(job, options.instanceId, { state: "failed", error: "The video is no longer stored." }, iso());
-        return;
-      }
-      const input = path.join(dir, "original.mp4");
-      await pipeline(await media.read(record.resultKey), createWriteStream(input));
-      const facts = await runner.probe(input);
-      const output = path.join(dir, path.basename(derivativeKeyFor(job.generationId, job.kind, job.pingPong)));
-      let lastWrite = 0;
-      const onProgress = (value: number) => {
-        const at = Date.now();
-        if (at - lastWrite < 500) return;
-        lastWrite = at;
-        void repository.progress(job, options.instanceId, Math.max(0, Math.min(0.99, value)), iso()).catch(() => undefined);
-      };
-      const size = await make(job, input, output, facts, onProgress);
-      const key = derivativeKeyFor(job.generationId, job.kind, job.pingPong);
-      const bytes = (await stat(output)).size;
-      if (job.kind === "web" || job.kind === "light") {
-        // Streamed: a result may be large, and S3 takes it as a multipart upload.
-        const body = Readable.toWeb(createReadStream(output)) as unknown as ReadableStream<Uint8Array>;
-        await media.putStream(key, body, { maxBytes: options.maxBytes, checkHead: mp4HeadProblem });
-      } else {
-        await media.putBuffer(key, await readFile(output));
-      }
-      const finished = await repository.finish(job, options.instanceId, { state: "ready", mediaKey: key, bytes, ...size }, iso());
-      log.info(
-        { generationId: job.generationId, kind: job.kind, pingPong: job.pingPong, bytes, ms: Date.now() - started, stored: finished },
-        "derivative made",
-      );
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const retry = job.runs < MAX_RUNS;
-      log.warn({ generationId: job.generationId, kind: job.kind, reason: message.slice(0, 300), retry }, "derivative failed");
-      await repository
-        .finish(job, options.instanceId, { state: retry ? "queued" : "failed", error: "The file could not be made from this video." }, iso())
-        .catch(() => undefined);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
-  async function make(
-    job: DerivativeRecord,
-    input: string,
-    output: string,
-    facts: VideoFacts,
-    onProgress: (value: number) => void,
-  ): Promise<{ width: number | null; height: number | null }> {
-    switch (job.kind) {
-      case "poster":
-        await runner.poster(input, output);
-        return { width: facts.width, height: facts.height };
-      case "preview": {
-        await runner.preview(input, output, facts);
-        const dimensions = imageSize(await readFile(output));
-        return { width: dimensions.width ?? null, height: dimensions.height ?? null };
-      }
-      case "web":
-        await runner.remux(input, output);
-        return { width: facts.width, height: facts.height };
-      case "light":
-        await runner.light(input, output, facts, onProgress);
-        return lightSize(facts);
-      case "gif":
-      case "webp": {
-        await runner.loop(input, output, facts, { format: job.kind, pingPong: job.pingPong }, onProgress);
-        const dimensions = imageSize(await readFile(output));
-        return { width: dimensions.width ?? null, height: dimensions.height ?? null };
       }
     }
   }

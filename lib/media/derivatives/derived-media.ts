@@ -1,5 +1,5 @@
 import "server-only";
-import { loopFileName, type LoopStatus } from "@/lib/contracts/derived-media";
+import { isLoopFormat, LOOP_FORMATS, loopFileName, type LoopStatus } from "@/lib/contracts/derived-media";
 import { ApiError } from "@/lib/errors";
 import type { GenerationRecord } from "@/lib/generations/generation-record";
 import { CONTENT_TYPE } from "./derivative-keys";
@@ -57,7 +57,7 @@ export function requirePlayable(record: GenerationRecord): asserts record is Gen
 
 /** A loop job as the API shows it; `fileBase` is the folder its download sits under. */
 export function toLoopStatus(job: DerivativeRecord, fileBase: string): LoopStatus {
-  const format = job.kind === "gif" ? "gif" : "webp";
+  const format = isLoopFormat(job.kind) ? job.kind : LOOP_FORMATS[0];
   return {
     format,
     pingPong: job.pingPong,
@@ -71,8 +71,4 @@ export function toLoopStatus(job: DerivativeRecord, fileBase: string): LoopStatu
   };
 }
 
-export const isLoop = (job: DerivativeRecord) => job.kind === "gif" || job.kind === "webp";
-
-/** Cache headers: derived files under their URL never change; stand-ins are revalidated every time. */
-export const cacheFor = (served: MediaToServe, shared: boolean) =>
-  shared ? "public, no-cache" : served.final ? "private, max-age=31536000, immutable" : "private, no-cache";
+export const isLoop = (job: DerivativeRecord) => isLoopFormat(job.kind);

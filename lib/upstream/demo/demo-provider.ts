@@ -1,12 +1,13 @@
 import "server-only";
 import { createReadStream } from "node:fs";
-import { mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { customAlphabet } from "nanoid";
 import sharp from "sharp";
 import { UpstreamError, type CreateTaskRequest, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
-import { renderDemoVideo } from "./render-demo-video";
+import { bundledFfmpeg } from "@/lib/media/derivatives/ffmpeg-binaries";
+import { renderDemoVideo, type DemoFfmpeg } from "./render-demo-video";
 
 const DEMO_URL_PREFIX = "demo://";
 const randomPart = customAlphabet("0123456789abcdefghijklmnopqrstuvwxyz", 12);
@@ -14,13 +15,24 @@ const TASK_ID_PATTERN = /^demo-([0-9a-z]+)-([0-9a-z]{12})$/;
 /** A render may fail for a passing reason (a busy machine); past this many tries the task fails. */
 const RENDER_ATTEMPTS = 3;
 const RENDER_FAILED = { code: "demo_render_failed", message: "The demo video could not be made from this portrait." };
+/** Work files of a task this old are no longer wanted by anyone (the app gives up on a generation sooner). */
+const DEFAULT_MAX_TASK_AGE_MS = 24 * 3_600_000;
+
+export interface DemoProviderOptions {
+  workDir: string;
+  durationMs: number;
+  /** The ffmpeg that renders, with its limits; the bundled build with 2 minutes and 1 GB when unset. */
+  ffmpeg?: DemoFfmpeg;
+  /** Work files of tasks older than this are removed (a crash or a deleted generation left them). */
+  maxTaskAgeMs?: number;
+}
 
 /**
  * A provider that needs no key: it walks the same lifecycle as the real one and
  * produces a real MP4 from the portrait. Its state lives in files, so it survives a
  * restart like a real upstream would.
  */
-export function createDemoProvider(options: { workDir: string; durationMs: number }): GenerationProvider & {
+export function createDemoProvider(options: DemoProviderOptions): GenerationProvider & {
   /** The app is done with the task (its video stored, or it failed): its work files go. */
   releaseTask(taskId: string): Promise<void>;
 } {
@@ -31,6 +43,20 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
   const videoPath = (taskId: string) => path.join(options.workDir, `${taskId}.mp4`);
   /** Marks a task whose render failed for good, so it stays failed after a restart. */
   const failedPath = (taskId: string) => path.join(options.workDir, `${taskId}.failed`);
+  const ffmpeg = options.ffmpeg ?? { binary: bundledFfmpeg(), timeoutMs: 120_000, memoryMb: 1_024 };
+  const maxTaskAgeMs = options.maxTaskAgeMs ?? DEFAULT_MAX_TASK_AGE_MS;
+
+  /** Removes the work files of tasks past their age, except one still rendering. */
+  async function sweepOld(): Promise<void> {
+    const names = await readdir(options.workDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const taskId = /^(demo-[0-9a-z]+-[0-9a-z]{12})\./.exec(name)?.[1];
+      const created = taskId ? parseInt(TASK_ID_PATTERN.exec(taskId)?.[1] ?? "", 36) : NaN;
+      if (taskId && Date.now() - created > maxTaskAgeMs && !rendering.has(taskId)) await rm(path.join(options.workDir, name), { force: true });
+    }
+  }
+  // At start-up: what an earlier run left.
+  void sweepOld();
 
   function ensureRendered(taskId: string): Promise<void> {
     let job = rendering.get(taskId);
@@ -38,7 +64,7 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
       job = (async () => {
         if (await exists(videoPath(taskId))) return;
         const { width = 720, height = 1280 } = await sharp(imagePath(taskId)).metadata();
-        await renderDemoVideo({ imagePath: imagePath(taskId), outputPath: videoPath(taskId), width, height });
+        await renderDemoVideo({ imagePath: imagePath(taskId), outputPath: videoPath(taskId), width, height }, ffmpeg);
       })().then(() => {
         rendered.add(taskId);
       });
@@ -94,6 +120,7 @@ export function createDemoProvider(options: { workDir: string; durationMs: numbe
       // the app stores (a flat, single-colour crop), and the demo would wait on it forever.
       const baseline = await sharp(request.image.bytes).jpeg({ quality: 92, mozjpeg: false, progressive: false }).toBuffer();
       await writeFile(imagePath(taskId), baseline, { mode: 0o600 });
+      await sweepOld();
       return snapshot(taskId);
     },
 

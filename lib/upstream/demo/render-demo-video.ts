@@ -1,15 +1,11 @@
 import "server-only";
-import { spawn } from "node:child_process";
 import { rename, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { outputSize } from "@/lib/upstream/output-size";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
+import { runBounded, type RunLimits } from "@/lib/media/derivatives/run-bounded";
+import { outputSize } from "@/lib/upstream/output-size";
 
-const require = createRequire(import.meta.url);
-
-function ffmpegPath(): string {
-  // Resolved at run time: the binary ships inside an npm package, nothing is downloaded.
-  return (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+export interface DemoFfmpeg extends RunLimits {
+  binary: string;
 }
 
 const FPS = 25;
@@ -19,7 +15,7 @@ const SECONDS = VIDEO_SPEC.durationSeconds;
  * Renders a real, playable H.264 MP4 as long as the model's (VIDEO_SPEC) from a still: a slow push-in, the kind of
  * subtle motion the real model favours. Writes atomically (temp file, then rename).
  */
-export async function renderDemoVideo(input: { imagePath: string; outputPath: string; width: number; height: number }): Promise<void> {
+export async function renderDemoVideo(input: { imagePath: string; outputPath: string; width: number; height: number }, ffmpeg: DemoFfmpeg): Promise<void> {
   const size = outputSize(input.width, input.height);
   const frames = FPS * SECONDS;
   // Upscaling before zoompan avoids the jitter zoompan shows at the output size.
@@ -52,25 +48,12 @@ export async function renderDemoVideo(input: { imagePath: string; outputPath: st
     partial,
   ];
   try {
-    await run(ffmpegPath(), args);
+    // Bounded like every other run: a render that hangs is killed and fails the task.
+    const { code, stderr } = await runBounded(ffmpeg.binary, args, ffmpeg);
+    if (code !== 0) throw new Error(`ffmpeg exited with ${code}: ${stderr.trim().slice(-500)}`);
     await rename(partial, input.outputPath);
   } catch (error) {
     await rm(partial, { force: true });
     throw error;
   }
-}
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`ffmpeg exited with ${code}: ${stderr.trim()}`));
-    });
-  });
 }

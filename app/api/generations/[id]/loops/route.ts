@@ -4,7 +4,7 @@ import { readJsonBody } from "@/lib/http/read-body";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { loopsPath } from "@/lib/contracts/paths";
-import { listLoops, requestLoop } from "@/lib/media/derivatives/loop-requests";
+import { listLoops, requestLoop } from "@/lib/http/loop-routes";
 import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 

@@ -4,7 +4,8 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { serveMedia } from "@/lib/http/serve-media";
-import { cacheFor, playableVideo } from "@/lib/media/derivatives/derived-media";
+import { cacheFor } from "@/lib/http/media-cache";
+import { playableVideo } from "@/lib/media/derivatives/derived-media";
 import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 

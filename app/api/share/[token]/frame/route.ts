@@ -4,7 +4,8 @@ import { handle } from "@/lib/http/respond";
 import { serveMedia } from "@/lib/http/serve-media";
 import type { TokenParams } from "@/lib/http/route-params";
 import { sharedGenerationFrom } from "@/lib/server/shared-videos";
-import { cacheFor, posterImage } from "@/lib/media/derivatives/derived-media";
+import { cacheFor } from "@/lib/http/media-cache";
+import { posterImage } from "@/lib/media/derivatives/derived-media";
 import { services } from "@/lib/server/services";
 
 /** Public: the shared player's poster, the video's first frame once made (the portrait until then); `?size=small` the preview. */

@@ -3,7 +3,7 @@ import { handle } from "@/lib/http/respond";
 import type { TokenParams } from "@/lib/http/route-params";
 import { sharedGenerationFrom } from "@/lib/server/shared-videos";
 import { sharedLoopsPath } from "@/lib/contracts/paths";
-import { listLoops, requestLoop, requireSharedLoops } from "@/lib/media/derivatives/loop-requests";
+import { listLoops, requestLoop, requireSharedLoops } from "@/lib/http/loop-routes";
 import { services } from "@/lib/server/services";
 
 /** Public, while the owner allows it: the loops made from the shared video. */

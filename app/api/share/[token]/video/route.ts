@@ -4,7 +4,8 @@ import { handle } from "@/lib/http/respond";
 import { serveMedia } from "@/lib/http/serve-media";
 import type { TokenParams } from "@/lib/http/route-params";
 import { sharedGenerationFrom } from "@/lib/server/shared-videos";
-import { cacheFor, playableVideo } from "@/lib/media/derivatives/derived-media";
+import { cacheFor } from "@/lib/http/media-cache";
+import { playableVideo } from "@/lib/media/derivatives/derived-media";
 import { services } from "@/lib/server/services";
 
 /** Public: the video behind a live share link, from our storage (never the provider's expiring link). */

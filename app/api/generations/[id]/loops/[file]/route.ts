@@ -1,6 +1,6 @@
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom } from "@/lib/http/route-params";
-import { serveLoop } from "@/lib/media/derivatives/loop-requests";
+import { serveLoop } from "@/lib/http/loop-routes";
 import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 

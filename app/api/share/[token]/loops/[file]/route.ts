@@ -1,6 +1,6 @@
 import { handle } from "@/lib/http/respond";
 import { sharedGenerationFrom } from "@/lib/server/shared-videos";
-import { requireSharedLoops, serveLoop } from "@/lib/media/derivatives/loop-requests";
+import { requireSharedLoops, serveLoop } from "@/lib/http/loop-routes";
 import { services } from "@/lib/server/services";
 
 type Params = { params: Promise<{ token: string; file: string }> };

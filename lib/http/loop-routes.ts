@@ -6,11 +6,11 @@ import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
 import { serveMedia } from "@/lib/http/serve-media";
 import type { MediaStore } from "@/lib/media/media-store";
-import { CONTENT_TYPE } from "./derivative-keys";
-import type { DerivativeService } from "./derivative-service";
-import { isLoop, requirePlayable, toLoopStatus } from "./derived-media";
+import { CONTENT_TYPE } from "@/lib/media/derivatives/derivative-keys";
+import type { DerivativeService } from "@/lib/media/derivatives/derivative-service";
+import { isLoop, requirePlayable, toLoopStatus } from "@/lib/media/derivatives/derived-media";
 
-/** The shared steps of the owner's and the share link's loop routes. */
+/** The shared steps of the owner's and the share link's loop routes: body, status code and cache headers around the derived-media service. */
 export async function requestLoop(derivatives: DerivativeService, record: GenerationRecord, request: Request, fileBase: string): Promise<Response> {
   requirePlayable(record);
   const body = parseOrThrow(loopRequestSchema, await readJsonBody(request, 1024));
