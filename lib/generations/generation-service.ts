@@ -108,7 +108,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       }
       if (input.image === undefined) throw new ApiError("invalid_body", "Send uploadId or image.", "uploadId");
       // Scripts may still send a data URL: it becomes an upload like any other, stored only once admitted.
-      const image = await prepareUploadImage(decodeDataUrl(input.image));
+      const image = await prepareUploadImage(decodeDataUrl(input.image), { beforeDecode: () => deps.guard.precheck(request.clientKey) });
       return deps.guard.admit(request.clientKey, async () => {
         const upload = await uploads.store(image);
         // Not recorded (e.g. the database is full), or lost a race with the same idempotency key

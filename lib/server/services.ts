@@ -11,7 +11,7 @@ import type { ViewContext } from "@/lib/generations/to-generation-view";
 import { log } from "@/lib/log";
 import type { MediaStore } from "@/lib/media/media-store";
 import { mediaKindFor, openMediaStore } from "@/lib/media/open-media-store";
-import { createAdmissionGuard } from "@/lib/limits/admission-guard";
+import { createAdmissionGuard, type AdmissionGuard } from "@/lib/limits/admission-guard";
 import { createLoginLimiters, type LoginLimiters } from "@/lib/limits/login-limiters";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
@@ -45,6 +45,8 @@ export interface Services {
   provider: GenerationProvider;
   tracker: GenerationTracker;
   generations: GenerationService;
+  /** Admission of paid generations (rate limits, in-flight cap, budgets). */
+  guard: AdmissionGuard;
   uploads: UploadService;
   events: GenerationEvents;
   viewContext: ViewContext;
@@ -233,6 +235,7 @@ async function createServices(): Promise<Services> {
     provider,
     tracker,
     generations,
+    guard,
     uploads,
     events,
     viewContext: { publicBaseUrl },

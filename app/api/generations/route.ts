@@ -5,6 +5,7 @@ import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { MAX_CREATE_BODY_BYTES } from "@/lib/http/limits";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
+import { refuseCreateEarly } from "@/lib/http/refuse-create-early";
 import { handle } from "@/lib/http/respond";
 import { requireOwner } from "@/lib/security/access";
 import { clientKey } from "@/lib/security/client-key";
@@ -14,9 +15,11 @@ import { annotateViews } from "@/lib/takes/annotate-views";
 export const POST = handle(async (request: Request) => {
   await requireOwner(request, { mutation: true });
   const idempotencyKey = idempotencyKeyFrom(request);
-  const body = parseOrThrow(createGenerationBodySchema, await readJsonBody(request, MAX_CREATE_BODY_BYTES));
   const sources = await services();
-  const { record, created } = await sources.generations.create(body, { idempotencyKey, clientKey: clientKey(request) });
+  const requester = { idempotencyKey, clientKey: clientKey(request) };
+  await refuseCreateEarly(sources, requester);
+  const body = parseOrThrow(createGenerationBodySchema, await readJsonBody(request, MAX_CREATE_BODY_BYTES));
+  const { record, created } = await sources.generations.create(body, requester);
   return Response.json(await generationViewFor(record, sources), { status: created ? 201 : 200 });
 });
 
