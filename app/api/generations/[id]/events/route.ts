@@ -1,4 +1,4 @@
-import { isFinalStatus } from "@/lib/contracts/generation";
+import { isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
 import type { StreamUpdate } from "@/lib/generations/generation-stream-hub";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
@@ -7,6 +7,18 @@ import { clientKey } from "@/lib/security/client-key";
 import { services } from "@/lib/server/services";
 
 const HEARTBEAT_MS = 15_000;
+const encoder = new TextEncoder();
+/** All streams of a generation get the same view object for a change: it is encoded once, not once per stream. */
+const encodedViews = new WeakMap<GenerationView, Uint8Array>();
+
+function eventOf(view: GenerationView): Uint8Array {
+  let bytes = encodedViews.get(view);
+  if (!bytes) {
+    bytes = encoder.encode(`data: ${JSON.stringify(view)}\n\n`);
+    encodedViews.set(view, bytes);
+  }
+  return bytes;
+}
 
 /**
  * Server-sent events: the generation as it is now, then again whenever it changes,
@@ -22,7 +34,6 @@ export const GET = handle(async (request: Request, context: IdParams) => {
   await generations.get(id);
   const release = streamCaps.open(clientKey(request));
 
-  const encoder = new TextEncoder();
   let cleanup = release;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -46,7 +57,7 @@ export const GET = handle(async (request: Request, context: IdParams) => {
       const deliver = (update: StreamUpdate) => {
         if (!mayWrite()) return;
         if ("gone" in update) return close();
-        controller.enqueue(encoder.encode(`data: ${JSON.stringify(update.view)}\n\n`));
+        controller.enqueue(eventOf(update.view));
         if (isFinalStatus(update.view.status)) close();
       };
       const stopFollowing = streams.follow(id, deliver);
