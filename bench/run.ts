@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { printTable, saveReport, type Figure } from "./report";
+import { measureBoundedWork } from "./scenarios/bounded-work";
 import { measureCompletionLatency } from "./scenarios/completion-latency";
 import { measureFirstLoad } from "./scenarios/first-load";
 import { measureMediaStreams } from "./scenarios/media-streams";
@@ -21,6 +22,7 @@ const SCENARIOS: Array<{ name: string; ids: string[]; measure: () => Promise<Fig
   { name: "upload first", ids: ["P7", "P8", "P9", "P10"], measure: measureUploadFirst },
   { name: "take sets", ids: ["P11"], measure: measureTakeSets },
   { name: "share on a phone", ids: ["P12"], measure: measureSharePhone },
+  { name: "bounded image and stream work", ids: ["P13", "P14", "P15", "P16"], measure: measureBoundedWork },
 ];
 
 /**
