@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { printTable, saveReport, type Figure } from "./report";
+import { measureBoundedWork } from "./scenarios/bounded-work";
 import { measureCompletionLatency } from "./scenarios/completion-latency";
 import { measureFirstLoad } from "./scenarios/first-load";
 import { measureHostileLoop } from "./scenarios/hostile-loop";
@@ -23,6 +24,7 @@ const SCENARIOS: Array<{ name: string; ids: string[]; measure: () => Promise<Fig
   { name: "take sets", ids: ["P11"], measure: measureTakeSets },
   { name: "share on a phone", ids: ["P12"], measure: measureSharePhone },
   { name: "hostile loop", ids: ["P13"], measure: measureHostileLoop },
+  { name: "bounded image and stream work", ids: ["P14", "P15", "P16", "P17"], measure: measureBoundedWork },
 ];
 
 /**

@@ -157,6 +157,12 @@ export const envSchema = z
     UPLOAD_LIMIT_GLOBAL_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     /** Room for uploads no generation uses yet, in MB: bounds what an upload flood can fill the disk with. */
     UPLOAD_UNUSED_MAX_MB: z.coerce.number().int().min(1).default(1024),
+    /** Images decoded at once (uploads and image creates); more wait briefly, then get 429. */
+    IMAGE_DECODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    /** Live-update (event) streams one client may hold open. */
+    EVENT_STREAMS_PER_CLIENT: z.coerce.number().int().min(1).default(20),
+    /** Live-update (event) streams open on this instance, all clients together. */
+    EVENT_STREAMS_MAX: z.coerce.number().int().min(1).default(1000),
     /** Login attempts allowed per client per 15 minutes. */
     LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
     /** Wrong passwords from all clients per 15 minutes before sign-in pauses for addresses that never signed in. */

@@ -48,6 +48,8 @@ export function useGeneration(id: string, initial?: GenerationView) {
     const source = new EventSource(eventsPath(id));
     source.onopen = () => setStreaming(true);
     source.onerror = () => {
+      // Also a refused stream (429: too many open): EventSource does not retry a non-200 answer,
+      // and without a stream the query polls every 2 s again.
       setStreaming(false);
       // A stream closes when its generation or session is gone: ask now, not at the next poll.
       if (!hasEnded()) void queryClient.refetchQueries({ queryKey: ["generation", id], exact: true });

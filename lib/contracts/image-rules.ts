@@ -10,6 +10,12 @@ export const IMAGE_RULES = {
   minAspect: 2 / 5,
   maxAspect: 5 / 2,
   mimeTypes: ["image/jpeg", "image/png", "image/webp"] as const,
+  /**
+   * The server stores (and sends) inputs with at most this long side: what a 720P video can
+   * use (the studio's 3:4 crop is 960×1280). At any accepted aspect the short side stays at
+   * 512 px or more, so scaling down never breaks the rules above.
+   */
+  storedMaxLongSide: 1280,
 } as const;
 
 export type AcceptedImageType = (typeof IMAGE_RULES.mimeTypes)[number];

@@ -12,6 +12,8 @@ export type LimitDecision = { allowed: true } | { allowed: false; retryAfterMs: 
 export interface Limiter {
   /** Takes `points` (default 1) of `key`'s allowance, or says how long until there is room again. */
   consume(key: string, points?: number): Promise<LimitDecision>;
+  /** Whether `points` (default 1) would be allowed now, without taking them. */
+  peek(key: string, points?: number): Promise<LimitDecision>;
   /** Gives `points` back to `key`. */
   reward(key: string, points: number): Promise<void>;
   /** Forgets everything `key` has used. */

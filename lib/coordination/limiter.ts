@@ -18,6 +18,11 @@ export function toLimiter(limiter: RateLimiterAbstract): Limiter {
         throw error;
       }
     },
+    async peek(key, points = 1) {
+      const used = await limiter.get(key);
+      if (!used || used.consumedPoints + points <= limiter.points) return { allowed: true };
+      return { allowed: false, retryAfterMs: Math.max(0, used.msBeforeNext) };
+    },
     async reward(key, points) {
       await limiter.reward(key, points);
     },

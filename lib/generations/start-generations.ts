@@ -138,7 +138,9 @@ export function createGenerationStarter(deps: StartDeps) {
       }
       if (!("image" in portrait)) throw new ApiError("invalid_body", "Send uploadId or image.", "uploadId");
       // Scripts may still send a data URL: it becomes an upload like any other, stored only once admitted.
-      const image = await prepareUploadImage(decodeDataUrl(portrait.image));
+      const image = await prepareUploadImage(decodeDataUrl(portrait.image), {
+        beforeDecode: () => deps.guard.precheck(request.clientKey, request.takes.length),
+      });
       return admit(() => insertWithNewUpload(image, request));
     },
   };

@@ -19,6 +19,11 @@ export interface AdmissionLimits extends BudgetCaps {
 export interface AdmissionGuard {
   /** `count` generations are admitted together or not at all (a set of takes). */
   admit<T>(clientKey: string, create: () => Promise<T>, count?: number): Promise<T>;
+  /**
+   * Refuses now what `admit` would refuse, counting nothing: run before costly work (reading
+   * and decoding an image) so a create past a limit costs next to nothing. `admit` decides.
+   */
+  precheck(clientKey: string, count?: number): Promise<void>;
 }
 
 const GLOBAL_KEY = "all-clients";
@@ -58,13 +63,21 @@ export function createAdmissionGuard(
     }
   }
 
+  const perClientMessage = `You can start ${limits.perClientPerMinute} generations a minute.`;
+  const globalMessage = "This server is starting too many generations right now.";
+
   return {
     admit: (clientKey, create, count = 1) =>
       coordination.exclusive("admission", async () => {
         await checkInFlightAndBudget(count);
-        await perClient.consume(clientKey, `You can start ${limits.perClientPerMinute} generations a minute.`, count);
-        await global.consume(GLOBAL_KEY, "This server is starting too many generations right now.", count);
+        await perClient.consume(clientKey, perClientMessage, count);
+        await global.consume(GLOBAL_KEY, globalMessage, count);
         return create();
       }),
+    async precheck(clientKey, count = 1) {
+      await perClient.check(clientKey, perClientMessage, count);
+      await global.check(GLOBAL_KEY, globalMessage, count);
+      await checkInFlightAndBudget(count);
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { Coordination } from "@/lib/coordination/coordination";
+import type { Coordination, LimitDecision } from "@/lib/coordination/coordination";
 import { ApiError } from "@/lib/errors";
 
 /**
@@ -8,12 +8,18 @@ import { ApiError } from "@/lib/errors";
  */
 export function perMinuteLimit(coordination: Pick<Coordination, "limiter">, name: string, points: number) {
   const limiter = coordination.limiter({ name, points, durationSeconds: 60 });
+  const refuseUnless = (decision: LimitDecision, message: string) => {
+    if (decision.allowed) return;
+    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+    throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, undefined, { retryAfterSeconds: seconds });
+  };
   return {
     async consume(key: string, message: string, count = 1): Promise<void> {
-      const decision = await limiter.consume(key, count);
-      if (decision.allowed) return;
-      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-      throw new ApiError("rate_limited", `${message} Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, undefined, { retryAfterSeconds: seconds });
+      refuseUnless(await limiter.consume(key, count), message);
+    },
+    /** Refuses as `consume` would, without counting: for a look before costly work that `consume` follows. */
+    async check(key: string, message: string, count = 1): Promise<void> {
+      refuseUnless(await limiter.peek(key, count), message);
     },
   };
 }

@@ -4,6 +4,9 @@ import { env } from "@/lib/env";
 import type { Coordination } from "@/lib/coordination/coordination";
 import { createProcessCoordination } from "@/lib/coordination/process-coordination";
 import { createGenerationEvents, type GenerationEvents } from "@/lib/generations/generation-events";
+import { createGenerationStreamHub, type GenerationStreamHub } from "@/lib/generations/generation-stream-hub";
+import { streamPresenter } from "@/lib/generations/present-generations";
+import { createStreamCaps, type StreamCaps } from "@/lib/http/stream-caps";
 import { createGenerationService, type GenerationService } from "@/lib/generations/generation-service";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { removeGenerations, type GenerationRemovalDeps, type RemoveOptions } from "@/lib/generations/remove-generations";
@@ -11,7 +14,7 @@ import type { ViewContext } from "@/lib/generations/to-generation-view";
 import { log } from "@/lib/log";
 import type { MediaStore } from "@/lib/media/media-store";
 import { mediaKindFor, openMediaStore } from "@/lib/media/open-media-store";
-import { createAdmissionGuard } from "@/lib/limits/admission-guard";
+import { createAdmissionGuard, type AdmissionGuard } from "@/lib/limits/admission-guard";
 import { createLoginLimiters, type LoginLimiters } from "@/lib/limits/login-limiters";
 import { createKyselyGenerationRepository } from "@/lib/store/kysely-generation-repository";
 import { createKyselyUploadRepository } from "@/lib/store/kysely-upload-repository";
@@ -46,12 +49,18 @@ export interface Services {
   provider: GenerationProvider;
   tracker: GenerationTracker;
   generations: GenerationService;
+  /** Admission of paid generations (rate limits, in-flight cap, budgets). */
+  guard: AdmissionGuard;
   uploads: UploadService;
   events: GenerationEvents;
   viewContext: ViewContext;
   sessions: SessionRepository;
   /** Which open sessions have ended, so event streams close with their session. */
   sessionWatch: SessionWatch;
+  /** One follower per generation shared by all its open event streams. */
+  streams: GenerationStreamHub;
+  /** Open event streams per client and in total (EVENT_STREAMS_PER_CLIENT, EVENT_STREAMS_MAX). */
+  streamCaps: StreamCaps;
   coordination: Coordination;
   loginLimiters: LoginLimiters;
   takes: TakeService;
@@ -235,6 +244,13 @@ async function createServices(): Promise<Services> {
     { mode, store: storeKindFor(config), media: mediaKindFor(config), mediaLocation, dataDir, upstream: mode === "live" ? config.VTRIX_BASE_URL : "demo" },
     "services ready",
   );
+  const viewSources = { viewContext: { publicBaseUrl }, takes, queue, derivatives };
+  const streams = createGenerationStreamHub({
+    events,
+    read: (id) => repository.findById(id),
+    newViewer: () => streamPresenter(viewSources).presentOne,
+    warn: (details, message) => log().warn(details, message),
+  });
   return {
     mode,
     repository,
@@ -242,11 +258,14 @@ async function createServices(): Promise<Services> {
     provider,
     tracker,
     generations,
+    guard,
     uploads,
     events,
-    viewContext: { publicBaseUrl },
+    viewContext: viewSources.viewContext,
     sessions,
     sessionWatch,
+    streams,
+    streamCaps: createStreamCaps({ perClient: config.EVENT_STREAMS_PER_CLIENT, total: config.EVENT_STREAMS_MAX }),
     coordination,
     loginLimiters: createLoginLimiters(coordination, { perClient: config.LOGIN_ATTEMPTS_PER_15_MIN, global: config.LOGIN_ATTEMPTS_GLOBAL_PER_15_MIN }),
     takes,

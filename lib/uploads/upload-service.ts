@@ -68,7 +68,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     /** POST /api/uploads: limits first (before the body is read), then every image check, then storage. */
     async accept(readImage: () => Promise<Buffer>, request: { clientKey: string }): Promise<UploadRecord> {
       await deps.guard.admitRequest(request.clientKey);
-      const image = await prepareUploadImage(await readImage());
+      const image = await prepareUploadImage(await readImage(), { beforeDecode: deps.guard.checkRoom });
       return deps.guard.withRoom(image.jpeg.length, () => store(image));
     },
 

@@ -12,8 +12,8 @@ export interface OpenStream {
   close(): Promise<void>;
 }
 
-export async function openEventStream(baseUrl: string, generationId: string, cookie: string): Promise<OpenStream> {
-  const response = await fetch(`${baseUrl}/api/generations/${generationId}/events`, { headers: { Cookie: cookie } });
+export async function openEventStream(baseUrl: string, generationId: string, cookie: string, headers: Record<string, string> = {}): Promise<OpenStream> {
+  const response = await fetch(`${baseUrl}/api/generations/${generationId}/events`, { headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers } });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toBe("text/event-stream");
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();

@@ -197,3 +197,23 @@ describe("the create guard: budgets", () => {
     expect(await repository.listSpend()).toEqual([]);
   });
 });
+
+describe("the create guard's precheck (before an image is read or decoded)", () => {
+  it("refuses what admit would refuse, and counts nothing itself", async () => {
+    const { guard, admit } = setup({ perClientPerMinute: 2, maxInFlight: 1000 });
+    // Checking many times uses none of the client's two creates a minute.
+    for (let i = 0; i < 5; i++) await guard.precheck("client-a");
+    await admit();
+    await guard.precheck("client-a");
+    await admit();
+    expect(await refusal(guard.precheck("client-a"))).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/2 generations a minute/) });
+    // Another client still has its own allowance.
+    await guard.precheck("client-b");
+  });
+
+  it("refuses when the in-flight cap is reached", async () => {
+    const { guard, admit } = setup({ maxInFlight: 1 });
+    await admit();
+    expect(await refusal(guard.precheck("client-b"))).toMatchObject({ code: "rate_limited", status: 429 });
+  });
+});

@@ -53,7 +53,10 @@ function setup(options: { insertFails?: Error; maxInFlight?: number } = {}) {
       release: async (id) => void calls.push(`release ${id}`),
     },
     tracker: { kick: (id) => void calls.push(`kick ${id}`) },
-    guard: { admit: (clientKey, create, count) => (calls.push(`admit ${count ?? 1}`), guard.admit(clientKey, create, count)) },
+    guard: {
+      admit: (clientKey, create, count) => (calls.push(`admit ${count ?? 1}`), guard.admit(clientKey, create, count)),
+      precheck: (clientKey, count) => (calls.push(`precheck ${count ?? 1}`), guard.precheck(clientKey, count)),
+    },
     mode: "live",
     now: () => new Date("2026-12-07T10:00:00.000Z"),
   });

@@ -28,14 +28,14 @@ async function service(wrap: (media: MediaStore) => MediaStore) {
   const uploads = createUploadService({
     uploads: createKyselyUploadRepository(db),
     media,
-    guard: { admitRequest: async () => undefined, withRoom: (_bytes, store) => store() },
+    guard: { admitRequest: async () => undefined, checkRoom: async () => undefined, withRoom: (_bytes, store) => store() },
     ttlMs: 3_600_000,
   });
   const generations = createGenerationService({
     repository,
     uploads,
     tracker: { kick: (id) => void kicked.push(id) },
-    guard: { admit: (_client, create) => create() },
+    guard: { admit: (_client, create) => create(), precheck: async () => undefined },
     notifications: { taskIdFromNotification: () => null },
     costEstimateUsd: "0.30",
     mode: "live",

@@ -4,6 +4,7 @@ import { idempotencyKeyFrom } from "@/lib/http/idempotency";
 import { MAX_CREATE_BODY_BYTES } from "@/lib/http/limits";
 import { parseOrThrow } from "@/lib/http/parse";
 import { readJsonBody } from "@/lib/http/read-body";
+import { refuseCreateEarly } from "@/lib/http/refuse-create-early";
 import { handle } from "@/lib/http/respond";
 import { requireOwner } from "@/lib/server/owner";
 import { clientKey } from "@/lib/security/client-key";
@@ -12,9 +13,11 @@ import { services } from "@/lib/server/services";
 export const POST = handle(async (request: Request) => {
   await requireOwner(request, { mutation: true });
   const idempotencyKey = idempotencyKeyFrom(request);
-  const body = parseOrThrow(createGenerationBodySchema, await readJsonBody(request, MAX_CREATE_BODY_BYTES));
   const sources = await services();
-  const { record, created } = await sources.generations.create(body, { idempotencyKey, clientKey: clientKey(request) });
+  const requester = { idempotencyKey, clientKey: clientKey(request) };
+  await refuseCreateEarly(sources.guard, requester, (key) => sources.repository.findByIdempotencyKey(key));
+  const body = parseOrThrow(createGenerationBodySchema, await readJsonBody(request, MAX_CREATE_BODY_BYTES));
+  const { record, created } = await sources.generations.create(body, requester);
   return Response.json(await generationPresenter(sources).presentOne(record), { status: created ? 201 : 200 });
 });
 

@@ -1,28 +1,40 @@
-import { isFinalStatus } from "@/lib/contracts/generation";
-import { streamPresenter } from "@/lib/generations/present-generations";
+import { isFinalStatus, type GenerationView } from "@/lib/contracts/generation";
+import type { StreamUpdate } from "@/lib/generations/generation-stream-hub";
 import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { requireOwner } from "@/lib/server/owner";
+import { clientKey } from "@/lib/security/client-key";
 import { services } from "@/lib/server/services";
 
 const HEARTBEAT_MS = 15_000;
+const encoder = new TextEncoder();
+/** All streams of a generation get the same view object for a change: it is encoded once, not once per stream. */
+const encodedViews = new WeakMap<GenerationView, Uint8Array>();
+
+function eventOf(view: GenerationView): Uint8Array {
+  let bytes = encodedViews.get(view);
+  if (!bytes) {
+    bytes = encoder.encode(`data: ${JSON.stringify(view)}\n\n`);
+    encodedViews.set(view, bytes);
+  }
+  return bytes;
+}
 
 /**
  * Server-sent events: the generation as it is now, then again whenever it changes,
  * until it is final. Pages see a finished video the moment the server has it. With a
- * password, the stream lasts only as long as the session that opened it.
+ * password, the stream lasts only as long as the session that opened it. Streams are
+ * capped per client and in total (429: the page polls instead), and all streams of one
+ * generation share one read and one view per change.
  */
 export const GET = handle(async (request: Request, context: IdParams) => {
   const sessionId = await requireOwner(request);
   const id = await generationIdFrom(context);
-  const sources = await services();
-  const { generations, events, sessionWatch } = sources;
+  const { generations, streams, streamCaps, sessionWatch } = await services();
   await generations.get(id);
-  // One presenter per stream: it skips lookups a change cannot have altered.
-  const presenter = streamPresenter(sources);
+  const release = streamCaps.open(clientKey(request));
 
-  const encoder = new TextEncoder();
-  let cleanup = () => {};
+  let cleanup = release;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       let closed = false;
@@ -42,26 +54,23 @@ export const GET = handle(async (request: Request, context: IdParams) => {
         }
         return true;
       };
-      const send = async () => {
-        const record = await generations.get(id).catch(() => undefined);
-        if (closed) return;
-        if (!record) return close();
-        const view = await presenter.presentOne(record);
+      const deliver = (update: StreamUpdate) => {
         if (!mayWrite()) return;
-        controller.enqueue(encoder.encode(`data: ${JSON.stringify(view)}\n\n`));
-        if (isFinalStatus(view.status)) close();
+        if ("gone" in update) return close();
+        controller.enqueue(eventOf(update.view));
+        if (isFinalStatus(update.view.status)) close();
       };
-      const unsubscribe = events.subscribe(id, () => void send());
+      const stopFollowing = streams.follow(id, deliver);
       const heartbeat = setInterval(() => {
         if (mayWrite()) controller.enqueue(encoder.encode(": keep-alive\n\n"));
       }, HEARTBEAT_MS);
       cleanup = () => {
-        unsubscribe();
+        stopFollowing();
         clearInterval(heartbeat);
         session?.stop();
+        release();
       };
       request.signal.addEventListener("abort", close);
-      void send();
     },
     cancel: () => cleanup(),
   });
