@@ -27,6 +27,7 @@ test("signing out in another tab ends an open generation page: no ready view, do
 
   const other = await context.newPage();
   await other.goto("/history");
+  await other.getByTestId("account-menu").click();
   await other.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(other).toHaveURL(/\/login/);
 
