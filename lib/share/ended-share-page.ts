@@ -12,7 +12,7 @@ const STYLE =
   "@media (prefers-color-scheme:dark){:root{--bg:#0a0a0a;--fg:#f5f5f5;--muted:#a3a3a3;--btn:#fff;--btn-fg:#171717}}" +
   "html,body{margin:0;min-height:100%;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif}" +
   "main{box-sizing:border-box;min-height:100dvh;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:1rem;padding:2rem 1.25rem;text-align:center}" +
-  ".brand{display:flex;align-items:center;gap:.5rem;font-weight:600;margin:0}" +
+  ".brand{display:flex;align-items:center;gap:.5rem;font-weight:600;margin:0;color:var(--fg)}" +
   ".mark{display:inline-block;width:1.5rem;height:1.5rem;border-radius:50%;background:linear-gradient(135deg,#6366f1,#ec4899)}" +
   "h1{font-size:1.75rem;line-height:1.2;margin:.5rem 0 0;letter-spacing:-.01em}" +
   "p{margin:0;max-width:28rem;color:var(--muted)}" +
