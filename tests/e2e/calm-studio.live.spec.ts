@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import Database from "better-sqlite3";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { FAKE_UPSTREAM_URL } from "../../playwright.config";
 import { fakeControl } from "../fake-upstream/control-client";
+import { expireShareLink } from "../support/expire-share-link";
 import { testImages, type TestImages } from "../support/images";
 import { expectAccessible, onEveryScreen } from "./pages/accessibility";
 import { finishedGeneration } from "./pages/finished-generation";
@@ -76,18 +76,6 @@ test("takes offer curated motions, picked per take and editable, never glued tog
   await onEveryScreen(page, async (screen, theme) => expectAccessible(page, `studio with takes, ${screen}`, theme));
 });
 
-/** Sets the live server's stored link to have expired a second ago, as time would. */
-function expireLink(token: string) {
-  const db = new Database(path.resolve("test-results/e2e-data-live/portrait-live.sqlite"), { fileMustExist: true });
-  try {
-    db.pragma("busy_timeout = 5000");
-    const changed = db.prepare("update generations set share_expires_at = ? where share_token = ?").run(new Date(Date.now() - 1000).toISOString(), token);
-    expect(changed.changes).toBe(1);
-  } finally {
-    db.close();
-  }
-}
-
 async function expectEndedPage(page: Page, path: string, status: number) {
   const response = await page.goto(path);
   expect(response?.status(), path).toBe(status);
@@ -117,7 +105,7 @@ test("dead links welcome outsiders: a branded page, 404 when unknown, 410 once e
     .toBe("succeeded");
   const token = (shareUrl as string | null)?.split("/s/")[1] ?? "";
   expect(token).toMatch(/^[A-Za-z0-9_-]{24}$/);
-  expireLink(token);
+  expireShareLink(path.resolve("test-results/e2e-data-live/portrait-live.sqlite"), token);
 
   const unknown = "Q".repeat(24);
   await onEveryScreen(page, async (screen, theme) => {

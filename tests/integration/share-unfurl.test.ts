@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generationViewSchema, type GenerationView } from "@/lib/contracts/generation";
 import { oembedVideoSchema } from "@/lib/contracts/oembed";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import { expireShareLink } from "../support/expire-share-link";
 import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
 import { expectServerErrors, startApp, type AppServer } from "../support/app-server";
 import { makePortrait, toDataUrl } from "../support/portraits";
@@ -123,16 +124,7 @@ const deleteDerivedMedia = (server: AppServer, id: string) => {
   }
 };
 
-const expireInDatabase = (server: AppServer, token: string) => {
-  const db = new SqliteDatabase(path.join(server.dataDir, "portrait-live.sqlite"));
-  try {
-    db.pragma("busy_timeout = 5000");
-    const changed = db.prepare("update generations set share_expires_at = ? where share_token = ?").run(new Date(Date.now() - 1000).toISOString(), token);
-    expect(changed.changes).toBe(1);
-  } finally {
-    db.close();
-  }
-};
+const expireInDatabase = (server: AppServer, token: string) => expireShareLink(path.join(server.dataDir, "portrait-live.sqlite"), token);
 
 const publicRoutes = (token: string) => [
   `/s/${token}`,
