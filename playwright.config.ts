@@ -61,6 +61,8 @@ export default defineConfig({
     },
     { name: "demo", testMatch: /.*\.demo\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEMO_PORT}` } },
     { name: "password", testMatch: /.*\.password\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${PASSWORD_PORT}` } },
+    // Live without APP_PASSWORD on every interface: the studio's notice about an open server.
+    { name: "queue", testMatch: /.*\.queue\.spec\.ts/, use: { baseURL: QUEUE_BASE_URL } },
   ],
   webServer: [
     {
@@ -83,7 +85,8 @@ export default defineConfig({
     {
       command: nextStart(
         QUEUE_PORT,
-        `VTRIX_API_KEY=e2e-secret-key VTRIX_BASE_URL=${FAKE_UPSTREAM_URL} ALLOW_INSECURE_RESULT_URLS=1 POLL_INTERVAL_MS=500 MAX_IN_FLIGHT=1`,
+        // Every interface (HOST after nextStart's own), so the studio warns about an open server; reached on loopback.
+        `VTRIX_API_KEY=e2e-secret-key VTRIX_BASE_URL=${FAKE_UPSTREAM_URL} ALLOW_INSECURE_RESULT_URLS=1 POLL_INTERVAL_MS=500 MAX_IN_FLIGHT=1 HOST=0.0.0.0`,
         "test-results/e2e-data-queue",
         SERVER_LOGS.queue,
       ),

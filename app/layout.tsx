@@ -20,7 +20,8 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // The studio's password notice marks <html> before hydration when dismissed (components/layout/exposure-notice.tsx).
+    <html lang="en" suppressHydrationWarning>
       <body className="min-h-dvh">
         <Providers>{children}</Providers>
       </body>

@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import { LoopDownloads } from "@/components/share/loop-downloads";
 import { ShareControls } from "@/components/share/share-controls";
 import { isFinalStatus, type GenerationView as Generation } from "@/lib/contracts/generation";
+import { formatUsd } from "@/lib/contracts/money";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
 import { FailurePanel } from "./failure-panel";
 import { ProgressPanel } from "./progress-panel";
@@ -95,7 +96,7 @@ export function GenerationDetail({ id, initial, inlinePoster }: { id: string; in
 
         <p className="text-xs text-neutral-600 dark:text-neutral-400">
           {`${VIDEO_SPEC.durationSeconds} seconds · ${VIDEO_SPEC.resolution}`}
-          {generation.cost ? ` · cost $${generation.cost}` : ""}
+          {generation.cost ? ` · cost ${formatUsd(generation.cost)}` : ""}
           {generation.mode === "demo" ? " · simulated in demo mode" : ""}
         </p>
       </div>

@@ -18,9 +18,6 @@ export function formatAge(iso: string, now = Date.now()): string {
   return relative.format(Math.round(value), "year");
 }
 
-/** The provider's decimal string shown as dollars, keeping its precision. */
-export const formatUsd = (amount: string) => `$${amount}`;
-
 export const STATUS_LABEL = {
   queued: "Queued",
   processing: "Animating",

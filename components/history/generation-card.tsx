@@ -9,7 +9,8 @@ import { useRerun, VideoActions } from "@/components/generation/video-actions";
 import { LoopDownloads } from "@/components/share/loop-downloads";
 import { cardAction, ErrorAlert } from "@/components/ui/card";
 import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
-import { formatAge, formatUsd, STATUS_LABEL } from "./format";
+import { formatUsd } from "@/lib/contracts/money";
+import { formatAge, STATUS_LABEL } from "./format";
 import { generationPagePath, loopsPath } from "@/lib/contracts/paths";
 
 const STATUS_STYLE = {

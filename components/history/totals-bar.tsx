@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { generationsApi } from "@/lib/client/generations-api";
-import { formatUsd } from "./format";
+import { formatUsd } from "@/lib/contracts/money";
 
 /** Generations and money spent (reported, plus an estimate for what is not billed yet): today, this month, all time. */
 export function TotalsBar() {

@@ -1,20 +1,16 @@
 import Link from "next/link";
 import { env } from "@/lib/env";
 import { appMode } from "@/lib/server/app-mode";
-import { EXPOSURE_WARNING, openToTheNetwork } from "@/lib/security/exposure";
-import { SignOutButtons } from "./sign-out-buttons";
+import { AccountMenu } from "./account-menu";
 
-/** Brand, navigation, and the two things an owner must never miss: demo mode and an open server. */
+/**
+ * Brand, navigation and demo mode, in one row on a 390 px phone when signed in (signing out
+ * sits in the account menu). An open server is said on the studio (exposure-notice.tsx).
+ */
 export function SiteHeader() {
   const demo = appMode() === "demo";
-  const exposed = !demo && openToTheNetwork();
   return (
     <header className="border-b border-neutral-200 bg-white/80 backdrop-blur dark:border-neutral-800 dark:bg-neutral-900/80">
-      {exposed ? (
-        <p role="alert" className="bg-red-700 px-4 py-2 text-center text-sm font-medium text-white">
-          {EXPOSURE_WARNING}
-        </p>
-      ) : null}
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
         <Link
           href="/"
@@ -32,20 +28,20 @@ export function SiteHeader() {
             Demo mode · videos are simulated, no API key configured
           </span>
         ) : null}
-        <nav aria-label="Main" className="ml-auto flex flex-wrap justify-end gap-1 text-sm">
+        <nav aria-label="Main" className="ml-auto flex items-center justify-end gap-1 text-sm">
           <Link
             href="/"
-            className="rounded-lg px-3 py-1.5 font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-neutral-200 dark:hover:bg-neutral-800"
+            className="rounded-lg px-2 py-1.5 font-medium text-neutral-700 hover:bg-neutral-100 sm:px-3 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-neutral-200 dark:hover:bg-neutral-800"
           >
             Studio
           </Link>
           <Link
             href="/history"
-            className="rounded-lg px-3 py-1.5 font-medium text-neutral-700 hover:bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-neutral-200 dark:hover:bg-neutral-800"
+            className="rounded-lg px-2 py-1.5 font-medium text-neutral-700 hover:bg-neutral-100 sm:px-3 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-neutral-200 dark:hover:bg-neutral-800"
           >
             History
           </Link>
-          {env().APP_PASSWORD ? <SignOutButtons /> : null}
+          {env().APP_PASSWORD ? <AccountMenu /> : null}
         </nav>
       </div>
     </header>

@@ -2,6 +2,7 @@
 
 import type { UploadState } from "@/lib/client/crop-uploader";
 import type { PaidIntentState } from "@/lib/client/paid-intent";
+import { formatUsd } from "@/lib/contracts/money";
 import { isBusy } from "@/components/ui/use-paid-intent";
 
 const primary =
@@ -14,7 +15,7 @@ function label(state: PaidIntentState, takes: number, quoteUsd: string | null, u
   switch (state.phase) {
     case "idle":
     case "failed":
-      return takes > 1 ? `Generate ${takes} takes${quoteUsd ? ` · about $${quoteUsd}` : ""}` : "Generate video";
+      return takes > 1 ? `Generate ${takes} takes${quoteUsd ? ` · about ${formatUsd(quoteUsd)}` : ""}` : "Generate video";
     case "waiting-for-connection":
       return "Waiting for the connection…";
     case "checking":

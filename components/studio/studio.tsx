@@ -16,6 +16,7 @@ import { usePasteImage } from "./use-paste-image";
 import { prepareToStart, useStartFromStudio } from "./use-start-from-studio";
 import { SINGLE_TAKE, takePrompts, takesProblem, TakesPicker, type TakesSettings } from "@/components/takes/takes-picker";
 import { useTakeQuote } from "@/components/takes/use-take-quote";
+import { singleGenerationNote } from "@/lib/client/take-quote";
 
 type Portrait = Extract<InspectedImage, { ok: true }>;
 
@@ -48,7 +49,7 @@ export function Studio() {
   const [settings, setSettings] = useState<MotionSettings>({ prompt: "", promptOptimizer: true, watermark: false });
   // Takes: 1 is a single generation as before; more start a set compared side by side.
   const [takes, setTakes] = useState<TakesSettings>(SINGLE_TAKE);
-  const quote = useTakeQuote(takes.count, portrait !== null && takes.count > 1);
+  const quote = useTakeQuote(takes.count, portrait !== null);
   const takesError = takesProblem(takes, settings.prompt);
   const FrameEditor = useFrameEditor();
   const upload = useCropUpload(portrait, area);
@@ -182,6 +183,11 @@ export function Studio() {
           onGenerate={generate}
           onCancel={start.cancellable ? start.cancel : null}
         />
+        {portrait && takes.count === 1 ? (
+          <p className="text-sm text-neutral-700 dark:text-neutral-300" data-testid="generation-quote">
+            {quote ? singleGenerationNote(quote) : null}
+          </p>
+        ) : null}
         {portrait && takes.count > 1 ? (
           <p className="text-sm text-neutral-700 dark:text-neutral-300" data-testid="takes-quote">
             {takesError ??

@@ -2,13 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { GenerationView } from "@/lib/contracts/generation";
+import { ordinal } from "@/lib/client/ordinal";
 import { takesApi } from "@/lib/client/takes-api";
-
-const ordinal = (n: number) => {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th");
-  return `${n}${suffix}`;
-};
 
 /** A generation waiting for a free slot: its place, when it should start, and a way out. */
 export function QueuePlace({ generation }: { generation: GenerationView }) {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { renditionPath, sharedSmallFramePath, sharedVideoPath, sharePath } from "@/lib/contracts/paths";
 import type { VideoDimensions } from "@/lib/media/derivatives/video-dimensions";
+import { ENDED_SHARE_STYLE_HASH } from "./ended-share-page";
 import { PROVIDER_NAME, SHARE_TITLE } from "./share-card";
 
 /**
@@ -20,9 +21,12 @@ const STYLE_HASH = `'sha256-${createHash("sha256").update(STYLE).digest("base64"
  * Any site may frame it (frame-ancestors *); it may load only our media and its own style.
  * Every other page keeps frame-ancestors 'none' and X-Frame-Options: DENY.
  */
+const framablePolicy = (styleHash: string) =>
+  `default-src 'none'; media-src 'self'; img-src 'self'; style-src ${styleHash}; base-uri 'none'; form-action 'none'; frame-ancestors *`;
+
 export const EMBED_HEADERS: Record<string, string> = {
   "Content-Type": "text/html; charset=utf-8",
-  "Content-Security-Policy": `default-src 'none'; media-src 'self'; img-src 'self'; style-src ${STYLE_HASH}; base-uri 'none'; form-action 'none'; frame-ancestors *`,
+  "Content-Security-Policy": framablePolicy(STYLE_HASH),
   // Revalidated on every use so a revoked or expired link stops at once.
   "Cache-Control": "no-cache",
   "X-Content-Type-Options": "nosniff",
@@ -44,4 +48,5 @@ export function embedHtml(token: string, size: VideoDimensions): string {
   );
 }
 
-export const embedNotFoundHtml = () => page(`Video not found · ${PROVIDER_NAME}`, "<p>This video is no longer shared.</p>");
+/** The player's answer for a dead link: the branded page, with a policy for its own style. */
+export const ENDED_EMBED_HEADERS: Record<string, string> = { ...EMBED_HEADERS, "Content-Security-Policy": framablePolicy(ENDED_SHARE_STYLE_HASH) };

@@ -15,6 +15,10 @@ test("signing out in another tab ends an open generation page: no ready view, do
     }).observe(document, { childList: true, subtree: true, characterData: true });
   });
   await signIn(page);
+  // The other tab is ready to sign out before the 4 s demo generation starts: signing out must land while it runs.
+  const other = await context.newPage();
+  await other.goto("/history");
+  await other.getByTestId("account-menu").click();
   const image = `data:image/jpeg;base64,${(await readFile((await testImages()).portrait)).toString("base64")}`;
   const created = await page.request.post("/api/generations", {
     data: { image, prompt: "He turns to the light." },
@@ -25,8 +29,6 @@ test("signing out in another tab ends an open generation page: no ready view, do
   await page.goto(`/g/${id}`);
   await expect(page.getByTestId("generation-heading")).toHaveText("Making your video");
 
-  const other = await context.newPage();
-  await other.goto("/history");
   await other.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(other).toHaveURL(/\/login/);
 

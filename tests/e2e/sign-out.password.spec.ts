@@ -7,6 +7,7 @@ test("sign out ends this browser's session only", async ({ page, browser, baseUR
   const phonePage = await phone.newPage();
   await signIn(phonePage);
 
+  await page.getByTestId("account-menu").click();
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/history");
@@ -23,6 +24,7 @@ test("sign out everywhere ends the sessions of every browser", async ({ page, br
   const phonePage = await phone.newPage();
   await signIn(phonePage);
 
+  await page.getByTestId("account-menu").click();
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(page).toHaveURL(/\/login/);
   await phonePage.goto("/history");

@@ -25,6 +25,8 @@ export interface Faults {
   refusedResultLinks?: "ftp" | "credentials" | "redirect-loop";
   resultLinkTtlMs?: number;
   costAsNumber?: boolean;
+  /** The cost reported for every task, in the gateway's own precision (it bills "0.2800"). */
+  reportedCost?: string;
   callbackChallenge?: boolean;
   /**
    * The gateway makes the task (and sends its callbacks) but its answer to the create never
@@ -157,7 +159,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
               : link;
       const content = [{ type: "video", url }];
       body.output = faults.outputShape === "object" ? { content } : [{ content }];
-      body.usage = { cost: faults.costAsNumber ? Number(task.cost) : task.cost, discount: 0 };
+      const billed = faults.reportedCost ?? task.cost;
+      body.usage = { cost: faults.costAsNumber ? Number(billed) : billed, discount: 0 };
     }
     if (phase === "failed") {
       const failure = task.failure ?? { code: 10006095, shape: "error_message" as const };

@@ -210,14 +210,15 @@ describe("share pages, rendered on the server", () => {
     );
   });
 
-  it("a revoked link and an unknown token are the same 404", async () => {
+  it("a revoked link and an unknown token are the same branded 404", async () => {
     const done = await succeeded(open, "she blinks");
     const token = done.shareUrl?.split("/s/")[1] ?? "";
     expect((await fetch(`${open.url}/api/generations/${done.id}/share`, { method: "DELETE" })).status).toBe(200);
     for (const path of [`/s/${token}`, `/s/${"x".repeat(24)}`]) {
       const { status, html } = await page(open, path);
       expect(status, path).toBe(404);
-      expectInHtml(html, "This page could not be found");
+      expectInHtml(html, "This video is no longer shared");
+      expectInHtml(html, "Make your own");
       expect(html.includes("she blinks"), path).toBe(false);
     }
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generationViewSchema, type GenerationView } from "@/lib/contracts/generation";
 import { oembedVideoSchema } from "@/lib/contracts/oembed";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upstream";
+import { expireShareLink } from "../support/expire-share-link";
 import { createGeneration, getGeneration, waitFor, waitForFinal } from "../support/api";
 import { expectServerErrors, startApp, type AppServer } from "../support/app-server";
 import { makePortrait, toDataUrl } from "../support/portraits";
@@ -123,16 +124,7 @@ const deleteDerivedMedia = (server: AppServer, id: string) => {
   }
 };
 
-const expireInDatabase = (server: AppServer, token: string) => {
-  const db = new SqliteDatabase(path.join(server.dataDir, "portrait-live.sqlite"));
-  try {
-    db.pragma("busy_timeout = 5000");
-    const changed = db.prepare("update generations set share_expires_at = ? where share_token = ?").run(new Date(Date.now() - 1000).toISOString(), token);
-    expect(changed.changes).toBe(1);
-  } finally {
-    db.close();
-  }
-};
+const expireInDatabase = (server: AppServer, token: string) => expireShareLink(path.join(server.dataDir, "portrait-live.sqlite"), token);
 
 const publicRoutes = (token: string) => [
   `/s/${token}`,
@@ -374,26 +366,51 @@ describe("dead links", () => {
         return [route, response.status] as const;
       }),
     );
+  /** The page and its player answer outsiders with a page of their own; files and oEmbed stay plain 404s. */
+  const pages = (token: string) => [`/s/${token}`, `/s/${token}/embed`];
 
-  it("a revoked link is 404 on every route", async () => {
+  /** The branded page a dead link gets: the app's name, the one sentence, a way to make one's own, and nothing of the owner. */
+  async function expectEndedPage(path: string, status: number) {
+    const response = await fetch(`${app.url}${path}`);
+    const html = await response.text();
+    expect(response.status, path).toBe(status);
+    expect(response.headers.get("content-type"), path).toMatch(/^text\/html/);
+    expect(response.headers.get("content-security-policy"), path).toMatch(/default-src '(self|none)'/);
+    expect(response.headers.get("x-content-type-options"), path).toBe("nosniff");
+    expect(html).toMatch(/<html lang="en"/);
+    expect(html).toContain("Portrait Live");
+    expect(html).toMatch(/<h1[^>]*>This video is no longer shared<\/h1>/);
+    expect(html).toMatch(/<a [^>]*href="\/"[^>]*>Make your own<\/a>/);
+    expect(html).toContain('name="robots" content="noindex"');
+    expect(html).not.toMatch(/she smiles|og:video|<video/i);
+    expect(html).not.toMatch(/<script/i);
+  }
+
+  it("a revoked link is 404 on every route, with the branded page for people", async () => {
     const { view, token } = await shared(app, VIDEO);
     expect((await everyRouteAnswers(token)).map(([, status]) => status)).toEqual(publicRoutes(token).map(() => 200));
     expect((await fetch(`${app.url}/api/generations/${view.id}/share`, { method: "DELETE" })).status).toBe(200);
     for (const [route, status] of await everyRouteAnswers(token)) expect(status, route).toBe(404);
+    // Revoking forgets the token, so a revoked link cannot be told from one never made.
+    for (const path of pages(token)) await expectEndedPage(path, 404);
   });
 
-  it("an expired link is 404 on every route, and shows as no link to its owner", async () => {
+  it("an expired link is 410 Gone for people (page and player) and 404 for its files, and shows as no link to its owner", async () => {
     const { view, token } = await shared(app, VIDEO);
     expect((await everyRouteAnswers(token)).map(([, status]) => status)).toEqual(publicRoutes(token).map(() => 200));
     expireInDatabase(app, token);
-    for (const [route, status] of await everyRouteAnswers(token)) expect(status, route).toBe(404);
+    for (const [route, status] of await everyRouteAnswers(token)) expect(status, route).toBe(pages(token).includes(route) ? 410 : 404);
+    for (const path of pages(token)) await expectEndedPage(path, 410);
     const owner = generationViewSchema.parse(await (await fetch(`${app.url}/api/generations/${view.id}`)).json());
     expect(owner.shareUrl).toBeNull();
     expect(owner.shareExpiresAt).toBeNull();
   });
 
-  it("an unknown token is 404 on every route", async () => {
+  it("an unknown or malformed token is 404 on every route, with the branded page for people", async () => {
     for (const [route, status] of await everyRouteAnswers("Q".repeat(24))) expect(status, route).toBe(404);
+    for (const token of ["Q".repeat(24), "not-a-token", "%3Cscript%3E"]) {
+      for (const path of pages(token)) await expectEndedPage(path, 404);
+    }
   });
 });
 

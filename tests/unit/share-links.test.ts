@@ -11,6 +11,8 @@ import { embedIframe, fitWithin } from "@/lib/share/share-card";
 import { isShareLinkLive } from "@/lib/generations/share-link-state";
 import { shareSnippets } from "@/lib/share/share-snippets";
 import { shareTokenFromUrl } from "@/lib/share/oembed";
+import { shareLinkState } from "@/lib/share/resolve-share";
+import type { GenerationRecord } from "@/lib/generations/generation-record";
 
 const folder = mkdtempSync(path.join(os.tmpdir(), "share-links-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -140,5 +142,35 @@ describe("the oEmbed request", () => {
     expect(oembedQuerySchema.safeParse({ url: "https://x/s/t", maxheight: "0" }).success).toBe(false);
     expect(oembedQuerySchema.safeParse({ url: "https://x/s/t", format: "yaml" }).success).toBe(false);
     expect(oembedQuerySchema.safeParse({}).success).toBe(false);
+  });
+});
+
+describe("what a dead share link was", () => {
+  const token = "T".repeat(24);
+  const record = (fields: { shareToken: string | null; shareExpiresAt: string | null }) => ({ ...fields }) as unknown as GenerationRecord;
+  const now = new Date("2026-12-01T12:00:00.000Z");
+  const sources = (live: boolean, stored: GenerationRecord | undefined) => ({
+    generations: { findShared: async () => (live ? stored : undefined) },
+    records: { findByShareToken: async (asked: string) => (asked === token ? stored : undefined) },
+  });
+
+  it("tells a link that was made and has expired (gone) from one that is live or was never made", async () => {
+    const expired = record({ shareToken: token, shareExpiresAt: "2026-12-01T11:59:59.000Z" });
+    expect(await shareLinkState(sources(false, expired), token, now)).toBe("gone");
+    const live = record({ shareToken: token, shareExpiresAt: null });
+    expect(await shareLinkState(sources(true, live), token, now)).toBe("live");
+    expect(await shareLinkState(sources(false, undefined), token, now)).toBe("unknown");
+  });
+
+  it("calls a live link to a video not playable yet unknown, and never looks up a malformed token", async () => {
+    const unfinished = record({ shareToken: token, shareExpiresAt: null });
+    expect(await shareLinkState(sources(false, unfinished), token, now)).toBe("unknown");
+    const asked: string[] = [];
+    const spying = {
+      generations: { findShared: async (t: string) => (asked.push(t), undefined) },
+      records: { findByShareToken: async (t: string) => (asked.push(t), undefined) },
+    };
+    expect(await shareLinkState(spying, "../../etc", now)).toBe("unknown");
+    expect(asked).toEqual([]);
   });
 });

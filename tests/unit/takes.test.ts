@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createTakesBodySchema } from "@/lib/contracts/takes";
-import { MOTION_PRESETS } from "@/lib/client/motion-presets";
+import { MAX_TAKES } from "@/lib/contracts/take-limits";
+import { CURATED_MOTIONS, wordCount } from "@/lib/client/motion-presets";
 import { queueRefusal } from "@/lib/queue/queue-admission";
 import { queuePlaces, typicalDurationMs } from "@/lib/queue/queue-estimate";
-import { quoteTakes } from "@/lib/client/take-quote";
+import { quoteTakes, singleGenerationNote } from "@/lib/client/take-quote";
 import { buildVariations } from "@/lib/client/take-variations";
 
 const uploadId = "U".repeat(21);
@@ -39,21 +40,36 @@ describe("take set validation", () => {
   });
 });
 
-describe("variation builder", () => {
-  it("keeps the user's prompt first and adds a different motion idea to each further take", () => {
+describe("curated motions for takes", () => {
+  it("is a written list of distinct, complete prompts of the length the model does best with", () => {
+    expect(CURATED_MOTIONS.length).toBeGreaterThanOrEqual(MAX_TAKES * 2);
+    expect(new Set(CURATED_MOTIONS.map((motion) => motion.prompt)).size).toBe(CURATED_MOTIONS.length);
+    expect(new Set(CURATED_MOTIONS.map((motion) => motion.label)).size).toBe(CURATED_MOTIONS.length);
+    for (const { prompt } of CURATED_MOTIONS) {
+      expect(prompt).toMatch(/^[A-Z][^]*\.$/u);
+      expect(prompt).not.toMatch(/, then .*, then /u);
+      expect(wordCount(prompt)).toBeGreaterThanOrEqual(10);
+      expect(wordCount(prompt)).toBeLessThanOrEqual(30);
+    }
+  });
+
+  it("keeps the user's prompt first and gives every further take a different curated motion, word for word", () => {
     const prompts = buildVariations("She looks up.", 4);
     expect(prompts[0]).toBe("She looks up.");
     expect(new Set(prompts).size).toBe(4);
-    for (const prompt of prompts.slice(1)) expect(prompt.startsWith("She looks up, then ")).toBe(true);
+    const curated = new Set<string>(CURATED_MOTIONS.map((motion) => motion.prompt));
+    for (const prompt of prompts.slice(1)) expect(curated.has(prompt)).toBe(true);
   });
 
-  it("skips ideas the prompt already has, and starts from an idea when the prompt is empty", () => {
-    const smile = MOTION_PRESETS[0].phrase;
-    const prompts = buildVariations(`The person ${smile}.`, 3);
-    expect(prompts.slice(1).every((prompt) => prompt.split(smile).length === 2)).toBe(true);
-    const fromNothing = buildVariations("  ", 2);
-    expect(fromNothing).toEqual([`The person ${MOTION_PRESETS[0].phrase}.`, `The person ${MOTION_PRESETS[1].phrase}.`]);
+  it("never repeats the user's prompt, starts from a motion when the prompt is empty, and varies again from further on", () => {
+    const first = CURATED_MOTIONS[0]!.prompt;
+    expect(buildVariations(`  ${first} `, 3).slice(1)).not.toContain(first);
+    expect(buildVariations("  ", 2)).toEqual([first, CURATED_MOTIONS[1]!.prompt]);
     expect(buildVariations("x", 1)).toEqual(["x"]);
+    const again = buildVariations("x", 3, 2);
+    expect(again.slice(1)).toEqual([CURATED_MOTIONS[2]!.prompt, CURATED_MOTIONS[3]!.prompt]);
+    const wrapped = buildVariations("x", 3, CURATED_MOTIONS.length - 1);
+    expect(wrapped.slice(1)).toEqual([CURATED_MOTIONS.at(-1)!.prompt, CURATED_MOTIONS[0]!.prompt]);
   });
 });
 
@@ -105,7 +121,16 @@ describe("take quote", () => {
   it("says when the queue or the budget would refuse the set", () => {
     expect(quoteTakes(4, { ...status, waiting: 2 }).refusal).toBe("The queue has room for only 2 more takes right now.");
     expect(quoteTakes(3, { ...status, budgetRemainingUsd: "0.65" }).refusal).toBe("The spending limit covers only 2 more takes right now.");
-    expect(quoteTakes(1, { ...status, budgetRemainingUsd: "0.10" }).refusal).toBe("The spending limit covers no more takes right now.");
+    expect(quoteTakes(2, { ...status, budgetRemainingUsd: "0.10" }).refusal).toBe("The spending limit covers no more takes right now.");
+    expect(quoteTakes(1, { ...status, budgetRemainingUsd: "0.10" }).refusal).toBe("The spending limit covers no more videos right now.");
+  });
+
+  it("gives a single generation its price and place before the click", () => {
+    expect(singleGenerationNote(quoteTakes(1, status))).toBe("About $0.28 · starts at once");
+    const busy = { ...status, running: 2, waiting: 2 };
+    expect(singleGenerationNote(quoteTakes(1, busy))).toBe("About $0.28 · will wait for a free slot: 3rd in line");
+    expect(singleGenerationNote(quoteTakes(1, { ...busy, costPerTakeUsd: "0.2800" }))).toBe("About $0.28 · will wait for a free slot: 3rd in line");
+    expect(singleGenerationNote(quoteTakes(1, { ...status, running: 2, waiting: 3 }))).toBe("The queue has room for no more videos right now.");
   });
 });
 

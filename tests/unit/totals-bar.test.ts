@@ -22,3 +22,12 @@ describe("the totals bar", () => {
     expect(text).toContain("This month $0.56 2 generations");
   });
 });
+
+describe("the totals bar's money", () => {
+  it("reads like money whatever precision the amounts come in", () => {
+    const precise = { count: 1, costUsd: "0.2800", unbilledCount: 1, estimatedUsd: "0.2800" };
+    const text = render({ today: precise, month: precise, allTime: precise });
+    expect(text).toContain("Today $0.28 + about $0.28 for 1 not yet billed");
+    expect(text).not.toContain("0.2800");
+  });
+});
