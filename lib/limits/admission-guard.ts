@@ -5,7 +5,7 @@ import { perMinuteLimit } from "@/lib/limits/per-minute-limit";
 import { ApiError } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { queueRefusal } from "@/lib/queue/queue-admission";
-import { budgetTallies, hasBudget, type BudgetCaps } from "./budget-windows";
+import { budgetTallies, hasBudget, type BudgetCaps } from "@/lib/generations/budget-windows";
 
 export interface AdmissionLimits extends BudgetCaps {
   perClientPerMinute: number;

@@ -5,7 +5,7 @@ import type { GenerationView } from "@/lib/contracts/generation";
 import { ApiError, notFound } from "@/lib/errors";
 import type { GenerationRepository } from "@/lib/generations/generation-repository";
 import { sumCosts } from "@/lib/generations/tally-spend";
-import { budgetLeft, type BudgetCaps } from "@/lib/limits/budget-windows";
+import { budgetLeft, type BudgetCaps } from "@/lib/generations/budget-windows";
 import type { GenerationTracker } from "@/lib/tracker/generation-tracker";
 import { queuePlaces, type QueuePlace } from "./queue-estimate";
 import type { QueueStore } from "./kysely-queue-store";

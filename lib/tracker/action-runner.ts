@@ -5,7 +5,7 @@ import type { MediaStore } from "@/lib/media/media-store";
 import { errorCodeOf } from "@/lib/media/storage-full";
 import { UpstreamError, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
 import type { QueueHooks } from "@/lib/queue/queue-hooks";
-import { hasBudget, sendVerdict, type BudgetCaps } from "@/lib/limits/budget-windows";
+import { hasBudget, sendVerdict, type BudgetCaps } from "@/lib/generations/budget-windows";
 import type { ResultStore } from "./result-store";
 import { submitTask } from "./submit-task";
 import type { Action, CallFailure, Input } from "./decide";

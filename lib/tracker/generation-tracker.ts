@@ -5,7 +5,7 @@ import type { GenerationRepository, GenerationTransition } from "@/lib/generatio
 import type { MediaStore } from "@/lib/media/media-store";
 import type { GenerationProvider } from "@/lib/upstream/provider";
 import type { QueueHooks } from "@/lib/queue/queue-hooks";
-import type { BudgetCaps } from "@/lib/limits/budget-windows";
+import type { BudgetCaps } from "@/lib/generations/budget-windows";
 import { createQueueWaker } from "@/lib/queue/queue-waker";
 import { createClaims } from "./claims";
 import { createActionRunner } from "./action-runner";
@@ -38,7 +38,7 @@ export interface TrackerOptions {
   resultRetry?: { maxAttempts?: number; maxDelayMs?: number };
   /** Queue: creates beyond `maxInFlight` wait their turn; without it every create is sent at once. */
   queue?: QueueHooks;
-  /** Budgets the submit gate re-checks when a waiting generation's turn comes (lib/limits/budget-windows.ts). */
+  /** Budgets the submit gate re-checks when a waiting generation's turn comes (lib/generations/budget-windows.ts). */
   budget?: BudgetCaps;
   now?: () => number;
 }

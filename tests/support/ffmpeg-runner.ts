@@ -1,5 +1,5 @@
 import { ffmpegBinary } from "../../bench/support/test-pattern-clip";
-import { resolveFfmpeg } from "@/lib/media/derivatives/ffmpeg-binaries";
+import { resolveFfmpeg } from "@/lib/ffmpeg/ffmpeg-binaries";
 import { createFfmpegRunner } from "@/lib/media/derivatives/ffmpeg-runner";
 
 /** The system's ffprobe when there is one (Debian's ffmpeg package); null otherwise. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetWindows, budgetLeft } from "@/lib/limits/budget-windows";
+import { budgetWindows, budgetLeft } from "@/lib/generations/budget-windows";
 
 const caps = { maxSpendUsdDay: "1", maxSpendUsdMonth: "5", costEstimateUsd: "0.30" };
 const billed = (at: string, costUsd = "0.40") => ({ createdAt: at, costUsd, awaitingCost: false });

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { bundledFfmpeg, ffmpegVersion, resolveFfmpeg } from "@/lib/media/derivatives/ffmpeg-binaries";
+import { bundledFfmpeg, ffmpegVersion, resolveFfmpeg } from "@/lib/ffmpeg/ffmpeg-binaries";
 
 /** A folder holding executables with these names, each printing an ffmpeg-like version line. */
 function binFolder(...names: string[]): string {

@@ -76,7 +76,7 @@ const importGraph = () => new Map([...importEdges()].map(([file, edges]) => [fil
  */
 const FLOORS: readonly (readonly string[])[] = [
   ["lib/contracts", "lib/errors.ts", "lib/env.ts", "lib/log.ts"],
-  ["lib/client", "lib/images", "lib/coordination", "lib/sessions", "lib/upstream"],
+  ["lib/client", "lib/images", "lib/ffmpeg", "lib/coordination", "lib/sessions", "lib/upstream"],
   ["lib/media"],
   ["lib/generations"],
   ["lib/queue"],

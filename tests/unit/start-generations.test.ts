@@ -89,7 +89,7 @@ describe("starting generations: one sequence for a single generation and a set",
       ["b", "stored-1", "2026-12-07T10:00:00.001Z"],
       ["c", "stored-1", "2026-12-07T10:00:00.002Z"],
     ]);
-    expect(calls).toEqual(["admit 3", "store upload", "insert set of 3", ...started.records.map((record) => `kick ${record.id}`)]);
+    expect(calls).toEqual(["precheck 3", "admit 3", "store upload", "insert set of 3", ...started.records.map((record) => `kick ${record.id}`)]);
   });
 
   it("a replay returns the first answer and starts, stores and admits nothing", async () => {
@@ -109,7 +109,7 @@ describe("starting generations: one sequence for a single generation and a set",
     const error = await refusal(starter.start(request({ portrait: { image: dataUrl }, takes: [take("a"), take("b")], asSet: true })));
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: "storage_full" });
-    expect(calls).toEqual(["admit 2", "store upload", "insert set of 2", "release stored-1"]);
+    expect(calls).toEqual(["precheck 2", "admit 2", "store upload", "insert set of 2", "release stored-1"]);
     expect(await inner.listUnfinished()).toEqual([]);
 
     // Any other failure looks at the upload again: swept meanwhile, that is what the caller hears.
@@ -118,12 +118,12 @@ describe("starting generations: one sequence for a single generation and a set",
     expect(other.calls).toEqual(["usable upload-given", "admit 1", "insert", "usable upload-given"]);
   });
 
-  it("a refused admission stores nothing; a lost race for the key releases this request's portrait", async () => {
+  it("a refused admission stores nothing (a photo is refused before it is decoded); a lost race for the key releases this request's portrait", async () => {
     const { starter, calls, request } = setup({ maxInFlight: 1 });
     await starter.start(request({ idempotencyKey: "key-2" }));
     calls.length = 0;
     expect(await refusal(starter.start(request({ portrait: { image: dataUrl } })))).toMatchObject({ code: "rate_limited" });
-    expect(calls).toEqual(["admit 1"]);
+    expect(calls).toEqual(["precheck 1"]);
 
     const raced = setup();
     const first = await raced.starter.start(raced.request({ idempotencyKey: "key-3" }));
@@ -131,7 +131,7 @@ describe("starting generations: one sequence for a single generation and a set",
     // The replay look found nothing (the other request had not committed yet); the insert finds its generation.
     const second = await raced.starter.start(raced.request({ idempotencyKey: "key-3", portrait: { image: dataUrl } }));
     expect(second).toMatchObject({ created: false, records: [expect.objectContaining({ id: first.records[0]!.id })] });
-    expect(raced.calls).toEqual(["admit 1", "store upload", "insert", "release stored-1"]);
+    expect(raced.calls).toEqual(["precheck 1", "admit 1", "store upload", "insert", "release stored-1"]);
   });
 
   it("refuses a request without a portrait, and more than four takes, before any work", async () => {

@@ -14,7 +14,7 @@ import type { DerivativeRecord, DerivativeRepository } from "./derivative-record
 import { derivativeKeyFor } from "./derivative-keys";
 import { lightSize } from "./derivative-sizes";
 import { outsideBounds } from "./result-bounds";
-import { RunTimeoutError } from "./run-bounded";
+import { RunTimeoutError } from "@/lib/ffmpeg/run-bounded";
 
 export interface DerivativeLog {
   info(details: object, message: string): void;

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Env } from "@/lib/env";
-import { ffmpegVersion, resolveFfmpeg, type FfmpegBinaries, type FfmpegSource } from "./ffmpeg-binaries";
+import { ffmpegVersion, resolveFfmpeg, type FfmpegBinaries, type FfmpegSource } from "@/lib/ffmpeg/ffmpeg-binaries";
 
 interface StartLog {
   info(details: object, message: string): void;

@@ -2,10 +2,10 @@ import "server-only";
 import { stat } from "node:fs/promises";
 import type { DerivativeRunner, LoopOptions } from "./derivative-runner";
 import { even, INLINE_POSTER_MAX_BYTES, lightSize } from "./derivative-sizes";
-import type { FfmpegBinaries } from "./ffmpeg-binaries";
+import type { FfmpegBinaries } from "@/lib/ffmpeg/ffmpeg-binaries";
 import { probeWithFfmpeg, probeWithFfprobe } from "./probe-video";
 import { LOOP_MAX_SECONDS, MAX_FRAME_PIXELS, RESULT_BOUNDS } from "./result-bounds";
-import { runBounded } from "./run-bounded";
+import { runBounded } from "@/lib/ffmpeg/run-bounded";
 
 /** Chat apps refuse or re-encode larger GIFs. */
 export const GIF_MAX_BYTES = 8 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { VideoFacts } from "./derivative-runner";
-import { runBounded, type RunLimits } from "./run-bounded";
+import { runBounded, type RunLimits } from "@/lib/ffmpeg/run-bounded";
 
 const probeSchema = z.object({
   streams: z.array(

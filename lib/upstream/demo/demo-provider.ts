@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { customAlphabet } from "nanoid";
 import sharp from "sharp";
 import { UpstreamError, type CreateTaskRequest, type GenerationProvider, type TaskSnapshot } from "@/lib/upstream/provider";
-import { bundledFfmpeg } from "@/lib/media/derivatives/ffmpeg-binaries";
+import { bundledFfmpeg } from "@/lib/ffmpeg/ffmpeg-binaries";
 import { renderDemoVideo, type DemoFfmpeg } from "./render-demo-video";
 
 const DEMO_URL_PREFIX = "demo://";

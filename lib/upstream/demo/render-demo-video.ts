@@ -1,7 +1,7 @@
 import "server-only";
 import { rename, rm } from "node:fs/promises";
 import { VIDEO_SPEC } from "@/lib/contracts/video-spec";
-import { runBounded, type RunLimits } from "@/lib/media/derivatives/run-bounded";
+import { runBounded, type RunLimits } from "@/lib/ffmpeg/run-bounded";
 import { outputSize } from "@/lib/upstream/output-size";
 
 export interface DemoFfmpeg extends RunLimits {

@@ -1,6 +1,6 @@
 import Big from "big.js";
-import type { SpendEntry } from "@/lib/generations/generation-repository";
-import { inWindow, isUnsent, reservationUsd, sumCosts, tallySpend, type SpendTally } from "@/lib/generations/tally-spend";
+import type { SpendEntry } from "./generation-repository";
+import { inWindow, isUnsent, reservationUsd, sumCosts, tallySpend, type SpendTally } from "./tally-spend";
 
 /** The optional budgets (MAX_SPEND_USD_DAY, MAX_SPEND_USD_MONTH) and what an unbilled generation is assumed to cost. */
 export interface BudgetCaps {
