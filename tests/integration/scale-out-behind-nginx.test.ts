@@ -4,16 +4,17 @@ import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/fake-upst
 import { getGeneration, waitFor } from "../support/api";
 import { freePort, newDataDir, startApp, type AppServer } from "../support/app-server";
 import { startNginx, type Nginx } from "../support/nginx";
-import { makePortrait, toDataUrl } from "../support/portraits";
+import { makePortrait } from "../support/portraits";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
 import { startS3Server, type S3Server } from "../support/s3-server";
+import { createUpload } from "../support/upload-api";
 
 const API_KEY = "vtx-behind-nginx-secret-51d0";
 const INSTANCES = 3;
 let postgres: PostgresServer;
 let s3: S3Server;
 let upstream: FakeUpstream;
-let image: string;
+let portrait: Buffer;
 let clusters = 0;
 const running: Array<{ stop(): Promise<void> }> = [];
 
@@ -64,16 +65,19 @@ async function stopCluster({ nginx, apps }: Cluster) {
   await nginx.stop();
 }
 
-const post = (url: string, prompt: string) =>
+const post = (url: string, uploadId: string, prompt: string) =>
   fetch(`${url}/api/generations`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: url },
-    body: JSON.stringify({ image, prompt }),
+    body: JSON.stringify({ uploadId, prompt }),
   });
 
 /** Sends `count` creates at once through nginx; returns how many were admitted, after checking every refusal is the expected clean one. */
 async function burst(url: string, count: number, label: string, refusal: 402 | 429 = 429): Promise<number> {
-  const answers = await Promise.all(Array.from({ length: count }, (_, i) => post(url, `${label} ${i}`)));
+  // From one upload, as the studio sends them: the burst is about admission, not about how
+  // many photos an instance decodes at once (bounded on its own, answering 429 past it).
+  const { id } = await createUpload(url, portrait);
+  const answers = await Promise.all(Array.from({ length: count }, (_, i) => post(url, id, `${label} ${i}`)));
   const statuses = answers.map((answer) => answer.status);
   for (const status of statuses) expect([201, refusal]).toContain(status);
   return statuses.filter((status) => status === 201).length;
@@ -84,7 +88,7 @@ const tasksFor = (label: string) => upstream.stats().creates.requests.filter((re
 beforeAll(async () => {
   [postgres, s3] = await Promise.all([startPostgres(), startS3Server()]);
   upstream = await startFakeUpstream({ apiKey: API_KEY, timeline: { pendingMs: 200, processingMs: 20_000 } });
-  image = toDataUrl(await makePortrait());
+  portrait = await makePortrait();
 }, 120_000);
 
 afterAll(async () => {
@@ -167,11 +171,13 @@ async function finalEventAt(appUrl: string, id: string): Promise<number> {
 
 describe("three instances behind nginx share live updates and callbacks", () => {
   let group: Cluster;
+  let uploadId: string;
 
   beforeAll(async () => {
     upstream.reset();
     // Polls so rare that only a callback or a notice between instances can finish a generation in time.
     group = await cluster({ POLL_INTERVAL_MS: "60000", TRACKER_LEASE_MS: "1500" });
+    uploadId = (await createUpload(group.nginx.url, portrait)).id;
   }, 120_000);
 
   afterAll(async () => stopCluster(group));
@@ -179,7 +185,7 @@ describe("three instances behind nginx share live updates and callbacks", () => 
   it("an event stream on every instance gets the final event within 1 s of completion, through the provider's callback", async () => {
     const delays: number[] = [];
     for (let round = 0; round < 3; round++) {
-      const answer = await post(group.nginx.url, `events ${round}`);
+      const answer = await post(group.nginx.url, uploadId, `events ${round}`);
       expect(answer.status).toBe(201);
       const { id } = (await answer.json()) as GenerationView;
       const taskId = await waitFor(async () => tasksFor("events").find((request) => request.params.prompt === `events ${round}`)?.taskId);
@@ -200,7 +206,7 @@ describe("three instances behind nginx share live updates and callbacks", () => 
   it("killing one instance mid-generation loses nothing and sends no task twice", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const answer = await post(group.nginx.url, `survive ${i}`);
+      const answer = await post(group.nginx.url, uploadId, `survive ${i}`);
       expect(answer.status).toBe(201);
       ids.push(((await answer.json()) as GenerationView).id);
     }
