@@ -161,7 +161,7 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
               selectFrom("media_derivatives")
                 .select("media_derivatives.generation_id")
                 .whereRef("media_derivatives.generation_id", "=", "generations.id")
-                .where("media_derivatives.kind", "=", "poster"),
+                .where("media_derivatives.kind", "=", "frame"),
             ),
           ),
         )
@@ -191,7 +191,7 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
         .where("kind", "=", ref.kind)
         .where("ping_pong", "=", ref.pingPong ? 1 : 0)
         .execute();
-      if (ref.kind === "poster") await db.deleteFrom("media_settings").where("generation_id", "=", ref.generationId).execute();
+      if (ref.kind === "frame") await db.deleteFrom("media_settings").where("generation_id", "=", ref.generationId).execute();
     },
 
     async shareLoops(generationId) {
