@@ -1,9 +1,8 @@
 import "server-only";
-import type { Kysely, Selectable, Updateable } from "kysely";
+import type { Kysely, Updateable } from "kysely";
 import type { DerivativeRecord, DerivativeRef, DerivativeRepository } from "@/lib/media/derivatives/derivative-record";
-import type { Database, MediaDerivativesTable } from "./schema";
+import type { Database, DerivativeRow, MediaDerivativesTable } from "./schema";
 
-type Row = Selectable<MediaDerivativesTable>;
 type DerivativeRowUpdate = Updateable<MediaDerivativesTable>;
 
 /** DerivativeRepository over Kysely: the same statements on SQLite and Postgres. */
@@ -213,7 +212,7 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
   };
 }
 
-function fromRow(row: Row): DerivativeRecord {
+function fromRow(row: DerivativeRow): DerivativeRecord {
   return {
     generationId: row.generation_id,
     kind: row.kind,
