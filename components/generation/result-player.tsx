@@ -33,7 +33,7 @@ export function ResultPlayer({ generation, inlinePoster }: { generation: Generat
       ) : (
         // eslint-disable-next-line @next/next/no-img-element -- our own stored poster
         <img
-          src={generation.posterUrl}
+          src={generation.inputUrl}
           alt="Your portrait, as it was sent"
           className={`max-h-[75dvh] w-auto max-w-full ${generation.status === "failed" ? "opacity-60 grayscale" : "motion-safe:animate-pulse"}`}
         />

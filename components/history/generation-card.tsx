@@ -44,12 +44,7 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
         className="group relative block aspect-[3/4] bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-neutral-800"
       >
         {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster, already sized */}
-        <img
-          src={generation.posterUrl}
-          alt={`Portrait for: ${title}`}
-          loading="lazy"
-          className="h-full w-full object-cover transition group-hover:opacity-90"
-        />
+        <img src={generation.inputUrl} alt={`Portrait for: ${title}`} loading="lazy" className="h-full w-full object-cover transition group-hover:opacity-90" />
         <span
           className={`absolute left-2 top-2 rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[generation.status]}`}
           data-testid="history-status"

@@ -35,7 +35,7 @@ export function RecentStrip() {
             >
               {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster */}
               <img
-                src={item.posterUrl}
+                src={item.inputUrl}
                 alt={item.prompt ? `Portrait for: ${item.prompt}` : "Portrait"}
                 loading="lazy"
                 className="aspect-[3/4] w-full rounded-xl object-cover"

@@ -42,7 +42,7 @@ export function TakeCard({
           <video
             ref={videoRef}
             src={take.videoUrl}
-            poster={take.posterUrl}
+            poster={take.inputUrl}
             loop
             muted
             playsInline
@@ -54,7 +54,7 @@ export function TakeCard({
         ) : (
           // eslint-disable-next-line @next/next/no-img-element -- our own stored poster
           <img
-            src={take.posterUrl}
+            src={take.inputUrl}
             alt={`Take ${index + 1}, not ready yet`}
             className={`h-full w-full object-contain ${take.status === "failed" ? "opacity-60 grayscale" : "motion-safe:animate-pulse"}`}
           />

@@ -4,7 +4,7 @@ import { z } from "zod";
 export const LOOP_FORMATS = ["gif", "webp"] as const;
 export type LoopFormat = (typeof LOOP_FORMATS)[number];
 /** Made for every stored result: the preview and full frame, the index-first remux, the light rendition. */
-export const BASE_DERIVATIVE_KINDS = ["preview", "poster", "web", "light"] as const;
+export const BASE_DERIVATIVE_KINDS = ["preview", "frame", "web", "light"] as const;
 /** Every file made from a stored result; the loops' kinds are their formats. */
 export const DERIVATIVE_KINDS = [...BASE_DERIVATIVE_KINDS, ...LOOP_FORMATS] as const;
 export type DerivativeKind = (typeof DERIVATIVE_KINDS)[number];

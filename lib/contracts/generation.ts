@@ -64,7 +64,8 @@ export const generationViewSchema = z.object({
   completedAt: z.string().nullable(),
   videoUrl: z.string().nullable(),
   downloadUrl: z.string().nullable(),
-  posterUrl: z.string(),
+  /** The cropped portrait the video is made from (called `posterUrl` before; a poster is what a player shows, this is the input). */
+  inputUrl: z.string(),
   /** Null while the video is not ready or after the owner revoked the link. */
   shareUrl: z.string().nullable(),
   /** When the share link stops working (ISO 8601); null when it never does or there is no live link. */

@@ -33,7 +33,7 @@ export const downloadPath = (id: string) => `${videoPath(id)}?download=1`;
 export const inputPath = (id: string) => `${generationPath(id)}/input`;
 /** The video's first frame at its size (the portrait until it is made). */
 export const framePath = (id: string) => `${generationPath(id)}/frame`;
-/** The preview pages show first (see posterImage). */
+/** The preview pages show first (see frameImage). */
 export const smallFramePath = (id: string) => `${framePath(id)}?size=small`;
 export const loopsPath = (id: string) => `${generationPath(id)}/loops`;
 

@@ -32,7 +32,7 @@ export function toGenerationView(record: GenerationRecord, context: ViewContext)
     },
     videoUrl: playable ? videoPath(record.id) : null,
     downloadUrl: playable ? downloadPath(record.id) : null,
-    posterUrl: inputPath(record.id),
+    inputUrl: inputPath(record.id),
     shareUrl: shareLive && record.shareToken ? `${context.publicBaseUrl ?? ""}${sharePath(record.shareToken)}` : null,
     shareExpiresAt: shareLive ? record.shareExpiresAt : null,
     cost: record.costUsd,

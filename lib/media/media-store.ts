@@ -42,8 +42,9 @@ export class MediaWriteError extends Error {
   }
 }
 
+/** `poster.jpg` is the first frame's name from before it was called `frame.jpg`; stored ones stay readable and deletable. */
 const KEY_PATTERN =
-  /^(?:(inputs|videos)\/[A-Za-z0-9_-]{1,64}\.(jpg|mp4)|derived\/[A-Za-z0-9_-]{1,64}\/(web\.mp4|light\.mp4|poster\.jpg|preview\.webp|loop(-pingpong)?\.(gif|webp)))$/;
+  /^(?:(inputs|videos)\/[A-Za-z0-9_-]{1,64}\.(jpg|mp4)|derived\/[A-Za-z0-9_-]{1,64}\/(web\.mp4|light\.mp4|frame\.jpg|poster\.jpg|preview\.webp|loop(-pingpong)?\.(gif|webp)))$/;
 
 export const isMediaKey = (key: string): boolean => KEY_PATTERN.test(key);
 

@@ -28,7 +28,7 @@ export function oembedVideo(card: ShareCard, origin: string, bounds: { maxwidth?
     html: embedIframe(card.embedUrl, size, card.title),
     width: size.width,
     height: size.height,
-    thumbnail_url: card.posterUrl,
+    thumbnail_url: card.frameUrl,
     thumbnail_width: card.width,
     thumbnail_height: card.height,
   };

@@ -14,7 +14,7 @@ export interface ShareCard {
   pageUrl: string;
   embedUrl: string;
   videoUrl: string;
-  posterUrl: string;
+  frameUrl: string;
   oembedUrl: string;
   /** The video's real frame size; the poster is a frame of it at the same size. */
   width: number;
@@ -32,7 +32,7 @@ export function shareCard(record: GenerationRecord, token: string, origin: strin
     // The remux with its index first (unfurlers and seeking need it); the original until it is made.
     videoUrl: `${origin}${renditionPath(sharedVideoPath(token), "web")}`,
     // A real frame of the video, at its size; the portrait it starts from until that is made.
-    posterUrl: `${origin}${sharedFramePath(token)}`,
+    frameUrl: `${origin}${sharedFramePath(token)}`,
     oembedUrl: `${origin}${oembedPath(pageUrl)}`,
     width: size.width,
     height: size.height,

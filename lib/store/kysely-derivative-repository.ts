@@ -1,9 +1,8 @@
 import "server-only";
-import type { Kysely, Selectable, Updateable } from "kysely";
+import type { Kysely, Updateable } from "kysely";
 import type { DerivativeRecord, DerivativeRef, DerivativeRepository } from "@/lib/media/derivatives/derivative-record";
-import type { Database, MediaDerivativesTable } from "./schema";
+import type { Database, DerivativeRow, MediaDerivativesTable } from "./schema";
 
-type Row = Selectable<MediaDerivativesTable>;
 type DerivativeRowUpdate = Updateable<MediaDerivativesTable>;
 
 /** DerivativeRepository over Kysely: the same statements on SQLite and Postgres. */
@@ -161,7 +160,7 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
               selectFrom("media_derivatives")
                 .select("media_derivatives.generation_id")
                 .whereRef("media_derivatives.generation_id", "=", "generations.id")
-                .where("media_derivatives.kind", "=", "poster"),
+                .where("media_derivatives.kind", "=", "frame"),
             ),
           ),
         )
@@ -191,7 +190,7 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
         .where("kind", "=", ref.kind)
         .where("ping_pong", "=", ref.pingPong ? 1 : 0)
         .execute();
-      if (ref.kind === "poster") await db.deleteFrom("media_settings").where("generation_id", "=", ref.generationId).execute();
+      if (ref.kind === "frame") await db.deleteFrom("media_settings").where("generation_id", "=", ref.generationId).execute();
     },
 
     async shareLoops(generationId) {
@@ -213,7 +212,7 @@ export function createKyselyDerivativeRepository(db: Kysely<Database>): Derivati
   };
 }
 
-function fromRow(row: Row): DerivativeRecord {
+function fromRow(row: DerivativeRow): DerivativeRecord {
   return {
     generationId: row.generation_id,
     kind: row.kind,

@@ -239,6 +239,16 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable("usage_ledger").dropColumn("sent_at").execute();
     },
   },
+  "2026-12-07-014-frame-kind": {
+    // The video's first frame was the "poster" kind; "poster" also named the cropped input
+    // and the page's preview. Files keep their stored keys (`media_key`), so nothing moves.
+    async up(db: Kysely<unknown>) {
+      await sql`update media_derivatives set kind = 'frame' where kind = 'poster'`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`update media_derivatives set kind = 'poster' where kind = 'frame'`.execute(db);
+    },
+  },
   "2026-11-30-012-rate-limits": {
     // Counters every instance shares when the store is PostgreSQL (rate-limiter-flexible's
     // layout). Made here, not by the library at run time, so instances never race to create it.

@@ -41,6 +41,7 @@ export interface UsageLedgerTable {
   /** When its create last passed the submit gate (the provider task's day); null while it has not. */
   sent_at: string | null;
 }
+export type LedgerRow = Selectable<UsageLedgerTable>;
 
 /** A sign-in: the sealed cookie carries its id; revoking the row ends it everywhere. */
 export type SessionsTable = RowOf<SessionRecord>;
@@ -51,6 +52,7 @@ export interface AppSecretsTable {
   name: string;
   value: string;
 }
+export type AppSecretRow = Selectable<AppSecretsTable>;
 
 /** Several takes (generations) from one upload, compared side by side. */
 export interface TakeSetsTable {
@@ -61,12 +63,14 @@ export interface TakeSetsTable {
   idempotency_key: string | null;
   created_at: string;
 }
+export type TakeSetRow = Selectable<TakeSetsTable>;
 
 export interface TakeSetMembersTable {
   generation_id: string;
   set_id: string;
   position: number;
 }
+export type TakeSetMemberRow = Selectable<TakeSetMembersTable>;
 
 /**
  * Files made from a stored result (web remux, poster frame, light rendition, loops), one row
@@ -92,6 +96,7 @@ export interface MediaDerivativesTable {
   created_at: string;
   updated_at: string;
 }
+export type DerivativeRow = Selectable<MediaDerivativesTable>;
 
 /** Per-generation media settings of the owner; a missing row means the defaults. */
 export interface MediaSettingsTable {
@@ -99,6 +104,7 @@ export interface MediaSettingsTable {
   /** Whether visitors of the share link may make and download loops. */
   share_loops: number;
 }
+export type MediaSettingsRow = Selectable<MediaSettingsTable>;
 
 export interface Database {
   media_derivatives: MediaDerivativesTable;

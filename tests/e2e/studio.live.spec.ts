@@ -148,7 +148,7 @@ test("a 24-megapixel photo is framed and sent small", async ({ page }) => {
  * it (the upload the create named, upright): its size and the colour at a point.
  */
 async function uploadedImage(page: Page, id: string) {
-  const response = await page.request.get(`/api/generations/${id}/poster`);
+  const response = await page.request.get(`/api/generations/${id}/input`);
   expect(response.status()).toBe(200);
   const { data, info } = await sharp(await response.body())
     .raw()

@@ -104,7 +104,7 @@ describe.each(Object.keys(stores))("the derived-media job table on a %s", (kind)
     const running = await generation("processing");
     expect(await jobs.listMissing(1000)).toContain(bare);
     expect(await jobs.listMissing(1000)).not.toContain(running);
-    await jobs.request({ generationId: bare, kind: "poster", pingPong: false }, 0, at(1));
+    await jobs.request({ generationId: bare, kind: "frame", pingPong: false }, 0, at(1));
     expect(await jobs.listMissing(1000)).not.toContain(bare);
     await generations.delete(bare);
     expect((await jobs.listOrphans(1000)).map((job) => job.generationId)).toContain(bare);
@@ -121,7 +121,7 @@ describe.each(Object.keys(stores))("the derived-media job table on a %s", (kind)
 
   it("lists the jobs of several generations in one read, each under its own, as one list per generation would", async () => {
     const [first, second, bare] = [await generation(), await generation(), await generation()];
-    for (const kind of ["poster", "web"] as const) await jobs.request({ generationId: first, kind, pingPong: false }, 0, at(1));
+    for (const kind of ["frame", "web"] as const) await jobs.request({ generationId: first, kind, pingPong: false }, 0, at(1));
     await jobs.request({ generationId: second, kind: "gif", pingPong: true }, 0, at(1));
     const found = await jobs.listForMany([first, second, bare]);
     expect([...found.keys()].sort()).toEqual([first, second].sort());

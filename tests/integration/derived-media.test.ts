@@ -139,7 +139,7 @@ describe("derived media of a stored result", () => {
     expect(sha256((await bytesOf(`${app.url}${done.videoUrl}`)).body)).toBe(sha256(clip));
   });
 
-  it("makes a poster from a real frame at the video's size, and reports that size", async () => {
+  it("makes a frame image from the video's size, and reports that size", async () => {
     const done = await finishedWithDerivatives(app, "poster");
     expect({ width: done.videoWidth, height: done.videoHeight }).toEqual({ width: 720, height: 960 });
     const poster = await bytesOf(`${app.url}/api/generations/${done.id}/frame`);
@@ -150,7 +150,7 @@ describe("derived media of a stored result", () => {
     const stats = await sharp(poster.body).stats();
     expect(Math.max(...stats.channels.map((channel) => channel.stdev))).toBeGreaterThan(30);
     // It is the video's first frame, not the portrait: compare with the frame ffmpeg decodes.
-    const portrait = await bytesOf(`${app.url}${done.posterUrl}`);
+    const portrait = await bytesOf(`${app.url}${done.inputUrl}`);
     expect(imageSize(portrait.body)).not.toMatchObject({ width: 720, height: 960 });
     // The shared page's poster is the same frame.
     const shared = await bytesOf(`${app.url}/api/share/${done.shareUrl?.split("/s/")[1]}/frame`);
@@ -198,7 +198,7 @@ describe("derived media of a stored result", () => {
     const frame = await bytesOf(`${app.url}/api/generations/${done.id}/frame`);
     expect(await meanDifference(preview.body, frame.body)).toBeLessThan(12);
     // Not the portrait it started from.
-    const portrait = await bytesOf(`${app.url}${done.posterUrl}`);
+    const portrait = await bytesOf(`${app.url}${done.inputUrl}`);
     expect(await meanDifference(preview.body, portrait.body)).toBeGreaterThan(25);
     // The shared address serves the same file; bad sizes are refused.
     expect(sha256((await bytesOf(`${app.url}/api/share/${token}/frame?size=small`)).body)).toBe(sha256(preview.body));
@@ -369,6 +369,6 @@ describe("loops for chats", () => {
       jobs(app, done.id)
         .map((job) => job.kind)
         .sort(),
-    ).toEqual(["light", "poster", "preview", "web"]);
+    ).toEqual(["frame", "light", "preview", "web"]);
   });
 });

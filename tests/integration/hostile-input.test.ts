@@ -90,7 +90,7 @@ describe("what we keep of an upload", () => {
       .toBuffer();
     const polyglot = Buffer.concat([withGps, Buffer.from("<html><script>alert(document.cookie)</script></html>")]);
     const created = await createGeneration(app.url, { image: toDataUrl(polyglot), prompt: "polyglot" });
-    const poster = Buffer.from(await (await fetch(`${app.url}${created.posterUrl}`)).arrayBuffer());
+    const poster = Buffer.from(await (await fetch(`${app.url}${created.inputUrl}`)).arrayBuffer());
     expect(poster.includes(Buffer.from("<script"))).toBe(false);
     const metadata = await sharp(poster).metadata();
     expect(metadata.exif).toBeUndefined();

@@ -82,7 +82,7 @@ describe("a generation against the provider", () => {
     expect(download.headers.get("content-disposition")).toMatch(/^attachment; filename="portrait-live-\d{4}-\d{2}-\d{2}-a-gentle-blink\.mp4"$/);
     await download.body?.cancel();
 
-    const poster = await fetch(`${app.url}${done.posterUrl}`);
+    const poster = await fetch(`${app.url}${done.inputUrl}`);
     expect(poster.headers.get("content-type")).toBe("image/jpeg");
     expect(Buffer.from(await poster.arrayBuffer()).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
   });

@@ -106,7 +106,7 @@ const send = (app: AppServer, url: string, method: string, body?: unknown) =>
 
 const filesOf = (id: string, loop: string) => [
   `videos/${id}.mp4`,
-  ...["light.mp4", "poster.jpg", "preview.webp", "web.mp4", loop].map((name) => `derived/${id}/${name}`),
+  ...["frame.jpg", "light.mp4", "preview.webp", "web.mp4", loop].map((name) => `derived/${id}/${name}`),
 ];
 
 /** A finished take with its base derived media and one loop made. */

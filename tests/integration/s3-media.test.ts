@@ -75,7 +75,7 @@ describe("the app pointed at S3 (S3_BUCKET)", () => {
       const view = await getGeneration(app.url, done.id);
       return view.webVideoUrl && view.lightVideoUrl && view.videoWidth ? view : undefined;
     }, 90_000);
-    const derivedKeys = ["light.mp4", "poster.jpg", "preview.webp", "web.mp4"].map((name) => `${PREFIX}derived/${done.id}/${name}`);
+    const derivedKeys = ["frame.jpg", "light.mp4", "preview.webp", "web.mp4"].map((name) => `${PREFIX}derived/${done.id}/${name}`);
     // The input is stored as an upload, under the upload's id.
     const keys = await bucketKeys();
     const inputKey = keys.find((key) => key.startsWith(`${PREFIX}inputs/`)) ?? "";
@@ -84,7 +84,7 @@ describe("the app pointed at S3 (S3_BUCKET)", () => {
     const web = await fetch(`${app.url}${derived.webVideoUrl}`);
     expect(Buffer.from(await web.arrayBuffer()).equals(await objectBytes(`${PREFIX}derived/${done.id}/web.mp4`))).toBe(true);
     const frame = await fetch(`${app.url}/api/generations/${done.id}/frame`);
-    expect(Buffer.from(await frame.arrayBuffer()).equals(await objectBytes(`${PREFIX}derived/${done.id}/poster.jpg`))).toBe(true);
+    expect(Buffer.from(await frame.arrayBuffer()).equals(await objectBytes(`${PREFIX}derived/${done.id}/frame.jpg`))).toBe(true);
     const stored = await objectBytes(videoKey);
     expect(stored.subarray(4, 8).toString("latin1")).toBe("ftyp");
 
@@ -101,7 +101,7 @@ describe("the app pointed at S3 (S3_BUCKET)", () => {
     const whole = await fetch(`${app.url}${done.videoUrl}`);
     expect(whole.status).toBe(200);
     expect(Buffer.from(await whole.arrayBuffer()).equals(stored)).toBe(true);
-    const poster = await fetch(`${app.url}${done.posterUrl}`);
+    const poster = await fetch(`${app.url}${done.inputUrl}`);
     expect(poster.headers.get("content-type")).toBe("image/jpeg");
     expect(Buffer.from(await poster.arrayBuffer()).equals(await objectBytes(inputKey))).toBe(true);
 

@@ -145,7 +145,7 @@ describe("a share page's preview tags", () => {
     const pageUrl = `${PUBLIC_BASE}/s/${token}`;
     // The remux with its index first, and a frame of the video (each the original / the portrait until made).
     const videoUrl = `${PUBLIC_BASE}/api/share/${token}/video?rendition=web`;
-    const posterUrl = `${PUBLIC_BASE}/api/share/${token}/frame`;
+    const frameUrl = `${PUBLIC_BASE}/api/share/${token}/frame`;
     const embedUrl = `${PUBLIC_BASE}/s/${token}/embed`;
 
     // Open Graph: a video object, its structured properties in one run after og:video.
@@ -165,8 +165,8 @@ describe("a share page's preview tags", () => {
       ["og:video:width", String(VIDEO.width)],
       ["og:video:height", String(VIDEO.height)],
     ]);
-    expect(one("og:image")).toBe(posterUrl);
-    expect(one("og:image:secure_url")).toBe(posterUrl);
+    expect(one("og:image")).toBe(frameUrl);
+    expect(one("og:image:secure_url")).toBe(frameUrl);
     expect(one("og:image:type")).toBe("image/jpeg");
     expect(one("og:image:width")).toBe(String(VIDEO.width));
     expect(one("og:image:height")).toBe(String(VIDEO.height));
@@ -180,7 +180,7 @@ describe("a share page's preview tags", () => {
     expect(one("twitter:player:height")).toBe(String(VIDEO.height));
     expect(one("twitter:player:stream")).toBe(videoUrl);
     expect(one("twitter:player:stream:content_type")).toBe("video/mp4");
-    expect(one("twitter:image")).toBe(posterUrl);
+    expect(one("twitter:image")).toBe(frameUrl);
 
     // oEmbed discovery.
     const discovery = links.filter((link) => link.rel === "alternate" && link.type === "application/json+oembed");

@@ -190,8 +190,8 @@ describe("history actions", () => {
     expect(a.prompt).toBe("rerun me");
     await waitForFinal(app.url, a.id);
     expect(upstream.stats().creates.accepted - before).toBe(1);
-    const sourcePoster = Buffer.from(await (await fetch(`${app.url}${source.posterUrl}`)).arrayBuffer());
-    const rerunPoster = Buffer.from(await (await fetch(`${app.url}${a.posterUrl}`)).arrayBuffer());
+    const sourcePoster = Buffer.from(await (await fetch(`${app.url}${source.inputUrl}`)).arrayBuffer());
+    const rerunPoster = Buffer.from(await (await fetch(`${app.url}${a.inputUrl}`)).arrayBuffer());
     expect(rerunPoster.equals(sourcePoster)).toBe(true);
   });
 

@@ -284,7 +284,7 @@ async function demoGeneration(server: RunningServer) {
   expect(head.length).toBe(1024);
   expect(head.subarray(4, 8).toString("latin1")).toBe("ftyp");
 
-  const poster = await fetch(`${server.url}${done.posterUrl}`);
+  const poster = await fetch(`${server.url}${done.inputUrl}`);
   expect(poster.status).toBe(200);
   expect(poster.headers.get("content-type")).toBe("image/jpeg");
 

@@ -165,7 +165,7 @@ describe("a set of takes", () => {
     expect((await fetch(`${app.url}/api/generations/${first!.id}`, { method: "DELETE" })).status).toBe(204);
     const left = await getTakes(app.url, set.id);
     expect(left.generations.map((generation) => generation.id)).toEqual(rest.map((generation) => generation.id));
-    expect((await fetch(`${app.url}${rest[0]!.posterUrl}`)).status).toBe(200);
+    expect((await fetch(`${app.url}${rest[0]!.inputUrl}`)).status).toBe(200);
 
     expect((await fetch(`${app.url}/api/takes/${set.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await fetch(`${app.url}/api/takes/${set.id}`)).status).toBe(404);

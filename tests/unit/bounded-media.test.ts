@@ -100,7 +100,7 @@ describe("results far outside the spec", () => {
     await service.requestLoop(record.id, "gif", true);
     for (const [kind, pingPong] of [
       ["preview", false],
-      ["poster", false],
+      ["frame", false],
       ["web", false],
       ["light", false],
       ["gif", true],
@@ -175,7 +175,7 @@ describe("a hung ffmpeg", () => {
       expect(latestLease).toBeLessThanOrEqual(started + jobTimeoutMs + 5_000 + 500);
       // The next job is not held up by the first: it is taken (and stopped) in its own turn.
       await service.ensureBase(record.id);
-      expect(await settled(record.id, "poster")).toMatchObject({ state: "failed", runs: 1 });
+      expect(await settled(record.id, "frame")).toMatchObject({ state: "failed", runs: 1 });
     } finally {
       clearInterval(watch);
     }

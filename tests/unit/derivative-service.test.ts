@@ -35,7 +35,7 @@ function fakeRunner(options: { failLoops?: boolean } = {}) {
   const runner: DerivativeRunner = {
     probe: async () => ({ width: 720, height: 960, durationSeconds: 6, codec: "h264", videoStreams: 1 }),
     remux: (_input, output) => work(output),
-    poster: (_input, output) => work(output),
+    frame: (_input, output) => work(output),
     preview: async (_input, output) =>
       work(
         output,
@@ -110,14 +110,14 @@ describe("the derived-media queue", () => {
     expect(jobs.filter((job) => job.kind !== "gif").map((job) => [job.kind, job.state, job.runs])).toEqual(
       expect.arrayContaining([
         ["preview", "ready", 1],
-        ["poster", "ready", 1],
+        ["frame", "ready", 1],
         ["web", "ready", 1],
         ["light", "ready", 1],
       ]),
     );
     expect(await service.readyKey(generation, "web")).toBe(`derived/${generation.id}/web.mp4`);
     // What a page shows first is made first.
-    expect(stats.order.slice(0, 2)).toEqual(["preview.webp", "poster.jpg"]);
+    expect(stats.order.slice(0, 2)).toEqual(["preview.webp", "frame.jpg"]);
     expect((await service.find({ generationId: generation.id, kind: "preview", pingPong: false }))?.width).toBe(540);
     expect(measuredSize(await service.listFor(generation.id))).toEqual({ width: 720, height: 960 });
   });
@@ -142,7 +142,7 @@ describe("the derived-media queue", () => {
     await service.setShareLoops(generation.id, false);
     await service.removeAll(generation.id);
     expect(await service.listFor(generation.id)).toEqual([]);
-    for (const name of ["poster.jpg", "preview.webp", "web.mp4", "light.mp4"]) expect(await media.stat(`derived/${generation.id}/${name}`)).toBeNull();
+    for (const name of ["frame.jpg", "preview.webp", "web.mp4", "light.mp4"]) expect(await media.stat(`derived/${generation.id}/${name}`)).toBeNull();
     expect(await service.shareLoops(generation.id)).toBe(true);
 
     // A failed generation never had derived media, yet its owner may have changed the setting.

@@ -36,7 +36,7 @@ function recordingRunner(hold?: Promise<void>) {
   const runner: DerivativeRunner = {
     probe: async () => ({ width: 720, height: 960, durationSeconds: 6, codec: "h264", videoStreams: 1 }),
     remux: work("web"),
-    poster: work("poster"),
+    frame: work("frame"),
     preview: work("preview", () =>
       sharp({ create: { width: 540, height: 720, channels: 3, background: "#808080" } })
         .webp()
@@ -177,7 +177,7 @@ describe("noticing writes to generations", () => {
       });
       await expect
         .poll(async () => (await derivatives.listFor(generation.id)).map((job) => job.kind).sort(), { timeout: 3_000 })
-        .toEqual(["light", "poster", "preview", "web"]);
+        .toEqual(["frame", "light", "preview", "web"]);
       // Later writes (a share link, hiding the prompt) cost no read either.
       await repository.update(generation.id, { kind: "hide_prompt", hidePrompt: true });
       await sleep(50);

@@ -79,7 +79,7 @@ describe("a generation's view", () => {
       // One moment for every view, so estimates compare equal.
       now: () => startedAt,
     });
-    const runner: DerivativeRunner = { probe: never, remux: never, poster: never, preview: never, light: never, loop: never };
+    const runner: DerivativeRunner = { probe: never, remux: never, frame: never, preview: never, light: never, loop: never };
     const derivativeRepository = createKyselyDerivativeRepository(db);
     const derivatives = createDerivativeService({
       repository: counted(derivativeRepository, "derivatives", calls),
@@ -107,7 +107,7 @@ describe("a generation's view", () => {
   /** Its frame and remux are made: ffmpeg measured 720×960 (the 2:3 portrait asked for 720×1080). */
   async function measure(id: string): Promise<void> {
     const repository = createKyselyDerivativeRepository(db);
-    for (const kind of ["poster", "web"] as const) await repository.request({ generationId: id, kind, pingPong: false }, 0, new Date().toISOString());
+    for (const kind of ["frame", "web"] as const) await repository.request({ generationId: id, kind, pingPong: false }, 0, new Date().toISOString());
     for (;;) {
       const job = await repository.claimNext("worker", new Date().toISOString(), new Date(Date.now() + 60_000).toISOString());
       if (!job) break;

@@ -41,7 +41,7 @@ describe("toGenerationView", () => {
         completedAt: "2026-01-02T03:05:00.000Z",
         videoUrl: "/api/generations/abcdefghijklmnopqrstu/video",
         downloadUrl: "/api/generations/abcdefghijklmnopqrstu/video?download=1",
-        posterUrl: "/api/generations/abcdefghijklmnopqrstu/input",
+        inputUrl: "/api/generations/abcdefghijklmnopqrstu/input",
         shareUrl: "https://clips.example/s/tok_tok_tok_tok_tok_tok_",
         shareExpiresAt: null,
         hidePrompt: false,

@@ -22,7 +22,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const shared = await loadSharedVideo(token);
   if (!shared) return { title: "Video not found · Portrait Live", robots: { index: false } };
   const { card } = shared;
-  const image = { url: card.posterUrl, width: card.width, height: card.height, type: "image/jpeg", alt: imageAlt(card) };
+  const image = { url: card.frameUrl, width: card.width, height: card.height, type: "image/jpeg", alt: imageAlt(card) };
   return {
     title: `${card.title} · ${PROVIDER_NAME}`,
     description: card.description,
@@ -37,7 +37,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
       description: card.description,
       url: card.pageUrl,
       siteName: PROVIDER_NAME,
-      images: [card.secure ? { ...image, secureUrl: card.posterUrl } : image],
+      images: [card.secure ? { ...image, secureUrl: card.frameUrl } : image],
     },
     // X plays only players served over https; on http the card falls back to the large poster.
     twitter: card.secure
@@ -46,9 +46,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
           title: card.title,
           description: card.description,
           players: [{ playerUrl: card.embedUrl, streamUrl: card.videoUrl, width: card.width, height: card.height }],
-          images: [{ url: card.posterUrl, alt: imageAlt(card) }],
+          images: [{ url: card.frameUrl, alt: imageAlt(card) }],
         }
-      : { card: "summary_large_image", title: card.title, description: card.description, images: [{ url: card.posterUrl, alt: imageAlt(card) }] },
+      : { card: "summary_large_image", title: card.title, description: card.description, images: [{ url: card.frameUrl, alt: imageAlt(card) }] },
     other: card.secure ? { "twitter:player:stream:content_type": "video/mp4" } : {},
   };
 }

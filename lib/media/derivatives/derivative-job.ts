@@ -126,8 +126,8 @@ export function createDerivativeJob(options: DerivativeJobOptions) {
       return { width: dimensions.width ?? null, height: dimensions.height ?? null };
     };
     switch (job.kind) {
-      case "poster":
-        await runner.poster(input, output, until);
+      case "frame":
+        await runner.frame(input, output, until);
         return { width: facts.width, height: facts.height };
       case "preview":
         await runner.preview(input, output, facts, until);

@@ -2,7 +2,7 @@ import { loopFileName } from "@/lib/contracts/derived-media";
 import type { DerivativeKind } from "./derivative-record";
 
 const FILE: Record<DerivativeKind, (pingPong: boolean) => string> = {
-  poster: () => "poster.jpg",
+  frame: () => "frame.jpg",
   preview: () => "preview.webp",
   web: () => "web.mp4",
   light: () => "light.mp4",
@@ -14,7 +14,7 @@ const FILE: Record<DerivativeKind, (pingPong: boolean) => string> = {
 export const derivativeKeyFor = (generationId: string, kind: DerivativeKind, pingPong = false) => `derived/${generationId}/${FILE[kind](pingPong)}`;
 
 export const CONTENT_TYPE: Record<DerivativeKind, string> = {
-  poster: "image/jpeg",
+  frame: "image/jpeg",
   preview: "image/webp",
   web: "video/mp4",
   light: "video/mp4",

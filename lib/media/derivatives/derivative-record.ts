@@ -48,7 +48,7 @@ export interface DerivativeRepository {
     outcome: { state: "ready"; mediaKey: string; bytes: number; width: number | null; height: number | null } | { state: "failed" | "queued"; error: string },
     now: string,
   ): Promise<boolean>;
-  /** Succeeded generations with a stored result and no poster job yet (made before derivatives existed). */
+  /** Succeeded generations with a stored result and no frame job yet (made before derivatives existed). */
   listMissing(limit: number): Promise<string[]>;
   /** Rows whose generation is gone (deleted), with their files to remove. */
   listOrphans(limit: number): Promise<DerivativeRecord[]>;

@@ -28,7 +28,7 @@ export interface DerivativeRunner {
   /** The same streams, index (moov) first, for progressive playback. */
   remux(input: string, output: string, until: number): Promise<void>;
   /** The first frame as a JPEG at the video's size. */
-  poster(input: string, output: string, until: number): Promise<void>;
+  frame(input: string, output: string, until: number): Promise<void>;
   /** The first frame as a small WebP at the light rendition's size, within INLINE_POSTER_MAX_BYTES. */
   preview(input: string, output: string, facts: VideoFacts, until: number): Promise<void>;
   /** A smaller H.264 rendition for phones and slow links. */

@@ -37,14 +37,14 @@ export interface DerivativeServiceOptions {
 }
 
 /** What a page shows at once comes first; what a visitor waits for next; the rest after. */
-const PRIORITY: Record<DerivativeKind, number> = { preview: 0, poster: 1, gif: 2, webp: 2, web: 3, light: 4 };
+const PRIORITY: Record<DerivativeKind, number> = { preview: 0, frame: 1, gif: 2, webp: 2, web: 3, light: 4 };
 /** Results stored before derivatives existed wait behind everything new. */
 const BACKFILL = 10;
 /** Time to kill a run at its limit and record the failure before another worker may take the job. */
 const LEASE_GRACE_MS = 5_000;
 
 export interface DerivativeService {
-  /** Queues preview, poster, web remux and light rendition for a stored result (once; later calls do nothing). */
+  /** Queues preview, frame, web remux and light rendition for a stored result (once; later calls do nothing). */
   ensureBase(generationId: string, options?: { backfill?: boolean }): Promise<void>;
   /** Queues a loop (once per generation, format and ping-pong) and returns its job. */
   requestLoop(generationId: string, format: LoopFormat, pingPong: boolean): Promise<DerivativeRecord>;
@@ -190,7 +190,7 @@ export function createDerivativeService(options: DerivativeServiceOptions): Deri
         if (job.mediaKey) await media.delete(job.mediaKey);
         await repository.remove(job);
       }
-      // Not only with the poster's row: a generation that never had one may have settings too.
+      // Not only with the frame's row: a generation that never had one may have settings too.
       await repository.forgetSettings(generationId);
     },
 

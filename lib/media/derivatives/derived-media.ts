@@ -27,7 +27,7 @@ export async function playableVideo(
   requirePlayable(record);
   if (want.download || !want.rendition) {
     // Queues the derivatives of results stored before they existed.
-    await derivatives.readyKey(record, "poster");
+    await derivatives.readyKey(record, "frame");
     return { key: record.resultKey, final: true, contentType: "video/mp4" };
   }
   for (const kind of want.rendition === "light" ? (["light", "web"] as const) : (["web"] as const)) {
@@ -41,13 +41,13 @@ export async function playableVideo(
  * A frame of the video once made: `small` is the preview pages show first, `full` the frame at
  * the video's size (unfurlers' image). Until made, the next best: the full frame, then the portrait.
  */
-export async function posterImage(derivatives: DerivativeService, record: GenerationRecord, size: "full" | "small" = "full"): Promise<MediaToServe> {
+export async function frameImage(derivatives: DerivativeService, record: GenerationRecord, size: "full" | "small" = "full"): Promise<MediaToServe> {
   if (size === "small") {
     const preview = await derivatives.readyKey(record, "preview");
     if (preview) return { key: preview, final: true, contentType: CONTENT_TYPE.preview };
   }
-  const frame = await derivatives.readyKey(record, "poster");
-  if (frame) return { key: frame, final: size === "full", contentType: CONTENT_TYPE.poster };
+  const frame = await derivatives.readyKey(record, "frame");
+  if (frame) return { key: frame, final: size === "full", contentType: CONTENT_TYPE.frame };
   return { key: record.inputKey, final: false, contentType: "image/jpeg" };
 }
 

@@ -54,7 +54,7 @@ export function createFfmpegRunner(options: FfmpegRunnerOptions): DerivativeRunn
       await run(input, ["-map", "0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", output], until);
     },
 
-    async poster(input, output, until) {
+    async frame(input, output, until) {
       // The very first frame: what the player shows before it starts, so nothing jumps. Quality 6
       // of mjpeg's 2–31: a grainy 720×1280 frame is ~100 KB (235 KB at 3), half a second less on a
       // phone's link for a picture shown only until playback starts (P11).

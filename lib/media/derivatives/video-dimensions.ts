@@ -13,7 +13,7 @@ export interface VideoDimensions {
  * on that job's row, so it is read once for every instance); null until one of them is made.
  */
 export function measuredSize(jobs: readonly DerivativeRecord[]): VideoDimensions | null {
-  const known = jobs.find((job) => (job.kind === "poster" || job.kind === "web") && job.state === "ready" && job.width && job.height);
+  const known = jobs.find((job) => (job.kind === "frame" || job.kind === "web") && job.state === "ready" && job.width && job.height);
   return known?.width && known.height ? { width: known.width, height: known.height } : null;
 }
 

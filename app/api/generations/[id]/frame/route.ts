@@ -4,7 +4,7 @@ import { handle } from "@/lib/http/respond";
 import { generationIdFrom, type IdParams } from "@/lib/http/route-params";
 import { serveMedia } from "@/lib/http/serve-media";
 import { cacheFor } from "@/lib/http/media-cache";
-import { posterImage } from "@/lib/media/derivatives/derived-media";
+import { frameImage } from "@/lib/media/derivatives/derived-media";
 import { requireOwner } from "@/lib/server/owner";
 import { services } from "@/lib/server/services";
 
@@ -14,6 +14,6 @@ export const GET = handle(async (request: Request, context: IdParams) => {
   const id = await generationIdFrom(context);
   const size = parseOrThrow(frameSizeSchema, new URL(request.url).searchParams.get("size") ?? undefined, "invalid_param");
   const { generations, media, derivatives } = await services();
-  const served = await posterImage(derivatives, await generations.get(id), size);
+  const served = await frameImage(derivatives, await generations.get(id), size);
   return serveMedia(request, { media, key: served.key, contentType: served.contentType, cacheControl: cacheFor(served, false) });
 });
