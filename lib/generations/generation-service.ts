@@ -16,7 +16,7 @@ import { isShareLinkLive } from "./share-link-state";
 
 export interface GenerationServiceDeps {
   repository: GenerationRepository;
-  uploads: Pick<UploadService, "store" | "usable" | "release">;
+  uploads: Pick<UploadService, "store" | "usable" | "release" | "portraitRemoved">;
   tracker: Pick<GenerationTracker, "kick">;
   /** A callback may land on any instance: this reaches the one following the generation (default: this one). */
   nudgeFollower?: (id: string) => void;
@@ -72,11 +72,15 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       const replayed = request.idempotencyKey ? await replay(request.idempotencyKey) : undefined;
       if (replayed) return single(replayed);
       const source = await mustFind(id);
-      if (!source.uploadId) throw new ApiError("not_ready", "This generation's portrait is no longer stored; start a new generation.");
-      // The source uses the upload, so it is usable whatever its age.
-      const upload = await uploads.usable(source.uploadId);
+      // Only a failed generation loses its portrait: swept a full UPLOAD_TTL_HOURS after it failed.
+      const removed = (error: unknown): never => {
+        throw isUploadGone(error) ? uploads.portraitRemoved() : error;
+      };
+      if (!source.uploadId) throw uploads.portraitRemoved();
+      const upload = await uploads.usable(source.uploadId).catch(removed);
       const take = { prompt: source.prompt, promptOptimizer: source.promptOptimizer, watermark: source.watermark };
-      return single(await starter.start({ portrait: { upload }, takes: [take], asSet: false, ...request, replay }));
+      // The sweep may take it between that look and the insert: the starter then says the upload is gone.
+      return single(await starter.start({ portrait: { upload }, takes: [take], asSet: false, ...request, replay }).catch(removed));
     },
 
     get: mustFind,
@@ -138,5 +142,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     },
   };
 }
+
+/** The starter's and usable()'s answers for an upload that is gone or going. */
+const isUploadGone = (error: unknown) => ApiError.is(error) && error.field === "uploadId" && (error.code === "not_found" || error.code === "upload_expired");
 
 export type GenerationService = ReturnType<typeof createGenerationService>;

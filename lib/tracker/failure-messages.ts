@@ -1,5 +1,5 @@
 import type { UpstreamFailureKind } from "@/lib/upstream/provider";
-import { formatDuration } from "./format-duration";
+import { formatDuration } from "@/lib/contracts/format-duration";
 
 /** The code written for a provider call that failed, by the kind of failure. */
 export const UPSTREAM_FAILURE_CODES = {

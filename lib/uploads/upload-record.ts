@@ -7,24 +7,43 @@ export interface UploadRecord {
   /** Null for inputs stored before uploads were a resource of their own. */
   bytes: number | null;
   createdAt: string;
-  /** After this, an upload no generation uses may be swept. */
+  /** After this, an unused upload may be swept (a failed generation keeps it a full time after it failed). */
   expiresAt: string;
 }
 
-/** Storage of upload records, beside the generations that use them. */
+/**
+ * When an upload's time has run out: it expired at or before `now`, and no generation using
+ * it failed after `failedBefore` (so Retry keeps working a full time after a failure).
+ */
+export interface ExpiryCutoff {
+  now: string;
+  failedBefore: string;
+}
+
+/**
+ * Storage of upload records, beside the generations that use them. An upload is *unused*
+ * when no generation uses it or every one that does has failed: such uploads are counted
+ * in the room for unused uploads and swept once their time has run out.
+ */
 export interface UploadRepository {
   insert(record: UploadRecord): Promise<void>;
   findById(id: string): Promise<UploadRecord | undefined>;
-  /** Whether any generation is made from this upload. */
-  isInUse(id: string): Promise<boolean>;
-  /** Bytes held by uploads no generation uses (what an upload flood could fill the disk with). */
+  /** Whether the upload is unused and its time has run out (what the sweep deletes). */
+  isExpired(id: string, cutoff: ExpiryCutoff): Promise<boolean>;
+  /** Bytes held by unused uploads (what an upload flood, or a flood of failing creates, could fill the disk with). */
   unusedBytes(): Promise<number>;
-  /** Uploads no generation uses whose time ran out before `now`, oldest first. */
-  listExpiredUnused(now: string, limit: number): Promise<UploadRecord[]>;
+  /** Unused uploads whose time has run out, oldest first. */
+  listExpired(cutoff: ExpiryCutoff, limit: number): Promise<UploadRecord[]>;
   /**
-   * Deletes the record if no generation uses it (and, with `expiredBefore`, only if it expired
-   * before then); returns it when this call deleted it. One conditional statement, so of
-   * several instances (or a racing create) exactly one outcome wins.
+   * Deletes the record if no generation at all uses it (after a generation is deleted);
+   * returns it when this call deleted it. One conditional statement, so of several
+   * instances (or a racing create) exactly one outcome wins.
    */
-  deleteIfUnused(id: string, options?: { expiredBefore?: string }): Promise<UploadRecord | undefined>;
+  deleteIfUnused(id: string): Promise<UploadRecord | undefined>;
+  /**
+   * The sweep's delete: if the upload is unused and its time has run out, unlinks the
+   * failed generations that used it and deletes it, all or nothing; returns it when this
+   * call deleted it.
+   */
+  deleteIfExpired(id: string, cutoff: ExpiryCutoff): Promise<UploadRecord | undefined>;
 }

@@ -1,17 +1,18 @@
 import "server-only";
+import { formatDuration } from "@/lib/contracts/format-duration";
 import { ApiError, storageFull, storageUnavailable } from "@/lib/errors";
 import { newUploadId } from "@/lib/generations/ids";
 import { prepareUploadImage, type PreparedImage } from "@/lib/images/prepare-upload-image";
 import { inputKeyFor, type MediaStore } from "@/lib/media/media-store";
 import { isStorageFull } from "@/lib/media/storage-full";
 import type { UploadGuard } from "./upload-guard";
-import type { UploadRecord, UploadRepository } from "./upload-record";
+import type { ExpiryCutoff, UploadRecord, UploadRepository } from "./upload-record";
 
 export interface UploadServiceDeps {
   uploads: UploadRepository;
   media: MediaStore;
   guard: UploadGuard;
-  /** How long an upload no generation uses is kept. */
+  /** How long an unused upload is kept: after it was made, and after the last generation using it failed. */
   ttlMs: number;
   now?: () => Date;
   warn?: (details: object, message: string) => void;
@@ -26,6 +27,7 @@ export function createUploadService(deps: UploadServiceDeps) {
   const { uploads, media } = deps;
   const now = deps.now ?? (() => new Date());
   const warn = deps.warn ?? (() => undefined);
+  const cutoffAt = (at: Date): ExpiryCutoff => ({ now: at.toISOString(), failedBefore: new Date(at.getTime() - deps.ttlMs).toISOString() });
 
   async function dropFile(key: string) {
     try {
@@ -72,16 +74,21 @@ export function createUploadService(deps: UploadServiceDeps) {
       return deps.guard.withRoom(image.jpeg.length, () => store(image));
     },
 
-    /** An upload a new generation may be made from: it exists, and is in use or has not expired. */
+    /** An upload a new generation may be made from: it exists, and its time has not run out (see UploadRepository). */
     async usable(id: string): Promise<UploadRecord> {
       const upload = await uploads.findById(id);
       if (!upload) {
         throw new ApiError("not_found", "No such upload (uploads no generation uses expire). Upload the image again.", "uploadId");
       }
-      if (Date.parse(upload.expiresAt) <= now().getTime() && !(await uploads.isInUse(id))) {
+      if (await uploads.isExpired(id, cutoffAt(now()))) {
         throw new ApiError("upload_expired", "This upload has expired and is being deleted. Upload the image again.", "uploadId");
       }
       return upload;
+    },
+
+    /** What a failed generation whose portrait was swept answers for its input, Retry and Re-run. */
+    portraitRemoved(): ApiError {
+      return new ApiError("upload_expired", `This portrait was removed ${formatDuration(deps.ttlMs)} after the generation failed; start again with the photo.`);
     },
 
     /** After a generation is deleted: the upload and its file go when no generation uses it any more. */
@@ -90,15 +97,15 @@ export function createUploadService(deps: UploadServiceDeps) {
       if (deleted) await dropFile(deleted.mediaKey);
     },
 
-    /** Deletes expired uploads no generation uses; safe to run on several instances at once. */
+    /** Deletes unused uploads whose time has run out; safe to run on several instances at once. */
     async sweep(): Promise<number> {
       let swept = 0;
       for (let batch = 0; batch < SWEEP_MAX_BATCHES; batch++) {
-        const at = now().toISOString();
-        const expired = await uploads.listExpiredUnused(at, SWEEP_BATCH);
+        const cutoff = cutoffAt(now());
+        const expired = await uploads.listExpired(cutoff, SWEEP_BATCH);
         for (const upload of expired) {
           // Another instance may sweep it too, or a create may take it: only the one delete that wins drops the file.
-          const deleted = await uploads.deleteIfUnused(upload.id, { expiredBefore: at });
+          const deleted = await uploads.deleteIfExpired(upload.id, cutoff);
           if (deleted) {
             await dropFile(deleted.mediaKey);
             swept++;

@@ -416,6 +416,9 @@ function upload(overrides: Partial<UploadRecord> = {}): UploadRecord {
   };
 }
 
+/** The sweep's view of now, with uploads kept a day after their last generation failed. */
+const sweptNow = () => ({ now: new Date().toISOString(), failedBefore: new Date(Date.now() - 86_400_000).toISOString() });
+
 const fromUpload = (source: UploadRecord) => record({ uploadId: source.id, inputKey: source.mediaKey, inputWidth: source.width, inputHeight: source.height });
 
 describe.each(Object.keys(stores))("the take store on a %s", (kind) => {
@@ -514,14 +517,12 @@ describe.each(Object.keys(stores))("the upload store on a %s", (kind) => {
     await uploads.insert(shared);
     const [first, second] = [fromUpload(shared), fromUpload(shared)];
     for (const generation of [first, second]) await generations.insert(generation);
-    expect(await uploads.isInUse(shared.id)).toBe(true);
 
     await generations.delete(first.id);
     expect(await uploads.deleteIfUnused(shared.id)).toBeUndefined();
     expect(await uploads.findById(shared.id)).toEqual(shared);
 
     await generations.delete(second.id);
-    expect(await uploads.isInUse(shared.id)).toBe(false);
     expect(await uploads.deleteIfUnused(shared.id)).toEqual(shared);
     expect(await uploads.deleteIfUnused(shared.id)).toBeUndefined();
     expect(await uploads.findById(shared.id)).toBeUndefined();
@@ -540,16 +541,63 @@ describe.each(Object.keys(stores))("the upload store on a %s", (kind) => {
       for (const item of [expiredUnused, expiredEarlier, expiredInUse, fresh]) await ownUploads.insert(item);
       await ownGenerations.insert(fromUpload(expiredInUse));
 
-      const now = "2026-11-30T10:00:00.000Z";
-      expect((await ownUploads.listExpiredUnused(now, 10)).map((item) => item.id)).toEqual([expiredEarlier.id, expiredUnused.id]);
-      expect((await ownUploads.listExpiredUnused(now, 1)).map((item) => item.id)).toEqual([expiredEarlier.id]);
+      const now = { now: "2026-11-30T10:00:00.000Z", failedBefore: "2026-11-29T10:00:00.000Z" };
+      expect((await ownUploads.listExpired(now, 10)).map((item) => item.id)).toEqual([expiredEarlier.id, expiredUnused.id]);
+      expect((await ownUploads.listExpired(now, 1)).map((item) => item.id)).toEqual([expiredEarlier.id]);
       expect(await ownUploads.unusedBytes()).toBe(1_000 + 2_000 + 8_000);
 
       // The sweep's delete re-checks the time: a fresh upload is not taken, an expired one is.
-      expect(await ownUploads.deleteIfUnused(fresh.id, { expiredBefore: now })).toBeUndefined();
-      expect(await ownUploads.deleteIfUnused(expiredInUse.id, { expiredBefore: now })).toBeUndefined();
-      expect(await ownUploads.deleteIfUnused(expiredUnused.id, { expiredBefore: now })).toEqual(expiredUnused);
+      expect(await ownUploads.deleteIfExpired(fresh.id, now)).toBeUndefined();
+      expect(await ownUploads.deleteIfExpired(expiredInUse.id, now)).toBeUndefined();
+      expect(await ownUploads.deleteIfExpired(expiredUnused.id, now)).toEqual(expiredUnused);
       expect(await ownUploads.unusedBytes()).toBe(2_000 + 8_000);
+    } finally {
+      await ownGenerations.close();
+      await isolated.cleanup();
+    }
+  });
+
+  it("counts an upload only failed generations use as unused, and sweeps it a full time after the last failure, unlinking them", async () => {
+    const isolated = await (stores[kind] as () => Promise<StoreUnderTest>)();
+    const db = await isolated.open();
+    const [ownGenerations, ownUploads] = [createKyselyGenerationRepository(db), createKyselyUploadRepository(db)];
+    const failAt = (id: string, completedAt: string) => ownGenerations.update(id, { kind: "failed", code: "refused", message: "Refused.", completedAt });
+    try {
+      const expiresAt = "2026-11-30T00:00:00.000Z";
+      const failedOnly = upload({ expiresAt, bytes: 1_000 });
+      const alsoRunning = upload({ expiresAt, bytes: 2_000 });
+      const alsoSucceeded = upload({ expiresAt, bytes: 4_000 });
+      for (const item of [failedOnly, alsoRunning, alsoSucceeded]) await ownUploads.insert(item);
+      const [early, late] = [fromUpload(failedOnly), fromUpload(failedOnly)];
+      const running = [fromUpload(alsoRunning), fromUpload(alsoRunning)];
+      const succeeded = [fromUpload(alsoSucceeded), { ...fromUpload(alsoSucceeded), status: "succeeded" as const, resultKey: "results/x.mp4" }];
+      for (const generation of [early, late, ...running, ...succeeded]) await ownGenerations.insert(generation);
+      expect(await ownUploads.unusedBytes()).toBe(0);
+      await failAt(early.id, "2026-11-30T01:00:00.000Z");
+      await failAt(late.id, "2026-11-30T05:00:00.000Z");
+      await failAt(running[0]!.id, "2026-11-30T01:00:00.000Z");
+      await failAt(succeeded[0]!.id, "2026-11-30T01:00:00.000Z");
+      expect(await ownUploads.unusedBytes()).toBe(1_000);
+
+      // Kept until a full time (here a day) after its last generation failed, not after its first.
+      const before = { now: "2026-12-01T04:00:00.000Z", failedBefore: "2026-11-30T04:00:00.000Z" };
+      expect(await ownUploads.listExpired(before, 10)).toEqual([]);
+      expect(await ownUploads.isExpired(failedOnly.id, before)).toBe(false);
+      expect(await ownUploads.deleteIfExpired(failedOnly.id, before)).toBeUndefined();
+
+      const after = { now: "2026-12-01T06:00:00.000Z", failedBefore: "2026-11-30T06:00:00.000Z" };
+      expect((await ownUploads.listExpired(after, 10)).map((item) => item.id)).toEqual([failedOnly.id]);
+      for (const kept of [alsoRunning, alsoSucceeded]) {
+        expect(await ownUploads.isExpired(kept.id, after)).toBe(false);
+        expect(await ownUploads.deleteIfExpired(kept.id, after)).toBeUndefined();
+      }
+      expect(await ownUploads.isExpired(failedOnly.id, after)).toBe(true);
+      expect(await ownUploads.deleteIfExpired(failedOnly.id, after)).toEqual(failedOnly);
+      expect(await ownUploads.findById(failedOnly.id)).toBeUndefined();
+      expect(await ownUploads.unusedBytes()).toBe(0);
+      // The failed generations stay, no longer linked to the portrait that went.
+      for (const { id } of [early, late]) expect(await ownGenerations.findById(id)).toMatchObject({ status: "failed", uploadId: null });
+      for (const { id } of [...running, ...succeeded]) expect((await ownGenerations.findById(id))?.uploadId).not.toBeNull();
     } finally {
       await ownGenerations.close();
       await isolated.cleanup();
@@ -565,7 +613,7 @@ describe.each(Object.keys(stores))("the upload store on a %s", (kind) => {
   it("lets exactly one of several instances sweep an upload", async () => {
     const contested = upload({ expiresAt: "2026-11-20T00:00:00.000Z" });
     await uploads.insert(contested);
-    const attempts = await Promise.all(Array.from({ length: 8 }, () => uploads.deleteIfUnused(contested.id, { expiredBefore: new Date().toISOString() })));
+    const attempts = await Promise.all(Array.from({ length: 8 }, () => uploads.deleteIfExpired(contested.id, sweptNow())));
     expect(attempts.filter(Boolean)).toEqual([contested]);
   });
 
@@ -578,16 +626,15 @@ describe.each(Object.keys(stores))("the upload store on a %s", (kind) => {
         const contested = upload({ expiresAt: "2026-11-20T00:00:00.000Z" });
         await uploads.insert(contested);
         const generation = fromUpload(contested);
-        const [created, swept] = await Promise.allSettled([
-          generations.insert(generation),
-          other.deleteIfUnused(contested.id, { expiredBefore: new Date().toISOString() }),
-        ]);
+        const [created, swept] = await Promise.allSettled([generations.insert(generation), other.deleteIfExpired(contested.id, sweptNow())]);
         const stored = await generations.findById(generation.id);
         const kept = await uploads.findById(contested.id);
         if (stored) {
           expect(created.status).toBe("fulfilled");
           expect(kept).toEqual(contested);
-          expect(swept).toEqual({ status: "fulfilled", value: undefined });
+          // The sweep took nothing: it found the upload in use, or (SQLite, another connection writing) was told to try again.
+          if (swept.status === "fulfilled") expect(swept.value).toBeUndefined();
+          else expect(swept.reason).toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) as unknown });
         } else {
           expect(created.status).toBe("rejected");
           expect(kept).toBeUndefined();
@@ -595,6 +642,36 @@ describe.each(Object.keys(stores))("the upload store on a %s", (kind) => {
       }
     } finally {
       await otherDb.destroy();
+    }
+  });
+
+  it("a retry racing the sweep of a failed generation's upload either keeps it, linked, or finds it gone, unlinked", async () => {
+    // Another instance on Postgres; on SQLite the one process's one connection, which takes transactions in turn.
+    const otherDb = kind === "Postgres server" ? await store.open() : undefined;
+    const other = otherDb ? createKyselyUploadRepository(otherDb) : uploads;
+    try {
+      for (let round = 0; round < 12; round++) {
+        const contested = upload({ expiresAt: "2026-11-20T00:00:00.000Z" });
+        await uploads.insert(contested);
+        const failed = fromUpload(contested);
+        await generations.insert(failed);
+        await generations.update(failed.id, { kind: "failed", code: "refused", message: "Refused.", completedAt: "2026-11-20T00:00:00.000Z" });
+        const retry = fromUpload(contested);
+        const [created] = await Promise.allSettled([generations.insert(retry), other.deleteIfExpired(contested.id, sweptNow())]);
+        const kept = await uploads.findById(contested.id);
+        const failedNow = await generations.findById(failed.id);
+        if (await generations.findById(retry.id)) {
+          expect(created.status).toBe("fulfilled");
+          expect(kept).toEqual(contested);
+          expect(failedNow?.uploadId).toBe(contested.id);
+        } else {
+          expect(created.status).toBe("rejected");
+          expect(kept).toBeUndefined();
+          expect(failedNow?.uploadId).toBeNull();
+        }
+      }
+    } finally {
+      await otherDb?.destroy();
     }
   });
 

@@ -307,6 +307,53 @@ describe("uploads no generation uses", () => {
   });
 });
 
+describe("inputs of failed generations", () => {
+  it("count as unused, are swept a full time after the failure, and their generations stay and say why; one also used by a success stays", async () => {
+    // 0.002 h = 7.2 s; the sweep then runs every 1.8 s.
+    const server = await live.startApp({ env: { ...liveEnv(), UPLOAD_TTL_HOURS: "0.002", UPLOAD_UNUSED_MAX_MB: "1" } });
+    const noise = await noiseJpeg();
+    const failedOnly = await createUploadAs(server, noise);
+    const alsoSucceeded = await createUploadAs(server, portrait);
+    upstream.setFaults({ failNextTasks: { code: 1, times: 2, errorShape: "string" } });
+    const [failed, failedToo] = [
+      await createGeneration(server.url, { uploadId: failedOnly.id }),
+      await createGeneration(server.url, { uploadId: alsoSucceeded.id }),
+    ];
+    for (const { id } of [failed, failedToo]) expect((await waitForFinal(server.url, id)).status).toBe("failed");
+
+    // Both inputs now count against the room for unused uploads (1 MB): fewer uploads fit than with none counted.
+    let fitted = 0;
+    while ((await postUpload(server.url, noise)).status === 201) fitted++;
+    expect(fitted).toBe(Math.floor((1024 * 1024 - failedOnly.bytes - alsoSucceeded.bytes) / failedOnly.bytes));
+
+    // Retry works meanwhile, from the same upload: a success keeps that input for good.
+    const retried = await postJson(`${server.url}/api/generations/${failedToo.id}/rerun`, {});
+    expect(retried.status).toBe(201);
+    expect((await waitForFinal(server.url, ((await retried.json()) as { id: string }).id)).status).toBe("succeeded");
+
+    await waitFor(async () => !storedInputs(server.dataDir).includes(`${failedOnly.id}.jpg`), 30_000);
+    const rows = uploadRows(server.dataDir).map((row) => row.id);
+    expect(rows).toContain(alsoSucceeded.id);
+    expect(rows).not.toContain(failedOnly.id);
+    // The failed generation stays, and its input and Retry say what happened.
+    const listed = generationListSchema.parse(await (await fetch(`${server.url}/api/generations?limit=100`)).json());
+    expect(listed.items.find((item) => item.id === failed.id)).toMatchObject({ status: "failed" });
+    expect((await fetch(`${server.url}/api/generations/${failed.id}`)).status).toBe(200);
+    const removed = {
+      status: 410,
+      code: "upload_expired",
+      message: "This portrait was removed 7 seconds after the generation failed; start again with the photo.",
+    };
+    expect(await errorOf(await fetch(`${server.url}/api/generations/${failed.id}/input`))).toMatchObject(removed);
+    expect(await errorOf(await postJson(`${server.url}/api/generations/${failed.id}/rerun`, {}))).toMatchObject(removed);
+
+    // Well past its time and a failure's, the input a success also uses is still served.
+    await new Promise((resolve) => setTimeout(resolve, 2 * 7_200));
+    expect(storedInputs(server.dataDir)).toContain(`${alsoSucceeded.id}.jpg`);
+    expect((await fetch(`${server.url}/api/generations/${failedToo.id}/input`)).status).toBe(200);
+  });
+});
+
 describe("upload limits", () => {
   it("uploads have a rate of their own and do not take a generation's place", async () => {
     // The test stands in for a trusted proxy on loopback, so X-Forwarded-For names the client.
@@ -330,12 +377,7 @@ describe("upload limits", () => {
 
   it("the bytes held by unused uploads are capped (UPLOAD_UNUSED_MAX_MB); using one makes room", async () => {
     const capped = await live.startApp({ env: { ...liveEnv(), UPLOAD_UNUSED_MAX_MB: "1" } });
-    // Noise does not compress: each upload holds a few hundred KB.
-    const noise = await sharp(Buffer.from(Array.from({ length: 480 * 640 * 3 }, () => Math.floor(Math.random() * 256))), {
-      raw: { width: 480, height: 640, channels: 3 },
-    })
-      .jpeg({ quality: 95 })
-      .toBuffer();
+    const noise = await noiseJpeg();
     const first = await createUploadAs(capped, noise);
     const fit = Math.floor((1024 * 1024) / first.bytes);
     expect(fit).toBeGreaterThanOrEqual(1);
@@ -351,6 +393,14 @@ describe("upload limits", () => {
     expect((await postUpload(capped.url, noise)).status).toBe(201);
   });
 });
+
+/** Noise does not compress: each upload of it holds a few hundred KB. */
+const noiseJpeg = () =>
+  sharp(Buffer.from(Array.from({ length: 480 * 640 * 3 }, () => Math.floor(Math.random() * 256))), {
+    raw: { width: 480, height: 640, channels: 3 },
+  })
+    .jpeg({ quality: 95 })
+    .toBuffer();
 
 async function createUploadAs(server: AppServer, bytes: Buffer, headers: Record<string, string> = {}) {
   const response = await postUpload(server.url, bytes, { headers });

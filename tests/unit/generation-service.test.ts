@@ -6,6 +6,7 @@ import { createAdmissionGuard, type AdmissionLimits } from "@/lib/limits/admissi
 import { encodeCursor } from "@/lib/store/cursor";
 import type { UploadRecord } from "@/lib/uploads/upload-record";
 import { createFakeProvider } from "../support/fakes/fake-provider";
+import { aGeneration } from "../support/fakes/generation-record";
 import { failUnsent, finish, sendCreate } from "../support/fakes/generation-steps";
 import { createInMemoryGenerationRepository } from "../support/fakes/in-memory-generation-repository";
 
@@ -41,6 +42,7 @@ function fakeUploads(repository: GenerationRepository) {
     async release(id: string): Promise<void> {
       if (!(await inUse(id))) stored.delete(id);
     },
+    portraitRemoved: () => new ApiError("upload_expired", "This portrait was removed 1 hour after the generation failed; start again with the photo."),
   };
 }
 
@@ -171,6 +173,23 @@ describe("the generation service: rerun and delete", () => {
     });
     expect(await service.rerun(source.id, { clientKey: "client-a", idempotencyKey: "rerun-key-1" })).toEqual({ record: rerun.record, created: false });
     expect(kicked).toEqual([source.id, rerun.record.id]);
+  });
+
+  it("a retry whose portrait was swept after the generation failed answers why (410), however the sweep came first", async () => {
+    const { service, repository, uploads, create } = setup();
+    const { record: source } = await create();
+    const removed = {
+      status: 410,
+      code: "upload_expired",
+      message: "This portrait was removed 1 hour after the generation failed; start again with the photo.",
+    };
+    // The sweep took the upload after the rerun read its source.
+    uploads.stored.delete(source.uploadId ?? "");
+    expect(await refusal(service.rerun(source.id, { clientKey: "client-a" }))).toMatchObject(removed);
+    // The sweep unlinked the failed generation from it.
+    const unlinked = aGeneration({ uploadId: null }, { status: "failed" });
+    await repository.insert(unlinked);
+    expect(await refusal(service.rerun(unlinked.id, { clientKey: "client-a" }))).toMatchObject(removed);
   });
 
   it("a rerun goes through the same limits, and of an unknown generation is not found", async () => {

@@ -3,7 +3,7 @@ import { aGeneration } from "../support/fakes/generation-record";
 import { toGenerationView } from "@/lib/generations/to-generation-view";
 import { MediaWriteError } from "@/lib/media/media-store";
 import { isStorageFull } from "@/lib/media/storage-full";
-import { formatDuration } from "@/lib/tracker/format-duration";
+import { formatDuration } from "@/lib/contracts/format-duration";
 import { classifyResultFailure } from "@/lib/tracker/result-failure";
 import { UpstreamError } from "@/lib/upstream/provider";
 

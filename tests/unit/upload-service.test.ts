@@ -46,7 +46,8 @@ async function setUp() {
     await generations.insert(record);
     return record.id;
   };
-  return { service, clock, image, fileOf, useIn, generations };
+  const fail = (id: string) => generations.update(id, { kind: "failed", code: "refused", message: "Refused.", completedAt: new Date(clock.now).toISOString() });
+  return { service, clock, image, fileOf, useIn, fail, generations, uploadRepository };
 }
 
 describe("the upload service", () => {
@@ -96,6 +97,48 @@ describe("the upload service", () => {
     await generations.delete(second);
     await service.release(shared.id);
     expect(existsSync(fileOf(shared.mediaKey))).toBe(false);
+  });
+});
+
+describe("an upload whose every generation failed", () => {
+  it("counts as unused, stays usable a full time after the last failure, then is swept; its generations stay", async () => {
+    const { service, clock, image, fileOf, useIn, fail, generations, uploadRepository } = await setUp();
+    const upload = await service.store(image);
+    const [first, second] = [await useIn(upload.id), await useIn(upload.id)];
+    expect(await uploadRepository.unusedBytes()).toBe(0);
+    await fail(first);
+    expect(await uploadRepository.unusedBytes()).toBe(0);
+    clock.now += 20 * HOUR;
+    await fail(second);
+    expect(await uploadRepository.unusedBytes()).toBe(upload.bytes);
+
+    // Past the upload's own time, but Retry keeps working for a full time after the last failure.
+    clock.now += 24 * HOUR - 1;
+    await expect(service.usable(upload.id)).resolves.toMatchObject({ id: upload.id });
+    expect(await service.sweep()).toBe(0);
+    clock.now += 1;
+    await expect(service.usable(upload.id)).rejects.toMatchObject({ code: "upload_expired", status: 410 });
+    expect(await service.sweep()).toBe(1);
+    expect(existsSync(fileOf(upload.mediaKey))).toBe(false);
+    expect(await uploadRepository.unusedBytes()).toBe(0);
+    for (const id of [first, second]) expect(await generations.findById(id)).toMatchObject({ status: "failed", uploadId: null });
+    expect(service.portraitRemoved()).toMatchObject({
+      code: "upload_expired",
+      status: 410,
+      message: "This portrait was removed 24 hours after the generation failed; start again with the photo.",
+    });
+  });
+
+  it("is never swept while a generation that has not failed also uses it", async () => {
+    const { service, clock, image, fileOf, useIn, fail, uploadRepository } = await setUp();
+    const upload = await service.store(image);
+    await fail(await useIn(upload.id));
+    await useIn(upload.id);
+    clock.now += 100 * HOUR;
+    expect(await service.sweep()).toBe(0);
+    expect(await uploadRepository.unusedBytes()).toBe(0);
+    await expect(service.usable(upload.id)).resolves.toMatchObject({ id: upload.id });
+    expect(existsSync(fileOf(upload.mediaKey))).toBe(true);
   });
 });
 
