@@ -1,5 +1,6 @@
 import type { GenerationView } from "@/lib/contracts/generation";
 import { smallFramePath } from "@/lib/contracts/paths";
+import { PortraitStill } from "@/components/ui/portrait-still";
 
 /** Narrow screens get the light rendition; Chromium honours `media` on `<source>` again since 120. */
 export const LIGHT_MEDIA = "(max-width: 600px)";
@@ -31,8 +32,7 @@ export function ResultPlayer({ generation, inlinePoster }: { generation: Generat
           <source src={generation.webVideoUrl ?? generation.videoUrl} type="video/mp4" />
         </video>
       ) : (
-        // eslint-disable-next-line @next/next/no-img-element -- our own stored poster
-        <img
+        <PortraitStill
           src={generation.inputUrl}
           alt="Your portrait, as it was sent"
           className={`max-h-[75dvh] w-auto max-w-full ${generation.status === "failed" ? "opacity-60 grayscale" : "motion-safe:animate-pulse"}`}

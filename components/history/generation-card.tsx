@@ -12,6 +12,7 @@ import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
 import { formatUsd } from "@/lib/contracts/money";
 import { formatAge, STATUS_LABEL } from "./format";
 import { generationPagePath, loopsPath } from "@/lib/contracts/paths";
+import { PortraitStill } from "@/components/ui/portrait-still";
 
 const STATUS_STYLE = {
   queued: "bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-100",
@@ -43,8 +44,12 @@ export function GenerationCard({ generation }: { generation: GenerationView }) {
         href={generationPagePath(generation.id)}
         className="group relative block aspect-[3/4] bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-neutral-800"
       >
-        {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster, already sized */}
-        <img src={generation.inputUrl} alt={`Portrait for: ${title}`} loading="lazy" className="h-full w-full object-cover transition group-hover:opacity-90" />
+        <PortraitStill
+          src={generation.inputUrl}
+          alt={`Portrait for: ${title}`}
+          loading="lazy"
+          className="h-full w-full object-cover transition group-hover:opacity-90"
+        />
         <span
           className={`absolute left-2 top-2 rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[generation.status]}`}
           data-testid="history-status"

@@ -6,6 +6,7 @@ import { formatAge, STATUS_LABEL } from "@/components/history/format";
 import { generationsApi } from "@/lib/client/generations-api";
 import { isFinalStatus } from "@/lib/contracts/generation";
 import { generationPagePath } from "@/lib/contracts/paths";
+import { PortraitStill } from "@/components/ui/portrait-still";
 
 /** The latest few generations, each a link back to its page. */
 export function RecentStrip() {
@@ -33,8 +34,7 @@ export function RecentStrip() {
               href={generationPagePath(item.id)}
               className="flex w-28 flex-col gap-1 rounded-xl focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
             >
-              {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster */}
-              <img
+              <PortraitStill
                 src={item.inputUrl}
                 alt={item.prompt ? `Portrait for: ${item.prompt}` : "Portrait"}
                 loading="lazy"

@@ -6,6 +6,7 @@ import { useRerun, VideoActions } from "@/components/generation/video-actions";
 import { cardAction, ErrorAlert } from "@/components/ui/card";
 import type { GenerationView } from "@/lib/contracts/generation";
 import { QueuePlace } from "./queue-place";
+import { PortraitStill } from "@/components/ui/portrait-still";
 
 /** One take in the comparison: its state while it runs, then its (synchronised) video and actions. */
 export function TakeCard({
@@ -42,7 +43,7 @@ export function TakeCard({
           <video
             ref={videoRef}
             src={take.videoUrl}
-            poster={take.inputUrl}
+            poster={take.inputUrl ?? undefined}
             loop
             muted
             playsInline
@@ -52,8 +53,7 @@ export function TakeCard({
             data-testid="take-video"
           />
         ) : (
-          // eslint-disable-next-line @next/next/no-img-element -- our own stored poster
-          <img
+          <PortraitStill
             src={take.inputUrl}
             alt={`Take ${index + 1}, not ready yet`}
             className={`h-full w-full object-contain ${take.status === "failed" ? "opacity-60 grayscale" : "motion-safe:animate-pulse"}`}

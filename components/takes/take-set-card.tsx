@@ -9,6 +9,7 @@ import type { GenerationView } from "@/lib/contracts/generation";
 import { takesApi } from "@/lib/client/takes-api";
 import { cardAction, ErrorAlert } from "@/components/ui/card";
 import { generationPagePath, takeSetPagePath } from "@/lib/contracts/paths";
+import { PortraitStill } from "@/components/ui/portrait-still";
 
 /** A set of takes in history: one card, its favourite first, the others as thumbnails. */
 export function TakeSetCard({ setId, takes }: { setId: string; takes: GenerationView[] }) {
@@ -36,8 +37,12 @@ export function TakeSetCard({ setId, takes }: { setId: string; takes: Generation
         href={takeSetPagePath(setId)}
         className="group relative block aspect-[3/4] bg-neutral-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-neutral-800"
       >
-        {/* eslint-disable-next-line @next/next/no-img-element -- our own stored poster */}
-        <img src={lead.inputUrl} alt={`Takes for: ${title}`} loading="lazy" className="h-full w-full object-cover transition group-hover:opacity-90" />
+        <PortraitStill
+          src={lead.inputUrl}
+          alt={`Takes for: ${title}`}
+          loading="lazy"
+          className="h-full w-full object-cover transition group-hover:opacity-90"
+        />
         <span className="absolute left-2 top-2 rounded-full bg-indigo-100 px-2 py-0.5 text-xs font-semibold text-indigo-900 dark:bg-indigo-900/60 dark:text-indigo-100">
           {takes.length} takes · {ready} ready
         </span>

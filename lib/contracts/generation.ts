@@ -64,8 +64,12 @@ export const generationViewSchema = z.object({
   completedAt: z.string().nullable(),
   videoUrl: z.string().nullable(),
   downloadUrl: z.string().nullable(),
-  /** The cropped portrait the video is made from (called `posterUrl` before; a poster is what a player shows, this is the input). */
-  inputUrl: z.string(),
+  /**
+   * The cropped portrait the video is made from (called `posterUrl` before; a poster is what a
+   * player shows, this is the input). Null once it was removed: a failed generation's portrait
+   * goes `UPLOAD_TTL_HOURS` after the failure.
+   */
+  inputUrl: z.string().nullable(),
   /** Null while the video is not ready or after the owner revoked the link. */
   shareUrl: z.string().nullable(),
   /** When the share link stops working (ISO 8601); null when it never does or there is no live link. */

@@ -32,7 +32,8 @@ export function toGenerationView(record: GenerationRecord, context: ViewContext)
     },
     videoUrl: playable ? videoPath(record.id) : null,
     downloadUrl: playable ? downloadPath(record.id) : null,
-    inputUrl: inputPath(record.id),
+    // A failed generation loses its upload when the sweep removes the portrait.
+    inputUrl: record.status === "failed" && record.uploadId === null ? null : inputPath(record.id),
     shareUrl: shareLive && record.shareToken ? `${context.publicBaseUrl ?? ""}${sharePath(record.shareToken)}` : null,
     shareExpiresAt: shareLive ? record.shareExpiresAt : null,
     cost: record.costUsd,

@@ -337,7 +337,7 @@ describe("inputs of failed generations", () => {
     expect(rows).not.toContain(failedOnly.id);
     // The failed generation stays, and its input and Retry say what happened.
     const listed = generationListSchema.parse(await (await fetch(`${server.url}/api/generations?limit=100`)).json());
-    expect(listed.items.find((item) => item.id === failed.id)).toMatchObject({ status: "failed" });
+    expect(listed.items.find((item) => item.id === failed.id)).toMatchObject({ status: "failed", inputUrl: null });
     expect((await fetch(`${server.url}/api/generations/${failed.id}`)).status).toBe(200);
     const removed = {
       status: 410,

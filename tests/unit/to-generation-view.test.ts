@@ -28,6 +28,13 @@ const record: GenerationRecord = {
 };
 
 describe("toGenerationView", () => {
+  it("links the portrait until a failed generation's upload was swept, then says it is gone", () => {
+    const failed = { ...record, status: "failed" as const, resultKey: null, errorCode: "10006095", errorMessage: "refused" };
+    expect(toGenerationView({ ...failed, uploadId: "upload-kept-here-abcd" }, {}).inputUrl).toBe(`/api/generations/${record.id}/input`);
+    expect(toGenerationView({ ...failed, uploadId: null }, {}).inputUrl).toBeNull();
+    expect(toGenerationView({ ...record, uploadId: null }, {}).inputUrl).toBe(`/api/generations/${record.id}/input`);
+  });
+
   it("answers the same JSON text, field for field and in the same order", () => {
     expect(JSON.stringify(toGenerationView(record, { publicBaseUrl: "https://clips.example" }))).toBe(
       JSON.stringify({
