@@ -79,9 +79,10 @@ describe("security headers", () => {
 });
 
 describe("a live server open to the network without APP_PASSWORD", () => {
-  it("says so at start-up and in the studio", async () => {
+  it("says so at start-up and in the studio, and only there", async () => {
     expect(exposed.output()).toContain("APP_PASSWORD is not set and the server listens beyond this machine");
-    expect(await (await fetch(`${exposed.url}/`)).text()).toContain("anyone who can reach it can spend your API key");
+    expect(await (await fetch(`${exposed.url}/`)).text()).toContain("anyone who can reach this server can spend your API key");
+    expect(await (await fetch(`${exposed.url}/history`)).text()).not.toContain("can spend your API key");
   });
 
   it("stays quiet when bound to loopback", async () => {
